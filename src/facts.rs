@@ -1,0 +1,229 @@
+//! What extraction learns about one C file: its definitions, the references made inside each,
+//! its `#include`s and its parse health.
+//!
+//! These are revertcheck's own types, produced by `lang` from a syntax tree and stored by `index`
+//! in the blob cache, so they carry no tree-sitter or git2 type. Names are stored once per file in
+//! a string table (`FileSymbols::names`) and referred to by index: a QEMU file names the same few
+//! hundred identifiers thousands of times.
+
+use serde::{Deserialize, Serialize};
+
+/// Index into `FileSymbols::names`.
+pub type NameIdx = u32;
+
+/// Index into `FileSymbols::definitions`.
+pub type DefIdx = u32;
+
+/// What a definition defines. Prototypes are kept apart from function bodies: a header prototype
+/// and its `.c` definition are two sites of one symbol, and only the body has a body hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SymbolKind {
+    Function,
+    Prototype,
+    Macro,
+    FunctionMacro,
+    Struct,
+    Union,
+    Enum,
+    EnumConstant,
+    Typedef,
+    Variable,
+    /// `extern int x;`: declares a variable defined elsewhere, like a prototype does a function.
+    ExternVariable,
+}
+
+impl SymbolKind {
+    /// Which C name space the symbol lives in: struct/union/enum tags are separate from
+    /// ordinary identifiers (`struct Foo` and `Foo` can be different things). Macros share the
+    /// ordinary namespace because a use of `FOO` cannot tell a macro from a variable lexically.
+    pub fn namespace(self) -> Namespace {
+        match self {
+            SymbolKind::Struct | SymbolKind::Union | SymbolKind::Enum => Namespace::Tag,
+            _ => Namespace::Ordinary,
+        }
+    }
+
+    /// Does a definition of this kind create an interface others can use, as opposed to only
+    /// declaring one (a prototype declares what a function definition provides)?
+    pub fn is_declaration_only(self) -> bool {
+        matches!(self, SymbolKind::Prototype | SymbolKind::ExternVariable)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SymbolKind::Function => "function",
+            SymbolKind::Prototype => "prototype",
+            SymbolKind::Macro => "macro",
+            SymbolKind::FunctionMacro => "function_macro",
+            SymbolKind::Struct => "struct",
+            SymbolKind::Union => "union",
+            SymbolKind::Enum => "enum",
+            SymbolKind::EnumConstant => "enum_constant",
+            SymbolKind::Typedef => "typedef",
+            SymbolKind::Variable => "variable",
+            SymbolKind::ExternVariable => "extern_variable",
+        }
+    }
+
+    pub const ALL: [SymbolKind; 11] = [
+        SymbolKind::Function,
+        SymbolKind::Prototype,
+        SymbolKind::Macro,
+        SymbolKind::FunctionMacro,
+        SymbolKind::Struct,
+        SymbolKind::Union,
+        SymbolKind::Enum,
+        SymbolKind::EnumConstant,
+        SymbolKind::Typedef,
+        SymbolKind::Variable,
+        SymbolKind::ExternVariable,
+    ];
+}
+
+/// C name spaces that matter for resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Namespace {
+    Ordinary,
+    Tag,
+}
+
+/// Whether other translation units can see a definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Linkage {
+    /// `static` functions and variables, and every macro and type defined in a `.c` file:
+    /// visible in this file and in files that textually include it.
+    File,
+    /// Everything else, including whatever a header defines.
+    Global,
+}
+
+/// How a reference uses a name. Resolution decides whether an `Identifier` is a macro use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    /// `foo(...)`
+    Call,
+    /// A name used as a value: a variable, an enum constant, a function taken by address
+    /// (`.realize = foo_realize`), or an object-like macro.
+    Identifier,
+    /// A `typedef` name used as a type.
+    Type,
+    /// `struct Foo`, `union Foo`, `enum Foo` used without a body.
+    Tag,
+    /// An identifier found lexically in a macro body or a masked macro invocation.
+    Lexical,
+}
+
+impl RefKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Call => "call",
+            RefKind::Identifier => "value",
+            RefKind::Type => "type",
+            RefKind::Tag => "tag",
+            RefKind::Lexical => "lexical",
+        }
+    }
+}
+
+/// A definition whose span overlaps an ERROR or MISSING node was read from a damaged tree: its
+/// name and span are likely right, its hashes and references less so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    Clean,
+    NearParseError,
+}
+
+/// One definition site in one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Definition {
+    pub name: NameIdx,
+    pub kind: SymbolKind,
+    pub linkage: Linkage,
+    /// 1-based, inclusive.
+    pub start_line: u32,
+    pub end_line: u32,
+    pub start_byte: u32,
+    pub end_byte: u32,
+    /// Line on which the name itself stands (what a reader wants to jump to).
+    pub name_line: u32,
+    /// Hash of the interface text with comments dropped and white space folded: signature,
+    /// macro parameters and replacement, type body, variable type.
+    pub interface_hash: u64,
+    /// Hash of the body text likewise: function body, variable initialiser; 0 when none.
+    pub body_hash: u64,
+    pub confidence: Confidence,
+}
+
+/// One name used inside a definition (or at file level). Repeats of the same name with the same
+/// kind inside one definition are folded into the first, so `line` is the first use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    /// The definition the use stands in; `None` for file-level code such as `type_init(foo)`.
+    pub from: Option<DefIdx>,
+    pub name: NameIdx,
+    pub kind: RefKind,
+    pub line: u32,
+}
+
+/// One `#include` line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Include {
+    /// The path as written, without quotes or angle brackets.
+    pub path: String,
+    /// `<...>` rather than `"..."`.
+    pub system: bool,
+    pub line: u32,
+}
+
+/// How much of the file tree-sitter could read, and which limits were hit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseHealth {
+    pub error_nodes: u32,
+    pub missing_nodes: u32,
+    /// The parse was stopped by the per-file time limit; what was read before is kept.
+    pub timed_out: bool,
+    /// The tree was too deep to walk fully; deeper parts were skipped.
+    pub depth_limited: bool,
+}
+
+impl ParseHealth {
+    pub fn is_clean(&self) -> bool {
+        self.error_nodes == 0 && self.missing_nodes == 0 && !self.timed_out && !self.depth_limited
+    }
+}
+
+/// Everything extraction learns about one file's contents. It depends only on the bytes (and
+/// the extractor version and idiom table), never on the path, so it is cached by blob id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSymbols {
+    pub names: Vec<String>,
+    pub definitions: Vec<Definition>,
+    pub references: Vec<Reference>,
+    pub includes: Vec<Include>,
+    pub health: ParseHealth,
+}
+
+impl FileSymbols {
+    pub fn name(&self, idx: NameIdx) -> &str {
+        &self.names[idx as usize]
+    }
+
+    pub fn def_name(&self, def: &Definition) -> &str {
+        self.name(def.name)
+    }
+
+    /// The innermost definition whose span holds `line`, if any.
+    pub fn definition_at_line(&self, line: u32) -> Option<DefIdx> {
+        self.definitions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.start_line <= line && line <= d.end_line)
+            .min_by_key(|(_, d)| d.end_byte - d.start_byte)
+            .map(|(i, _)| i as DefIdx)
+    }
+}

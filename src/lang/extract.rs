@@ -1,0 +1,611 @@
+//! Syntax tree + query captures -> `FileSymbols`. The only place that reads tree-sitter nodes.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use tree_sitter::{Node, ParseOptions, Parser, QueryCursor, StreamingIterator, Tree};
+
+use super::idioms::{self, IdiomTable};
+use super::lexer;
+use super::queries::{Capture, Queries};
+use crate::facts::{
+    Confidence, DefIdx, Definition, FileSymbols, Include, Linkage, NameIdx, ParseHealth, RefKind, Reference, SymbolKind,
+};
+
+/// Limits that keep one adversarial file from holding up a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Parsing a file stops after this long; what was read so far is not used, the file is
+    /// reported as timed out.
+    pub parse_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { parse_timeout: Duration::from_secs(10) }
+    }
+}
+
+/// A definition as found, before names are interned and spans sorted.
+struct RawDef {
+    name: NameIdx,
+    kind: SymbolKind,
+    linkage: Linkage,
+    start_byte: usize,
+    end_byte: usize,
+    start_line: u32,
+    end_line: u32,
+    name_line: u32,
+    interface_hash: u64,
+    body_hash: u64,
+}
+
+/// A use of a name, before it is attributed to a definition.
+struct RawRef {
+    byte: usize,
+    line: u32,
+    name: NameIdx,
+    kind: RefKind,
+}
+
+/// Per-file working state: the string table and what the captures produced.
+struct Collector<'a> {
+    src: &'a [u8],
+    idioms: &'a IdiomTable,
+    names: Vec<String>,
+    index: HashMap<String, NameIdx>,
+    defs: Vec<RawDef>,
+    refs: Vec<RawRef>,
+    locals: Vec<(usize, NameIdx)>,
+    /// Start bytes of definition names: a definition does not reference itself there.
+    name_bytes: HashSet<usize>,
+    includes: Vec<Include>,
+    /// The body of the function being walked; declarations inside it are local.
+    fn_body: (usize, usize),
+}
+
+impl<'a> Collector<'a> {
+    fn intern(&mut self, name: &str) -> NameIdx {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as NameIdx;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    fn text(&self, node: Node) -> &'a str {
+        std::str::from_utf8(&self.src[node.byte_range()]).unwrap_or_default()
+    }
+
+    fn is_local(&self, node: Node) -> bool {
+        let b = node.start_byte();
+        self.fn_body.0 <= b && b < self.fn_body.1
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_def(
+        &mut self,
+        node: Node,
+        name_node: Option<Node>,
+        name: &str,
+        kind: SymbolKind,
+        linkage: Linkage,
+        iface: u64,
+        body: u64,
+    ) {
+        let name_idx = self.intern(name);
+        let name_line = name_node.map_or(node.start_position().row, |n| n.start_position().row) as u32 + 1;
+        if let Some(n) = name_node {
+            self.name_bytes.insert(n.start_byte());
+        }
+        self.defs.push(RawDef {
+            name: name_idx,
+            kind,
+            linkage,
+            start_byte: node.start_byte(),
+            end_byte: node.end_byte(),
+            start_line: node.start_position().row as u32 + 1,
+            end_line: end_line(node),
+            name_line,
+            interface_hash: iface,
+            body_hash: body,
+        });
+    }
+
+    fn push_ref(&mut self, node: Node, kind: RefKind) {
+        let name = self.intern(self.text(node));
+        self.refs.push(RawRef { byte: node.start_byte(), line: node.start_position().row as u32 + 1, name, kind });
+    }
+
+    fn hash(&self, start: usize, end: usize) -> u64 {
+        lexer::normalized_hash(&self.src[start..end.max(start)])
+    }
+}
+
+/// The last line a node covers: a directive's node ends at column 0 of the next line.
+fn end_line(node: Node) -> u32 {
+    let end = node.end_position();
+    let start = node.start_position();
+    if end.column == 0 && end.row > start.row {
+        end.row as u32
+    } else {
+        end.row as u32 + 1
+    }
+}
+
+/// Marks every name inside a token-pasted declarator as not a reference: `helper_` and `SUFFIX`
+/// in `glue(helper_, SUFFIX)` are fragments of a name, not uses of symbols.
+fn exclude_names_in(node: Node, c: &mut Collector) {
+    let mut cursor = node.walk();
+    'walk: loop {
+        let n = cursor.node();
+        if matches!(n.kind(), "identifier" | "type_identifier") {
+            c.name_bytes.insert(n.start_byte());
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node() == node {
+                break 'walk;
+            }
+        }
+    }
+}
+
+/// The name a declarator declares, looking through pointers, arrays, initialisers, attributes
+/// and parentheses.
+enum DeclName<'t> {
+    /// A plain name; `function` when the declarator declares a function (not a pointer to one).
+    Ident {
+        node: Node<'t>,
+        function: bool,
+    },
+    /// A name built by token pasting (`glue(helper_, SUFFIX)`), named by its text.
+    Pasted {
+        text: String,
+        paste: (Node<'t>, Node<'t>),
+        function: bool,
+    },
+    None,
+}
+
+fn declarator_name<'t>(mut node: Node<'t>, c: &Collector) -> DeclName<'t> {
+    let mut above = "";
+    // Bounded: declarators nest at most as deep as the tree, and each step goes one level down.
+    loop {
+        match node.kind() {
+            "identifier" | "type_identifier" | "field_identifier" => {
+                return DeclName::Ident { node, function: above == "function_declarator" };
+            }
+            "function_declarator" => {
+                let Some(inner) = node.child_by_field_name("declarator") else { return DeclName::None };
+                if inner.kind() == "identifier" && c.idioms.is_token_paste(c.text(inner)) {
+                    let paste = node.child_by_field_name("parameters").unwrap_or(node);
+                    let text: String = c.text(node).split_whitespace().collect();
+                    return DeclName::Pasted {
+                        text,
+                        paste: (inner, paste),
+                        function: above == "function_declarator" || above.is_empty(),
+                    };
+                }
+                above = "function_declarator";
+                node = inner;
+            }
+            "pointer_declarator"
+            | "array_declarator"
+            | "init_declarator"
+            | "attributed_declarator"
+            | "parenthesized_declarator"
+            | "abstract_pointer_declarator" => {
+                above = node.kind();
+                let next = node.child_by_field_name("declarator").or_else(|| node.named_child(0));
+                match next {
+                    Some(n) => node = n,
+                    None => return DeclName::None,
+                }
+            }
+            _ => return DeclName::None,
+        }
+    }
+}
+
+fn storage_class(node: Node, src: &[u8]) -> (bool, bool) {
+    let mut cursor = node.walk();
+    let mut is_static = false;
+    let mut is_extern = false;
+    for child in node.children(&mut cursor) {
+        if child.kind() == "storage_class_specifier" {
+            match &src[child.byte_range()] {
+                b"static" => is_static = true,
+                b"extern" => is_extern = true,
+                _ => {}
+            }
+        }
+    }
+    (is_static, is_extern)
+}
+
+/// Turns one file's bytes into `FileSymbols`. One per thread: it owns a parser and a cursor.
+pub struct Extractor<'q> {
+    parser: Parser,
+    cursor: QueryCursor,
+    queries: &'q Queries,
+    idioms: &'q IdiomTable,
+    limits: Limits,
+}
+
+impl<'q> Extractor<'q> {
+    pub fn new(queries: &'q Queries, idioms: &'q IdiomTable, limits: Limits) -> Extractor<'q> {
+        let mut parser = Parser::new();
+        parser.set_language(&tree_sitter_c::LANGUAGE.into()).expect("tree-sitter-c matches the tree-sitter ABI");
+        Extractor { parser, cursor: QueryCursor::new(), queries, idioms, limits }
+    }
+
+    /// Extracts everything from `src`. Never fails: a damaged file yields what could be read and
+    /// a `ParseHealth` that says how damaged it was.
+    pub fn extract(&mut self, src: &[u8]) -> FileSymbols {
+        let masked = idioms::mask(src, self.idioms);
+        let Some(tree) = self.parse(&masked.text) else {
+            return FileSymbols { health: ParseHealth { timed_out: true, ..Default::default() }, ..Default::default() };
+        };
+        let mut c = Collector {
+            src,
+            idioms: self.idioms,
+            names: Vec::new(),
+            index: HashMap::new(),
+            defs: Vec::new(),
+            refs: Vec::new(),
+            locals: Vec::new(),
+            name_bytes: HashSet::new(),
+            includes: Vec::new(),
+            fn_body: (0, 0),
+        };
+        self.collect(&tree, &masked.text, &mut c);
+        add_invocations(&mut c, &masked.invocations);
+        let (health, error_spans) = parse_health(&tree);
+        drop(tree);
+        finish(c, health, &error_spans)
+    }
+
+    fn parse(&mut self, text: &[u8]) -> Option<Tree> {
+        let deadline = Instant::now() + self.limits.parse_timeout;
+        let mut past_deadline = |_: &tree_sitter::ParseState| Instant::now() > deadline;
+        let options = ParseOptions::new().progress_callback(&mut past_deadline);
+        let len = text.len();
+        self.parser.reset();
+        self.parser.parse_with_options(
+            &mut |offset, _| if offset < len { &text[offset..] } else { &[] as &[u8] },
+            None,
+            Some(options),
+        )
+    }
+
+    fn collect(&mut self, tree: &Tree, masked: &[u8], c: &mut Collector) {
+        let q = self.queries;
+        let mut captures = self.cursor.captures(&q.query, tree.root_node(), masked);
+        while let Some((m, idx)) = captures.next() {
+            let node = m.captures[*idx].node;
+            let capture = q.capture(m.captures[*idx].index);
+            match capture {
+                Capture::Function => function(node, c),
+                Capture::Declaration if !c.is_local(node) => declaration(node, c),
+                Capture::Typedef if !c.is_local(node) => typedef(node, c),
+                // Patterns with a `@name` are handled when the name arrives: only then does the
+                // match hold both captures.
+                Capture::Name => {
+                    let Some(def) = m.captures.iter().find(|cap| q.capture(cap.index) != Capture::Name) else {
+                        continue;
+                    };
+                    named_definition(q.capture(def.index), def.node, node, c);
+                }
+                Capture::IncludePath => {
+                    let raw = c.text(node);
+                    let system = raw.starts_with('<');
+                    let path = raw.trim_matches(|ch| ch == '"' || ch == '<' || ch == '>').to_string();
+                    c.includes.push(Include { path, system, line: node.start_position().row as u32 + 1 });
+                }
+                Capture::Call => c.push_ref(node, RefKind::Call),
+                Capture::Identifier => c.push_ref(node, RefKind::Identifier),
+                Capture::Type => c.push_ref(node, RefKind::Type),
+                Capture::Tag => c.push_ref(node, RefKind::Tag),
+                Capture::MacroBody => {
+                    let base = node.start_byte();
+                    let row = node.start_position().row as u32 + 1;
+                    let body = &c.src[node.byte_range()];
+                    let mut found = Vec::new();
+                    lexer::identifiers(body, |off, word| {
+                        let line = row + body[..off].iter().filter(|&&b| b == b'\n').count() as u32;
+                        found.push((base + off, line, word.to_string()));
+                    });
+                    for (byte, line, word) in found {
+                        let name = c.intern(&word);
+                        c.refs.push(RawRef { byte, line, name, kind: RefKind::Lexical });
+                    }
+                }
+                Capture::Local => {
+                    if let DeclName::Ident { node: n, .. } = declarator_name(node, c) {
+                        let name = c.intern(c.text(n));
+                        c.locals.push((n.start_byte(), name));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A definition whose pattern captures its `@name`: macros, tags, enum constants.
+fn named_definition(capture: Capture, node: Node, name: Node, c: &mut Collector) {
+    let kind = match capture {
+        Capture::Macro => SymbolKind::Macro,
+        Capture::FunctionMacro => SymbolKind::FunctionMacro,
+        Capture::Struct => SymbolKind::Struct,
+        Capture::Union => SymbolKind::Union,
+        Capture::Enum => SymbolKind::Enum,
+        Capture::EnumConstant => SymbolKind::EnumConstant,
+        _ => return,
+    };
+    // A macro defined inside a function body is still visible to the rest of the file.
+    if !matches!(kind, SymbolKind::Macro | SymbolKind::FunctionMacro) && c.is_local(node) {
+        return;
+    }
+    let (iface, body) = match kind {
+        SymbolKind::Macro | SymbolKind::FunctionMacro => {
+            let h = c.hash(name.end_byte(), node.end_byte());
+            (h, h)
+        }
+        SymbolKind::EnumConstant => (c.hash(node.start_byte(), node.end_byte()), 0),
+        _ => {
+            let Some(body) = node.child_by_field_name("body") else { return };
+            (c.hash(body.start_byte(), body.end_byte()), 0)
+        }
+    };
+    let text = c.text(name);
+    c.push_def(node, Some(name), text, kind, Linkage::Global, iface, body);
+}
+
+fn function(node: Node, c: &mut Collector) {
+    let Some(declarator) = node.child_by_field_name("declarator") else { return };
+    let body = node.child_by_field_name("body");
+    let body_start = body.map_or(node.end_byte(), |b| b.start_byte());
+    if let Some(b) = body {
+        c.fn_body = (b.start_byte(), b.end_byte());
+    }
+    let (is_static, _) = storage_class(node, c.src);
+    let linkage = if is_static { Linkage::File } else { Linkage::Global };
+    let iface = c.hash(node.start_byte(), body_start);
+    let body_hash = body.map_or(0, |b| c.hash(b.start_byte(), b.end_byte()));
+    match declarator_name(declarator, c) {
+        DeclName::Ident { node: n, .. } => {
+            let text = c.text(n);
+            c.push_def(node, Some(n), text, SymbolKind::Function, linkage, iface, body_hash);
+        }
+        DeclName::Pasted { text, paste, .. } => {
+            exclude_names_in(paste.0, c);
+            exclude_names_in(paste.1, c);
+            c.push_def(node, None, &text, SymbolKind::Function, linkage, iface, body_hash)
+        }
+        DeclName::None => {}
+    }
+}
+
+fn declaration(node: Node, c: &mut Collector) {
+    let (is_static, is_extern) = storage_class(node, c.src);
+    let linkage = if is_static { Linkage::File } else { Linkage::Global };
+    let mut cursor = node.walk();
+    let declarators: Vec<Node> = node.children_by_field_name("declarator", &mut cursor).collect();
+    let Some(first) = declarators.first() else { return };
+    let type_part = (node.start_byte(), first.start_byte());
+    for d in declarators {
+        let value = (d.kind() == "init_declarator").then(|| d.child_by_field_name("value")).flatten();
+        let decl_end = value.map_or(d.end_byte(), |v| v.start_byte());
+        let iface = lexer::normalized_hash(
+            &[&c.src[type_part.0..type_part.1], b" ", &c.src[d.start_byte()..decl_end]].concat(),
+        );
+        let body = value.map_or(0, |v| c.hash(v.start_byte(), v.end_byte()));
+        let (name_node, text, function) = match declarator_name(d, c) {
+            DeclName::Ident { node: n, function } => (Some(n), c.text(n).to_string(), function),
+            DeclName::Pasted { text, paste, function } => {
+                exclude_names_in(paste.0, c);
+                exclude_names_in(paste.1, c);
+                (None, text, function)
+            }
+            DeclName::None => continue,
+        };
+        let kind = if function {
+            SymbolKind::Prototype
+        } else if is_extern && value.is_none() {
+            SymbolKind::ExternVariable
+        } else {
+            SymbolKind::Variable
+        };
+        c.push_def(node, name_node, &text, kind, linkage, iface, body);
+    }
+}
+
+fn typedef(node: Node, c: &mut Collector) {
+    let iface = c.hash(node.start_byte(), node.end_byte());
+    let mut cursor = node.walk();
+    let declarators: Vec<Node> = node.children_by_field_name("declarator", &mut cursor).collect();
+    for d in declarators {
+        if let DeclName::Ident { node: n, .. } = declarator_name(d, c) {
+            let text = c.text(n);
+            c.push_def(node, Some(n), text, SymbolKind::Typedef, Linkage::Global, iface, 0);
+        }
+    }
+}
+
+/// Masked file-level invocations: their identifiers are file-level references, and table idioms
+/// add the symbols they define and the names they use.
+fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
+    for inv in invocations {
+        let line = c.src[..inv.start].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let end_line = line + c.src[inv.start..inv.end].iter().filter(|&&b| b == b'\n').count() as u32;
+        let idiom = c.idioms.get(&inv.name).cloned();
+        let mut defined = HashSet::new();
+        if let Some(idiom) = &idiom {
+            for t in &idiom.defines {
+                if let Some(name) = idioms::instantiate(&t.pattern, &inv.args) {
+                    let name_idx = c.intern(&name);
+                    defined.insert(name.clone());
+                    let iface = lexer::normalized_hash(&c.src[inv.start..inv.end]);
+                    c.defs.push(RawDef {
+                        name: name_idx,
+                        kind: t.kind,
+                        linkage: Linkage::Global,
+                        start_byte: inv.start,
+                        end_byte: inv.end,
+                        start_line: line,
+                        end_line,
+                        name_line: line,
+                        interface_hash: iface,
+                        body_hash: 0,
+                    });
+                }
+            }
+            for pattern in &idiom.uses {
+                if let Some(name) = idioms::instantiate(pattern, &inv.args) {
+                    let name = c.intern(&name);
+                    // Past the end of every definition: attributed to file level.
+                    c.refs.push(RawRef { byte: usize::MAX, line, name, kind: RefKind::Lexical });
+                }
+            }
+        }
+        let name_end = inv.start + inv.name.len();
+        let mut found = Vec::new();
+        lexer::identifiers(&c.src[name_end..inv.end], |off, word| {
+            if !defined.contains(word) {
+                let l = line + c.src[inv.start..name_end + off].iter().filter(|&&b| b == b'\n').count() as u32;
+                found.push((l, word.to_string()));
+            }
+        });
+        let macro_name = c.intern(&inv.name);
+        c.refs.push(RawRef { byte: usize::MAX, line, name: macro_name, kind: RefKind::Call });
+        for (l, word) in found {
+            let name = c.intern(&word);
+            c.refs.push(RawRef { byte: usize::MAX, line: l, name, kind: RefKind::Lexical });
+        }
+    }
+}
+
+/// Counts ERROR and MISSING nodes, descending only into subtrees that hold one.
+fn parse_health(tree: &Tree) -> (ParseHealth, Vec<(usize, usize)>) {
+    let mut health = ParseHealth::default();
+    let mut spans = Vec::new();
+    let root = tree.root_node();
+    if !root.has_error() {
+        return (health, spans);
+    }
+    let mut cursor = root.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.is_error() {
+            health.error_nodes += 1;
+            spans.push((node.start_byte(), node.end_byte()));
+        } else if node.is_missing() {
+            health.missing_nodes += 1;
+            spans.push((node.start_byte(), node.end_byte().max(node.start_byte() + 1)));
+        }
+        if node.has_error() && !node.is_error() && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    (health, spans)
+}
+
+/// Sorts definitions, attributes each reference to the innermost definition holding it, drops
+/// self-references and shadowed names, folds repeats.
+fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, usize)]) -> FileSymbols {
+    let Collector { names, mut defs, mut refs, locals, name_bytes, includes, .. } = c;
+    defs.sort_by(|a, b| {
+        (a.start_byte, std::cmp::Reverse(a.end_byte), a.name, a.kind).cmp(&(
+            b.start_byte,
+            std::cmp::Reverse(b.end_byte),
+            b.name,
+            b.kind,
+        ))
+    });
+    defs.dedup_by(|a, b| a.name == b.name && a.kind == b.kind && a.start_byte == b.start_byte);
+
+    // One reference per position, the most specific capture winning.
+    refs.retain(|r| !name_bytes.contains(&r.byte));
+    refs.sort_by_key(|r| (r.byte, ref_priority(r.kind)));
+    refs.dedup_by(|a, b| a.byte == b.byte && a.byte != usize::MAX);
+
+    let ref_owner = owners(&defs, refs.iter().map(|r| r.byte));
+    let mut local_owner = owners(&defs, locals.iter().map(|l| l.0));
+    let shadowed: HashSet<(DefIdx, NameIdx)> =
+        locals.iter().zip(local_owner.drain(..)).filter_map(|(l, owner)| owner.map(|o| (o, l.1))).collect();
+
+    let mut references: Vec<Reference> = refs
+        .iter()
+        .zip(ref_owner)
+        .filter(|(r, owner)| owner.is_none_or(|o| !shadowed.contains(&(o, r.name)) && defs[o as usize].name != r.name))
+        .map(|(r, owner)| Reference { from: owner, name: r.name, kind: r.kind, line: r.line })
+        .collect();
+    references.sort_by_key(|r| (r.from, r.name, r.kind, r.line));
+    references.dedup_by(|a, b| a.from == b.from && a.name == b.name && a.kind == b.kind);
+
+    let definitions = defs
+        .iter()
+        .map(|d| {
+            let damaged = error_spans.iter().any(|&(s, e)| s < d.end_byte && d.start_byte < e);
+            Definition {
+                name: d.name,
+                kind: d.kind,
+                linkage: d.linkage,
+                start_line: d.start_line,
+                end_line: d.end_line,
+                start_byte: d.start_byte as u32,
+                end_byte: d.end_byte as u32,
+                name_line: d.name_line,
+                interface_hash: d.interface_hash,
+                body_hash: d.body_hash,
+                confidence: if damaged { Confidence::NearParseError } else { Confidence::Clean },
+            }
+        })
+        .collect();
+    FileSymbols { names, definitions, references, includes, health }
+}
+
+fn ref_priority(kind: RefKind) -> u8 {
+    match kind {
+        RefKind::Call => 0,
+        RefKind::Tag => 1,
+        RefKind::Type => 2,
+        RefKind::Identifier => 3,
+        RefKind::Lexical => 4,
+    }
+}
+
+/// For each byte position (ascending or not), the innermost definition span holding it.
+/// `defs` must be sorted by (start asc, end desc), which makes spans a forest.
+fn owners(defs: &[RawDef], positions: impl Iterator<Item = usize>) -> Vec<Option<DefIdx>> {
+    let mut positions: Vec<(usize, usize)> = positions.enumerate().map(|(i, b)| (b, i)).collect();
+    positions.sort_unstable();
+    let mut out = vec![None; positions.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut next = 0;
+    for (byte, slot) in positions {
+        while next < defs.len() && defs[next].start_byte <= byte {
+            while stack.last().is_some_and(|&top| defs[top].end_byte <= defs[next].start_byte) {
+                stack.pop();
+            }
+            stack.push(next);
+            next += 1;
+        }
+        while stack.last().is_some_and(|&top| defs[top].end_byte <= byte) {
+            stack.pop();
+        }
+        out[slot] = stack.last().map(|&i| i as DefIdx);
+    }
+    out
+}

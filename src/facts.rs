@@ -189,6 +189,9 @@ pub struct ParseHealth {
     pub timed_out: bool,
     /// The tree was too deep to walk fully; deeper parts were skipped.
     pub depth_limited: bool,
+    /// The bytes are not valid UTF-8. They are parsed as they are: identifiers are ASCII, and
+    /// stray Latin-1 bytes sit in comments and strings.
+    pub non_utf8: bool,
 }
 
 impl ParseHealth {

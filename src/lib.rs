@@ -4,5 +4,12 @@
 //! -> `symbols` (`SymbolTable`) -> `graph` (`DepGraph`) -> `changes` (`SymbolChange`) ->
 //! `verdict` -> `report`. See ARCHITECTURE.md.
 
+pub mod cli;
+pub mod error;
 pub mod facts;
+pub mod graph;
+pub mod index;
 pub mod lang;
+pub mod repo;
+pub mod report;
+pub mod symbols;

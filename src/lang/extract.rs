@@ -247,6 +247,13 @@ impl<'q> Extractor<'q> {
     /// Extracts everything from `src`. Never fails: a damaged file yields what could be read and
     /// a `ParseHealth` that says how damaged it was.
     pub fn extract(&mut self, src: &[u8]) -> FileSymbols {
+        let non_utf8 = std::str::from_utf8(src).is_err();
+        let mut symbols = self.extract_utf8_agnostic(src);
+        symbols.health.non_utf8 = non_utf8;
+        symbols
+    }
+
+    fn extract_utf8_agnostic(&mut self, src: &[u8]) -> FileSymbols {
         let masked = idioms::mask(src, self.idioms);
         let Some(tree) = self.parse(&masked.text) else {
             return FileSymbols { health: ParseHealth { timed_out: true, ..Default::default() }, ..Default::default() };

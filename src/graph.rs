@@ -1,0 +1,276 @@
+//! The dependency graph: which symbol uses which, with file:line evidence. The only user of
+//! petgraph.
+//!
+//! Resolution of a use of `name` in file F: a file-scoped definition in F, then one in a file
+//! textually connected to F (a `.c.inc` F includes, or the `.c` that includes F), then the global
+//! symbol. A global symbol with providing sites in several files is still one node; the edge
+//! records the site nearest to F by path and is marked ambiguous. Names defined nowhere (libc,
+//! glib, generated headers) become external nodes.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use crate::facts::{Namespace, RefKind};
+use crate::index::Index;
+use crate::symbols::{is_translation_unit_path, FileId, Scope, SymbolId, SymbolTable};
+
+/// A node: a symbol, a name defined nowhere in the tree, or a file's top-level code.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    Symbol(SymbolId),
+    External {
+        namespace: Namespace,
+        name: String,
+    },
+    /// Code outside any definition: `type_init(foo_register_types)`, `#ifdef` conditions.
+    FileScope(FileId),
+}
+
+/// Evidence for one use: the first place (in path and line order) where `from` uses `to`.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub kind: RefKind,
+    pub file: FileId,
+    pub line: u32,
+    /// The target has providing definitions in several files; `site_file` is the nearest.
+    pub ambiguous: bool,
+    pub site_file: Option<FileId>,
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct GraphStats {
+    pub nodes: usize,
+    pub edges: usize,
+    pub ambiguous_edges: usize,
+    pub externals: usize,
+    pub includes_resolved: usize,
+    pub includes_unresolved: usize,
+}
+
+pub struct DepGraph {
+    graph: DiGraph<Node, Edge>,
+    symbol_nodes: Vec<NodeIndex>,
+    file_nodes: Vec<NodeIndex>,
+    pub stats: GraphStats,
+}
+
+impl DepGraph {
+    pub fn build(index: &Index, table: &SymbolTable) -> DepGraph {
+        let mut graph = DiGraph::new();
+        let symbol_nodes: Vec<NodeIndex> =
+            (0..table.symbols.len()).map(|i| graph.add_node(Node::Symbol(SymbolId(i as u32)))).collect();
+        let file_nodes: Vec<NodeIndex> =
+            (0..table.files.len()).map(|i| graph.add_node(Node::FileScope(FileId(i as u32)))).collect();
+        let mut stats = GraphStats::default();
+        let connected = connected_files(index, table, &mut stats);
+        let mut externals: HashMap<(Namespace, String), NodeIndex> = HashMap::new();
+        let mut seen: HashSet<(NodeIndex, NodeIndex)> = HashSet::new();
+
+        for (fi, file) in index.files.iter().enumerate() {
+            let fid = FileId(fi as u32);
+            let fs = &file.symbols;
+            for r in &fs.references {
+                let from = match r.from {
+                    Some(d) => symbol_nodes[table.symbol_of_def(fid, d).0 as usize],
+                    None => file_nodes[fi],
+                };
+                let namespace = if r.kind == RefKind::Tag { Namespace::Tag } else { Namespace::Ordinary };
+                let name = fs.name(r.name);
+                let (to, ambiguous, site_file) = match resolve(table, &connected, namespace, name, fid) {
+                    Some(id) => {
+                        let sym = table.symbol(id);
+                        let providers: HashSet<FileId> = sym.providers().map(|s| s.file).collect();
+                        let site = nearest_site(table, sym.sites.iter().map(|s| s.file), fid);
+                        (symbol_nodes[id.0 as usize], providers.len() > 1, site)
+                    }
+                    None => {
+                        let node = *externals
+                            .entry((namespace, name.to_string()))
+                            .or_insert_with(|| graph.add_node(Node::External { namespace, name: name.to_string() }));
+                        (node, false, None)
+                    }
+                };
+                if from == to || !seen.insert((from, to)) {
+                    continue;
+                }
+                stats.ambiguous_edges += usize::from(ambiguous);
+                graph.add_edge(from, to, Edge { kind: r.kind, file: fid, line: r.line, ambiguous, site_file });
+            }
+        }
+        stats.nodes = graph.node_count();
+        stats.edges = graph.edge_count();
+        stats.externals = externals.len();
+        DepGraph { graph, symbol_nodes, file_nodes, stats }
+    }
+
+    pub fn symbol_node(&self, id: SymbolId) -> NodeIndex {
+        self.symbol_nodes[id.0 as usize]
+    }
+
+    pub fn file_node(&self, id: FileId) -> NodeIndex {
+        self.file_nodes[id.0 as usize]
+    }
+
+    pub fn node(&self, n: NodeIndex) -> &Node {
+        &self.graph[n]
+    }
+
+    /// Direct neighbours: what `n` uses (`Outgoing`) or what uses `n` (`Incoming`), with evidence.
+    pub fn neighbours(&self, n: NodeIndex, dir: Direction) -> Vec<(NodeIndex, &Edge)> {
+        let mut out: Vec<(NodeIndex, &Edge)> = self
+            .graph
+            .edges_directed(n, dir)
+            .map(|e| (if dir == Direction::Outgoing { e.target() } else { e.source() }, e.weight()))
+            .collect();
+        out.sort_by_key(|(_, e)| (e.file, e.line));
+        out
+    }
+
+    pub fn dependents(&self, n: NodeIndex) -> Vec<(NodeIndex, &Edge)> {
+        self.neighbours(n, Direction::Incoming)
+    }
+
+    pub fn dependencies(&self, n: NodeIndex) -> Vec<(NodeIndex, &Edge)> {
+        self.neighbours(n, Direction::Outgoing)
+    }
+
+    /// Breadth-first closure from `start` in `dir`, up to `depth` steps and `max_nodes` nodes.
+    /// Returns (node, depth, the edge that reached it) and whether `max_nodes` cut it short.
+    pub fn closure(&self, start: NodeIndex, dir: Direction, depth: u32, max_nodes: usize) -> (Vec<Reached>, bool) {
+        let mut seen = HashSet::from([start]);
+        let mut queue = VecDeque::from([(start, 0u32)]);
+        let mut out = Vec::new();
+        while let Some((n, d)) = queue.pop_front() {
+            if d == depth {
+                continue;
+            }
+            for (next, _) in self.neighbours(n, dir) {
+                if seen.insert(next) {
+                    if out.len() == max_nodes {
+                        return (out, true);
+                    }
+                    let edge = self.graph.find_edge_undirected(n, next).map(|(e, _)| e);
+                    out.push(Reached { node: next, depth: d + 1, via: n, edge });
+                    queue.push_back((next, d + 1));
+                }
+            }
+        }
+        (out, false)
+    }
+
+    pub fn edge(&self, e: EdgeIndex) -> &Edge {
+        &self.graph[e]
+    }
+}
+
+/// One node reached by `closure`.
+#[derive(Clone, Debug)]
+pub struct Reached {
+    pub node: NodeIndex,
+    pub depth: u32,
+    pub via: NodeIndex,
+    pub edge: Option<EdgeIndex>,
+}
+
+fn resolve(
+    table: &SymbolTable,
+    connected: &HashMap<FileId, Vec<FileId>>,
+    namespace: Namespace,
+    name: &str,
+    file: FileId,
+) -> Option<SymbolId> {
+    if let Some(id) = table.lookup(namespace, name, Scope::File(file)) {
+        return Some(id);
+    }
+    for &other in connected.get(&file).map_or(&[][..], Vec::as_slice) {
+        if let Some(id) = table.lookup(namespace, name, Scope::File(other)) {
+            return Some(id);
+        }
+    }
+    table.lookup(namespace, name, Scope::Global)
+}
+
+/// The candidate file sharing the longest directory prefix with `from`, first by path on ties.
+fn nearest_site(table: &SymbolTable, candidates: impl Iterator<Item = FileId>, from: FileId) -> Option<FileId> {
+    let from_path = table.path(from);
+    candidates.min_by_key(|&f| (std::cmp::Reverse(common_dirs(table.path(f), from_path)), f))
+}
+
+fn common_dirs(a: &str, b: &str) -> usize {
+    a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y).count()
+}
+
+/// For each translation-unit file, the other translation-unit files it is textually joined
+/// with by `#include` (both directions): their file-scoped symbols are visible to it.
+fn connected_files(index: &Index, table: &SymbolTable, stats: &mut GraphStats) -> HashMap<FileId, Vec<FileId>> {
+    let mut by_basename: HashMap<&str, Vec<FileId>> = HashMap::new();
+    for (i, path) in table.files.iter().enumerate() {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        by_basename.entry(base).or_default().push(FileId(i as u32));
+    }
+    let mut connected: HashMap<FileId, Vec<FileId>> = HashMap::new();
+    for (fi, file) in index.files.iter().enumerate() {
+        let from = FileId(fi as u32);
+        for inc in &file.symbols.includes {
+            let Some(target) = resolve_include(table, &by_basename, &file.path, &inc.path) else {
+                stats.includes_unresolved += 1;
+                continue;
+            };
+            stats.includes_resolved += 1;
+            if is_translation_unit_path(table.path(target)) && is_translation_unit_path(&file.path) {
+                connected.entry(from).or_default().push(target);
+                connected.entry(target).or_default().push(from);
+            }
+        }
+    }
+    for v in connected.values_mut() {
+        v.sort();
+        v.dedup();
+    }
+    connected
+}
+
+/// Finds the file an `#include` names: next to the includer, under `include/`, then the file
+/// with that path suffix nearest to the includer.
+pub fn resolve_include(
+    table: &SymbolTable,
+    by_basename: &HashMap<&str, Vec<FileId>>,
+    from_path: &str,
+    include: &str,
+) -> Option<FileId> {
+    let dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
+    let sibling = if dir.is_empty() { include.to_string() } else { format!("{dir}/{include}") };
+    if let Some(id) = table.file_id(&normalize(&sibling)) {
+        return Some(id);
+    }
+    if let Some(id) = table.file_id(&format!("include/{include}")) {
+        return Some(id);
+    }
+    let base = include.rsplit('/').next().unwrap_or(include);
+    let suffix = format!("/{include}");
+    let candidates = by_basename.get(base)?;
+    let from = table.file_id(from_path)?;
+    nearest_site(
+        table,
+        candidates.iter().copied().filter(|&f| table.path(f).ends_with(&suffix) || table.path(f) == include),
+        from,
+    )
+}
+
+/// Folds `a/../b` and `./` in a relative path.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
+}

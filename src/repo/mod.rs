@@ -1,0 +1,172 @@
+//! The only module that imports git2: opening a repository, resolving revisions, listing the C
+//! files of a tree, reading blobs, diffs between trees, history walks and in-memory reverts.
+//!
+//! Everything git2 hands out is converted here into owned domain types (`CommitId`, `BlobId`,
+//! `TreeFile`, `CommitInfo`, `FileDiff`) so that no other module sees a git2 type. Nothing in this
+//! module writes to the repository: merges run against an in-memory object backend (see
+//! `revert.rs`).
+
+mod ids;
+mod revert;
+mod tree;
+
+pub use ids::{BlobId, CommitId};
+pub use revert::{Conflict, RevertOutcome};
+pub use tree::{is_c_path, Skip, SkipReason, TreeFile, TreeFiles};
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// An open repository. Not shared across threads: each worker opens its own (`reopen`).
+pub struct Repo {
+    git: git2::Repository,
+    /// The git directory (`.git` or the bare repository itself).
+    git_dir: PathBuf,
+}
+
+/// What a commit says about itself.
+#[derive(Clone, Debug)]
+pub struct CommitInfo {
+    pub id: CommitId,
+    pub parents: Vec<CommitId>,
+    pub summary: String,
+    pub message: String,
+    pub author: String,
+    pub author_email: String,
+    /// Seconds since the epoch, committer time.
+    pub time: i64,
+}
+
+impl Repo {
+    /// Opens the repository at or above `path`, as `git -C <path>` would.
+    pub fn discover(path: &Path) -> Result<Repo> {
+        let git = git2::Repository::discover(path)
+            .map_err(|e| Error::NotARepository { path: path.to_path_buf(), why: e.message().to_string() })?;
+        let git_dir = git.path().to_path_buf();
+        Ok(Repo { git, git_dir })
+    }
+
+    /// Another handle on the same repository, for a worker thread.
+    pub fn reopen(&self) -> Result<Repo> {
+        Repo::open_git_dir(&self.git_dir)
+    }
+
+    /// Opens a repository by its git directory (what `git_dir()` returned): worker threads each
+    /// open their own handle, as a `git2::Repository` cannot be shared.
+    pub fn open_git_dir(git_dir: &Path) -> Result<Repo> {
+        let git = git2::Repository::open(git_dir).map_err(|e| git_error("reopening the repository", e))?;
+        Ok(Repo { git, git_dir: git_dir.to_path_buf() })
+    }
+
+    pub fn git_dir(&self) -> &Path {
+        &self.git_dir
+    }
+
+    /// The work tree, or the git directory of a bare repository: where `.revertcheck.toml` is
+    /// looked for (it is read from the tree of the analysed revision, not from disk).
+    pub fn work_dir(&self) -> Option<&Path> {
+        self.git.workdir()
+    }
+
+    pub fn is_shallow(&self) -> bool {
+        self.git.is_shallow()
+    }
+
+    /// Resolves any revision `git rev-parse` accepts to a commit.
+    pub fn resolve(&self, rev: &str) -> Result<CommitId> {
+        let unknown = |why: String| Error::UnknownRevision { rev: rev.to_string(), why };
+        let obj = self.git.revparse_single(rev).map_err(|e| unknown(e.message().to_string()))?;
+        let commit =
+            obj.peel_to_commit().map_err(|_| unknown(format!("it names a {}, not a commit", kind_name(obj.kind()))))?;
+        Ok(CommitId::from_oid(commit.id()))
+    }
+
+    /// Resolves `a..b` into the commits reachable from `b` but not `a`, oldest first, as
+    /// `git rev-list --reverse a..b` does; a single revision gives that one commit.
+    pub fn resolve_range(&self, spec: &str) -> Result<Vec<CommitId>> {
+        if let Some((a, b)) = spec.split_once("..") {
+            let b = if b.is_empty() { "HEAD" } else { b };
+            let from = self.resolve(if a.is_empty() { "HEAD" } else { a })?;
+            let to = self.resolve(b)?;
+            let mut walk = self.git.revwalk().map_err(|e| git_error("walking history", e))?;
+            walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+                .map_err(|e| git_error("walking history", e))?;
+            walk.push(to.to_oid()).map_err(|e| git_error("walking history", e))?;
+            walk.hide(from.to_oid()).map_err(|e| git_error("walking history", e))?;
+            let mut out = Vec::new();
+            for oid in walk {
+                let oid = oid.map_err(|e| missing_history(spec, e))?;
+                out.push(CommitId::from_oid(oid));
+            }
+            Ok(out)
+        } else {
+            Ok(vec![self.resolve(spec)?])
+        }
+    }
+
+    /// The upstream of the current branch (`@{upstream}`), if it has one.
+    pub fn upstream(&self) -> Option<CommitId> {
+        self.resolve("@{upstream}").ok()
+    }
+
+    pub fn commit_info(&self, id: CommitId) -> Result<CommitInfo> {
+        let c = self.find_commit(id)?;
+        let author = c.author();
+        Ok(CommitInfo {
+            id,
+            parents: c.parent_ids().map(CommitId::from_oid).collect(),
+            summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned(),
+            message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            time: c.time().seconds(),
+        })
+    }
+
+    /// The C files of a commit's tree (see `tree.rs` for what counts and what is skipped).
+    pub fn c_files(&self, commit: CommitId, max_size: u64) -> Result<TreeFiles> {
+        let tree = self.find_commit(commit)?.tree().map_err(|e| missing_history(&commit.to_string(), e))?;
+        tree::list_c_files(&self.git, &tree, max_size)
+    }
+
+    /// Every file path of a commit's tree with its blob (any language), for zone checks and
+    /// for reading `.revertcheck.toml` / `MAINTAINERS`.
+    pub fn file_at(&self, commit: CommitId, path: &str) -> Result<Option<Vec<u8>>> {
+        let tree = self.find_commit(commit)?.tree().map_err(|e| missing_history(&commit.to_string(), e))?;
+        let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return Ok(None);
+        }
+        Ok(Some(self.read_blob(BlobId::from_oid(entry.id()))?))
+    }
+
+    pub fn read_blob(&self, id: BlobId) -> Result<Vec<u8>> {
+        let blob = self
+            .git
+            .find_blob(id.to_oid())
+            .map_err(|e| Error::MissingHistory { what: format!("blob {id}"), why: e.message().to_string() })?;
+        Ok(blob.content().to_vec())
+    }
+
+    fn find_commit(&self, id: CommitId) -> Result<git2::Commit<'_>> {
+        self.git.find_commit(id.to_oid()).map_err(|e| missing_history(&id.to_string(), e))
+    }
+}
+
+fn kind_name(kind: Option<git2::ObjectType>) -> &'static str {
+    match kind {
+        Some(git2::ObjectType::Tree) => "tree",
+        Some(git2::ObjectType::Blob) => "blob",
+        Some(git2::ObjectType::Tag) => "tag",
+        _ => "object",
+    }
+}
+
+pub(crate) fn git_error(context: &str, e: git2::Error) -> Error {
+    Error::Git { context: context.to_string(), message: e.message().to_string() }
+}
+
+pub(crate) fn missing_history(what: &str, e: git2::Error) -> Error {
+    Error::MissingHistory { what: what.to_string(), why: e.message().to_string() }
+}

@@ -1,0 +1,91 @@
+//! Listing the C sources of a tree: which paths count, and which entries are skipped and why.
+
+use serde::Serialize;
+
+use crate::error::Result;
+
+use super::{git_error, BlobId};
+
+/// A C source in a tree.
+#[derive(Clone, Debug)]
+pub struct TreeFile {
+    pub path: String,
+    pub blob: BlobId,
+    pub size: u64,
+}
+
+/// Why a C-named entry was not indexed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Larger than the size cap (`--max-file-size`).
+    TooLarge,
+    /// A symbolic link where a file was expected.
+    Symlink,
+    /// A submodule (gitlink) with a C-like name.
+    Submodule,
+    /// The path itself is not UTF-8.
+    NonUtf8Path,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Skip {
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TreeFiles {
+    /// Sorted by path.
+    pub files: Vec<TreeFile>,
+    pub skipped: Vec<Skip>,
+}
+
+/// `.c`, `.h`, `.inc`, `.c.inc` and `.h.inc`: QEMU includes `.c.inc` files textually.
+pub fn is_c_path(path: &str) -> bool {
+    path.ends_with(".c") || path.ends_with(".h") || path.ends_with(".inc")
+}
+
+pub(super) fn list_c_files(repo: &git2::Repository, tree: &git2::Tree, max_size: u64) -> Result<TreeFiles> {
+    let mut out = TreeFiles::default();
+    let odb = repo.odb().map_err(|e| git_error("opening the object database", e))?;
+    let mut failure = None;
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let Ok(name) = entry.name() else {
+            let lossy = String::from_utf8_lossy(entry.name_bytes());
+            if is_c_path(&lossy) {
+                out.skipped.push(Skip { path: format!("{dir}{lossy}"), reason: SkipReason::NonUtf8Path });
+            }
+            return git2::TreeWalkResult::Skip;
+        };
+        if !is_c_path(name) {
+            return git2::TreeWalkResult::Ok;
+        }
+        let path = format!("{dir}{name}");
+        match entry.filemode() {
+            0o120000 => out.skipped.push(Skip { path, reason: SkipReason::Symlink }),
+            0o160000 => out.skipped.push(Skip { path, reason: SkipReason::Submodule }),
+            0o040000 => {}
+            _ => match odb.read_header(entry.id()) {
+                Ok((size, _)) if size as u64 > max_size => {
+                    out.skipped.push(Skip { path, reason: SkipReason::TooLarge })
+                }
+                Ok((size, _)) => {
+                    out.files.push(TreeFile { path, blob: BlobId::from_oid(entry.id()), size: size as u64 })
+                }
+                Err(e) => {
+                    failure = Some(git_error(&format!("reading {path}"), e));
+                    return git2::TreeWalkResult::Abort;
+                }
+            },
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .ok();
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}

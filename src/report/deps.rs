@@ -1,0 +1,170 @@
+//! The `deps` report: a symbol's uses or users, direct or transitive, with file:line evidence.
+
+use petgraph::Direction;
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::graph::{DepGraph, Node};
+use crate::symbols::{Scope, SymbolId, SymbolTable};
+
+#[derive(Serialize)]
+pub struct DepsResult {
+    pub schema: &'static str,
+    pub direction: &'static str,
+    pub symbols: Vec<SymbolDeps>,
+}
+
+#[derive(Serialize)]
+pub struct SymbolDeps {
+    pub symbol: NodeRef,
+    pub entries: Vec<DepEntry>,
+    /// The `--max-nodes` cap cut the listing short.
+    pub truncated: bool,
+}
+
+/// A node as a reader wants it named.
+#[derive(Serialize, Clone)]
+pub struct NodeRef {
+    pub name: String,
+    pub kind: String,
+    /// `file` for a file-scoped symbol, `global`, or `external`.
+    pub scope: String,
+    pub path: Option<String>,
+    pub line: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct DepEntry {
+    pub node: NodeRef,
+    pub depth: u32,
+    /// How the use is made: call, value, type, tag, lexical.
+    pub via: String,
+    /// Where the use stands.
+    pub path: String,
+    pub line: u32,
+    pub ambiguous: bool,
+}
+
+pub fn node_ref(table: &SymbolTable, graph: &DepGraph, n: petgraph::graph::NodeIndex) -> NodeRef {
+    match graph.node(n) {
+        Node::Symbol(id) => symbol_ref(table, *id),
+        Node::External { name, .. } => {
+            NodeRef { name: name.clone(), kind: "external".into(), scope: "external".into(), path: None, line: None }
+        }
+        Node::FileScope(f) => NodeRef {
+            name: format!("<file scope of {}>", table.path(*f)),
+            kind: "file_scope".into(),
+            scope: "file".into(),
+            path: Some(table.path(*f).to_string()),
+            line: None,
+        },
+    }
+}
+
+pub fn symbol_ref(table: &SymbolTable, id: SymbolId) -> NodeRef {
+    let s = table.symbol(id);
+    let site = s.providers().next().unwrap_or(&s.sites[0]);
+    NodeRef {
+        name: s.name.clone(),
+        kind: s.kind().as_str().into(),
+        scope: match s.scope {
+            Scope::Global => "global".into(),
+            Scope::File(_) => "file".into(),
+        },
+        path: Some(table.path(site.file).to_string()),
+        line: Some(site.line),
+    }
+}
+
+impl DepsResult {
+    pub fn new(
+        table: &SymbolTable,
+        graph: &DepGraph,
+        ids: &[SymbolId],
+        reverse: bool,
+        depth: u32,
+        max_nodes: usize,
+    ) -> DepsResult {
+        let dir = if reverse { Direction::Incoming } else { Direction::Outgoing };
+        let symbols = ids
+            .iter()
+            .map(|&id| {
+                let (reached, truncated) = graph.closure(graph.symbol_node(id), dir, depth, max_nodes);
+                let entries = reached
+                    .iter()
+                    .map(|r| {
+                        let e = r.edge.map(|e| graph.edge(e));
+                        DepEntry {
+                            node: node_ref(table, graph, r.node),
+                            depth: r.depth,
+                            via: e.map_or("", |e| e.kind.as_str()).into(),
+                            path: e.map_or(String::new(), |e| table.path(e.file).to_string()),
+                            line: e.map_or(0, |e| e.line),
+                            ambiguous: e.is_some_and(|e| e.ambiguous),
+                        }
+                    })
+                    .collect();
+                SymbolDeps { symbol: symbol_ref(table, id), entries, truncated }
+            })
+            .collect();
+        DepsResult { schema: "revertcheck/deps/v1", direction: if reverse { "used_by" } else { "uses" }, symbols }
+    }
+}
+
+pub fn print(r: &DepsResult, table: &SymbolTable, format: Format) {
+    let _ = table;
+    match format {
+        Format::Json => super::print_json(r),
+        Format::Dot => {
+            println!("digraph deps {{");
+            for s in &r.symbols {
+                for e in &s.entries {
+                    let (a, b) = if r.direction == "used_by" {
+                        (&e.node.name, &s.symbol.name)
+                    } else {
+                        (&s.symbol.name, &e.node.name)
+                    };
+                    println!("  \"{a}\" -> \"{b}\" [label=\"{}\"];", e.via);
+                }
+            }
+            println!("}}");
+        }
+        Format::Text => {
+            for s in &r.symbols {
+                let sym = &s.symbol;
+                println!(
+                    "{} ({}, {} scope) {}:{}",
+                    sym.name,
+                    sym.kind,
+                    sym.scope,
+                    sym.path.as_deref().unwrap_or("?"),
+                    sym.line.unwrap_or(0)
+                );
+                let what = if r.direction == "used_by" { "used by" } else { "uses" };
+                println!(
+                    "  {what} {}{}:",
+                    s.entries.len(),
+                    if s.truncated { " (truncated by --max-nodes)" } else { "" }
+                );
+                for e in &s.entries {
+                    let at = e
+                        .node
+                        .path
+                        .as_deref()
+                        .map(|p| format!(" [{p}:{}]", e.node.line.unwrap_or(0)))
+                        .unwrap_or_default();
+                    println!(
+                        "  {}{} ({}){at}  via {} at {}:{}{}",
+                        "  ".repeat(e.depth as usize - 1),
+                        e.node.name,
+                        e.node.kind,
+                        e.via,
+                        e.path,
+                        e.line,
+                        if e.ambiguous { "  (ambiguous: defined in several files)" } else { "" }
+                    );
+                }
+            }
+        }
+    }
+}

@@ -230,3 +230,39 @@ impl FileSymbols {
             .map(|(i, _)| i as DefIdx)
     }
 }
+
+impl FileSymbols {
+    /// A stable, line-per-fact text form: what fixture tests compare and what
+    /// `revertcheck debug extract` prints. Definitions in file order, then references grouped by
+    /// the definition they stand in (file level as `<file>`), then includes and parse health.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for d in &self.definitions {
+            let linkage = match d.linkage {
+                Linkage::File => "static",
+                Linkage::Global => "global",
+            };
+            let damaged = if d.confidence == Confidence::NearParseError { " near-parse-error" } else { "" };
+            let _ = writeln!(
+                out,
+                "def {} {} {linkage} {}-{}{damaged}",
+                d.kind.as_str(),
+                self.def_name(d),
+                d.start_line,
+                d.end_line
+            );
+        }
+        for r in &self.references {
+            let from = r.from.map_or("<file>", |f| self.def_name(&self.definitions[f as usize]));
+            let _ = writeln!(out, "ref {from} -> {} {} {}", self.name(r.name), r.kind.as_str(), r.line);
+        }
+        for i in &self.includes {
+            let (open, close) = if i.system { ('<', '>') } else { ('"', '"') };
+            let _ = writeln!(out, "include {open}{}{close} {}", i.path, i.line);
+        }
+        let h = &self.health;
+        let _ = writeln!(out, "health errors={} missing={}", h.error_nodes, h.missing_nodes);
+        out
+    }
+}

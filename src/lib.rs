@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod error;
 pub mod facts;
+pub mod fxhash;
 pub mod graph;
 pub mod index;
 pub mod lang;

@@ -2,6 +2,7 @@
 //! (the "high" args), and one orchestration function per subcommand. The only module that
 //! imports clap.
 
+mod debug;
 mod deps;
 mod index;
 
@@ -44,6 +45,9 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Show what a symbol uses, or with --reverse what uses it.
     Deps(deps::DepsArgs),
+    /// Dump intermediate stages (for developers).
+    #[command(hide = true)]
+    Debug(debug::DebugArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,6 +87,7 @@ fn run(cli: &Cli) -> Result<i32> {
     match &cli.command {
         Command::Index(args) => index::run(cli, args),
         Command::Deps(args) => deps::run(cli, args),
+        Command::Debug(args) => debug::run(cli, args),
     }
 }
 

@@ -1,9 +1,9 @@
 //! Syntax tree + query captures -> `FileSymbols`. The only place that reads tree-sitter nodes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use tree_sitter::{Node, ParseOptions, Parser, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, ParseOptions, Parser, Tree};
 
 use super::idioms::{self, IdiomTable};
 use super::lexer;
@@ -11,6 +11,7 @@ use super::queries::{Capture, Queries};
 use crate::facts::{
     Confidence, DefIdx, Definition, FileSymbols, Include, Linkage, NameIdx, ParseHealth, RefKind, Reference, SymbolKind,
 };
+use crate::fxhash::{FxHashMap, FxHashSet};
 
 /// Limits that keep one adversarial file from holding up a run.
 #[derive(Clone, Copy, Debug)]
@@ -53,12 +54,12 @@ struct Collector<'a> {
     src: &'a [u8],
     idioms: &'a IdiomTable,
     names: Vec<String>,
-    index: HashMap<String, NameIdx>,
+    index: FxHashMap<String, NameIdx>,
     defs: Vec<RawDef>,
     refs: Vec<RawRef>,
     locals: Vec<(usize, NameIdx)>,
     /// Start bytes of definition names: a definition does not reference itself there.
-    name_bytes: HashSet<usize>,
+    name_bytes: FxHashSet<usize>,
     includes: Vec<Include>,
     /// The body of the function being walked; declarations inside it are local.
     fn_body: (usize, usize),
@@ -115,6 +116,10 @@ impl<'a> Collector<'a> {
     }
 
     fn push_ref(&mut self, node: Node, kind: RefKind) {
+        // A MISSING identifier is zero-width: tree-sitter's guess, not a use.
+        if node.start_byte() == node.end_byte() {
+            return;
+        }
         let name = self.intern(self.text(node));
         self.refs.push(RawRef { byte: node.start_byte(), line: node.start_position().row as u32 + 1, name, kind });
     }
@@ -231,7 +236,6 @@ fn storage_class(node: Node, src: &[u8]) -> (bool, bool) {
 /// Turns one file's bytes into `FileSymbols`. One per thread: it owns a parser and a cursor.
 pub struct Extractor<'q> {
     parser: Parser,
-    cursor: QueryCursor,
     queries: &'q Queries,
     idioms: &'q IdiomTable,
     limits: Limits,
@@ -241,7 +245,7 @@ impl<'q> Extractor<'q> {
     pub fn new(queries: &'q Queries, idioms: &'q IdiomTable, limits: Limits) -> Extractor<'q> {
         let mut parser = Parser::new();
         parser.set_language(&tree_sitter_c::LANGUAGE.into()).expect("tree-sitter-c matches the tree-sitter ABI");
-        Extractor { parser, cursor: QueryCursor::new(), queries, idioms, limits }
+        Extractor { parser, queries, idioms, limits }
     }
 
     /// Extracts everything from `src`. Never fails: a damaged file yields what could be read and
@@ -262,15 +266,15 @@ impl<'q> Extractor<'q> {
             src,
             idioms: self.idioms,
             names: Vec::new(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             defs: Vec::new(),
             refs: Vec::new(),
             locals: Vec::new(),
-            name_bytes: HashSet::new(),
+            name_bytes: FxHashSet::default(),
             includes: Vec::new(),
             fn_body: (0, 0),
         };
-        self.collect(&tree, &masked.text, &mut c);
+        self.collect(&tree, &mut c);
         add_invocations(&mut c, &masked.invocations);
         let (health, error_spans) = parse_health(&tree);
         drop(tree);
@@ -290,57 +294,73 @@ impl<'q> Extractor<'q> {
         )
     }
 
-    fn collect(&mut self, tree: &Tree, masked: &[u8], c: &mut Collector) {
-        let q = self.queries;
-        let mut captures = self.cursor.captures(&q.query, tree.root_node(), masked);
-        while let Some((m, idx)) = captures.next() {
-            let node = m.captures[*idx].node;
-            let capture = q.capture(m.captures[*idx].index);
+    fn collect(&mut self, tree: &Tree, c: &mut Collector) {
+        self.queries.for_each_match(tree, |m| {
+            let (capture, node) = m[0];
+            let name = m.iter().find(|(cap, _)| *cap == Capture::Name).map(|&(_, n)| n);
             match capture {
                 Capture::Function => function(node, c),
                 Capture::Declaration if !c.is_local(node) => declaration(node, c),
                 Capture::Typedef if !c.is_local(node) => typedef(node, c),
-                // Patterns with a `@name` are handled when the name arrives: only then does the
-                // match hold both captures.
-                Capture::Name => {
-                    let Some(def) = m.captures.iter().find(|cap| q.capture(cap.index) != Capture::Name) else {
-                        continue;
-                    };
-                    named_definition(q.capture(def.index), def.node, node, c);
-                }
-                Capture::IncludePath => {
-                    let raw = c.text(node);
-                    let system = raw.starts_with('<');
-                    let path = raw.trim_matches(|ch| ch == '"' || ch == '<' || ch == '>').to_string();
-                    c.includes.push(Include { path, system, line: node.start_position().row as u32 + 1 });
-                }
-                Capture::Call => c.push_ref(node, RefKind::Call),
-                Capture::Identifier => c.push_ref(node, RefKind::Identifier),
-                Capture::Type => c.push_ref(node, RefKind::Type),
-                Capture::Tag => c.push_ref(node, RefKind::Tag),
-                Capture::MacroBody => {
-                    let base = node.start_byte();
-                    let row = node.start_position().row as u32 + 1;
-                    let body = &c.src[node.byte_range()];
-                    let mut found = Vec::new();
-                    lexer::identifiers(body, |off, word| {
-                        let line = row + body[..off].iter().filter(|&&b| b == b'\n').count() as u32;
-                        found.push((base + off, line, word.to_string()));
-                    });
-                    for (byte, line, word) in found {
-                        let name = c.intern(&word);
-                        c.refs.push(RawRef { byte, line, name, kind: RefKind::Lexical });
+                Capture::Macro
+                | Capture::FunctionMacro
+                | Capture::Struct
+                | Capture::Union
+                | Capture::Enum
+                | Capture::EnumConstant => {
+                    if let Some(name) = name {
+                        named_definition(capture, node, name, c);
                     }
                 }
-                Capture::Local => {
-                    if let DeclName::Ident { node: n, .. } = declarator_name(node, c) {
-                        let name = c.intern(c.text(n));
-                        c.locals.push((n.start_byte(), name));
+                Capture::Include => {
+                    if let Some(&(_, path)) = m.iter().find(|(cap, _)| *cap == Capture::IncludePath) {
+                        include(path, c);
                     }
                 }
-                _ => {}
+                _ => {
+                    for &(cap, n) in m {
+                        reference(cap, n, c);
+                    }
+                }
+            }
+        });
+    }
+}
+
+fn include(node: Node, c: &mut Collector) {
+    let raw = c.text(node);
+    let system = raw.starts_with('<');
+    let path = raw.trim_matches(|ch| ch == '"' || ch == '<' || ch == '>').to_string();
+    c.includes.push(Include { path, system, line: node.start_position().row as u32 + 1 });
+}
+
+fn reference(capture: Capture, node: Node, c: &mut Collector) {
+    match capture {
+        Capture::Call => c.push_ref(node, RefKind::Call),
+        Capture::Identifier => c.push_ref(node, RefKind::Identifier),
+        Capture::Type => c.push_ref(node, RefKind::Type),
+        Capture::Tag => c.push_ref(node, RefKind::Tag),
+        Capture::MacroBody => {
+            let base = node.start_byte();
+            let row = node.start_position().row as u32 + 1;
+            let body = &c.src[node.byte_range()];
+            let mut found = Vec::new();
+            lexer::identifiers(body, |off, word| {
+                let line = row + body[..off].iter().filter(|&&b| b == b'\n').count() as u32;
+                found.push((base + off, line, word.to_string()));
+            });
+            for (byte, line, word) in found {
+                let name = c.intern(&word);
+                c.refs.push(RawRef { byte, line, name, kind: RefKind::Lexical });
             }
         }
+        Capture::Local => {
+            if let DeclName::Ident { node: n, .. } = declarator_name(node, c) {
+                let name = c.intern(c.text(n));
+                c.locals.push((n.start_byte(), name));
+            }
+        }
+        _ => {}
     }
 }
 
@@ -375,6 +395,12 @@ fn named_definition(capture: Capture, node: Node, name: Node, c: &mut Collector)
 }
 
 fn function(node: Node, c: &mut Collector) {
+    // C has no nested functions: inside a body this is a statement macro such as
+    // `CPU_FOREACH(cpu) { ... }` that tree-sitter read as a definition. Its uses stay with the
+    // enclosing function.
+    if c.is_local(node) {
+        return;
+    }
     let Some(declarator) = node.child_by_field_name("declarator") else { return };
     let body = node.child_by_field_name("body");
     let body_start = body.map_or(node.end_byte(), |b| b.start_byte());
@@ -560,6 +586,7 @@ fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, usize)]) -> 
         .collect();
     references.sort_by_key(|r| (r.from, r.name, r.kind, r.line));
     references.dedup_by(|a, b| a.from == b.from && a.name == b.name && a.kind == b.kind);
+    references.sort_by_key(|r| (r.from, r.line, r.name, r.kind));
 
     let definitions = defs
         .iter()

@@ -1,0 +1,114 @@
+//! Extraction fixtures: each `fixtures/c/NAME.c` is extracted and compared with the reviewed
+//! `fixtures/c/NAME.expected` (definitions, references, includes, parse health). Run with
+//! `UPDATE_EXPECT=1` to rewrite the expectations after an intended change, then review the diff.
+
+use std::path::Path;
+
+use revertcheck::lang::{Extractor, IdiomTable, Limits, Queries};
+
+fn check(name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/c");
+    let actual = lines_of(name);
+    let expected_path = dir.join(format!("{name}.expected"));
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap();
+    assert_eq!(actual, expected, "fixtures/c/{name}.c: extraction differs from {name}.expected");
+}
+
+fn lines_of(name: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/c");
+    let src = std::fs::read(dir.join(format!("{name}.c"))).unwrap();
+    let queries = Queries::load().unwrap();
+    let idioms = IdiomTable::builtin();
+    Extractor::new(&queries, &idioms, Limits::default()).extract(&src).render()
+}
+
+#[test]
+fn qemu_idioms() {
+    check("qemu_idioms");
+}
+
+#[test]
+fn declarators() {
+    check("declarators");
+}
+
+#[test]
+fn ifdef_alternatives() {
+    check("ifdef_alternatives");
+}
+
+#[test]
+fn macros_types() {
+    check("macros_types");
+}
+
+#[test]
+fn syntax_errors() {
+    check("syntax_errors");
+}
+
+// The facts below are what the expectation files must say; they are asserted on their own so
+// that a careless `UPDATE_EXPECT=1` cannot silently accept a regression in them.
+
+#[test]
+fn file_level_macro_does_not_become_a_return_type() {
+    let out = lines_of("qemu_idioms");
+    assert!(out.contains("def function foo_abort static 30-33\n"), "{out}");
+    assert!(out.contains("ref <file> -> foo_types lexical 29\n"));
+    assert!(out.contains("ref <file> -> foo_register_types lexical 39\n"));
+    assert!(!out.contains("DEFINE_TYPES global"), "DEFINE_TYPES must not be a definition");
+    assert!(out.contains("health errors=0 missing=0"), "masking should leave no parse error");
+}
+
+#[test]
+fn initialiser_function_pointers_are_references_from_the_global() {
+    let out = lines_of("qemu_idioms");
+    assert!(out.contains("ref foo_types -> foo_class_init value 25\n"));
+    assert!(out.contains("ref foo_class_init -> foo_realize value 18\n"));
+}
+
+#[test]
+fn qom_declaration_macros_define_their_types() {
+    let out = lines_of("qemu_idioms");
+    assert!(out.contains("def typedef FooState global 5-5\n"));
+    assert!(out.contains("def function_macro FOO_DEVICE global 5-5\n"));
+}
+
+#[test]
+fn locals_shadow_globals_and_pointer_returns_are_functions() {
+    let out = lines_of("declarators");
+    assert!(out.contains("def function split_args static"));
+    assert!(out.contains("def function node_new global 16-21\n"));
+    assert!(out.contains("def variable hook global"), "a function pointer is a variable");
+    assert!(out.contains("def prototype node_hash static"));
+    assert!(!out.contains("ref split_args -> debug_level"), "the local debug_level shadows the global");
+    assert!(out.contains("ref run -> debug_level value 33\n"));
+}
+
+#[test]
+fn ifdef_branches_give_two_sites() {
+    let out = lines_of("ifdef_alternatives");
+    assert_eq!(out.matches("def function host_page_size static").count(), 2);
+    assert_eq!(out.matches("def macro HOST_NAME").count(), 2);
+}
+
+#[test]
+fn token_pasting_names_are_not_references() {
+    let out = lines_of("macros_types");
+    assert!(out.contains("def function glue(helper_store_,SUFFIX) global 24-28\n"));
+    assert!(!out.contains("-> SUFFIX"));
+    assert!(!out.contains("-> helper_store_"));
+    assert!(out.contains("ref CLAMP -> clamp_slow lexical 4\n"), "macro bodies are mined");
+}
+
+#[test]
+fn syntax_errors_are_counted_and_do_not_stop_extraction() {
+    let out = lines_of("syntax_errors");
+    assert!(out.contains("def function good_before global 2-5\n"));
+    assert!(out.contains("health errors=1"));
+    assert!(out.contains("-> helper call 10\n"), "uses inside the error region are still mined");
+}

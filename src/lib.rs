@@ -4,6 +4,7 @@
 //! -> `symbols` (`SymbolTable`) -> `graph` (`DepGraph`) -> `changes` (`SymbolChange`) ->
 //! `verdict` -> `report`. See ARCHITECTURE.md.
 
+pub mod changes;
 pub mod cli;
 pub mod error;
 pub mod facts;

@@ -110,6 +110,7 @@ impl Common {
 
     pub fn index(&self, rev: &str) -> Result<Index> {
         let commit = self.repo.resolve(rev)?;
-        crate::index::index_commit(&self.repo, commit, &self.index_config)
+        let tree = self.repo.tree_of(commit)?;
+        crate::index::index_tree(&self.repo, tree, &self.index_config)
     }
 }

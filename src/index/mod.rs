@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::facts::FileSymbols;
 use crate::lang::{Extractor, IdiomTable, Limits, Queries};
-use crate::repo::{BlobId, CommitId, Repo, Skip};
+use crate::repo::{BlobId, Repo, Skip, TreeId};
 
 /// How to index: limits, idioms and the cache. Built once by the CLI layer and passed down.
 pub struct IndexConfig {
@@ -70,17 +70,17 @@ pub struct IndexStats {
     pub elapsed_ms: u128,
 }
 
-/// The index of one revision: files sorted by path.
+/// The index of one tree: files sorted by path.
 pub struct Index {
-    pub commit: CommitId,
+    pub tree: TreeId,
     pub files: Vec<IndexedFile>,
     pub stats: IndexStats,
 }
 
-/// Indexes the C files of `commit`.
-pub fn index_commit(repo: &Repo, commit: CommitId, config: &IndexConfig) -> Result<Index> {
+/// Indexes the C files of a tree.
+pub fn index_tree(repo: &Repo, tree_id: TreeId, config: &IndexConfig) -> Result<Index> {
     let started = Instant::now();
-    let tree = repo.c_files(commit, config.max_file_size)?;
+    let tree = repo.c_files(tree_id, config.max_file_size)?;
     let mut unique: Vec<BlobId> = tree.files.iter().map(|f| f.blob).collect();
     unique.sort_unstable();
     unique.dedup();
@@ -115,7 +115,7 @@ pub fn index_commit(repo: &Repo, commit: CommitId, config: &IndexConfig) -> Resu
     stats.files = files.len();
     stats.skipped = tree.skipped;
     stats.elapsed_ms = started.elapsed().as_millis();
-    Ok(Index { commit, files, stats })
+    Ok(Index { tree: tree_id, files, stats })
 }
 
 enum BlobResult {
@@ -127,68 +127,112 @@ enum BlobResult {
     Binary,
 }
 
+/// What a worker made of one blob.
+enum Work {
+    Done(BlobId, BlobResult),
+    /// Not in the on-disk object database: an object of the caller's in-memory store (a patch
+    /// applied from an mbox). The caller's handle reads it.
+    InMemoryOnly(BlobId),
+}
+
 /// Extracts (or loads from the cache) every blob in `blobs`, in parallel.
-fn extract_blobs(
-    repo: &Repo,
-    blobs: &[BlobId],
-    config: &IndexConfig,
-) -> Result<(HashMap<BlobId, BlobResult>, IndexStats)> {
-    let hits = AtomicUsize::new(0);
-    let corrupt = AtomicUsize::new(0);
-    let parsed = AtomicUsize::new(0);
-    let write_error: Mutex<Option<String>> = Mutex::new(None);
+fn extract_blobs(repo: &Repo, blobs: &[BlobId], config: &IndexConfig) -> Result<(HashMap<BlobId, BlobResult>, IndexStats)> {
+    let counters = Counters::default();
     let git_dir = repo.git_dir().to_path_buf();
-    let results: Vec<Result<(BlobId, BlobResult)>> = blobs
+    let work: Vec<Result<Work>> = blobs
         .par_iter()
         .map_init(
             || (Repo::open_git_dir(&git_dir), Extractor::new(&config.queries, &config.idioms, config.limits)),
             |(worker_repo, extractor), &blob| {
-                let worker_repo = worker_repo.as_ref().map_err(|e| crate::error::Error::Git {
-                    context: "opening the repository".into(),
-                    message: e.to_string(),
-                })?;
-                if let Some(cache) = &config.cache {
-                    match cache.get(blob) {
-                        Lookup::Hit(symbols) => {
-                            hits.fetch_add(1, Ordering::Relaxed);
-                            let non_utf8 = symbols.health.non_utf8;
-                            return Ok((blob, BlobResult::Parsed { symbols: Arc::new(symbols), non_utf8 }));
-                        }
-                        Lookup::Corrupt => {
-                            corrupt.fetch_add(1, Ordering::Relaxed);
-                        }
-                        Lookup::Miss => {}
-                    }
+                if let Some(done) = cached(config, &counters, blob) {
+                    return Ok(done);
                 }
-                let bytes = worker_repo.read_blob(blob)?;
-                if bytes.contains(&0) {
-                    return Ok((blob, BlobResult::Binary));
+                let Ok(worker_repo) = worker_repo.as_ref() else { return Ok(Work::InMemoryOnly(blob)) };
+                match worker_repo.read_blob(blob) {
+                    Ok(bytes) => Ok(Work::Done(blob, extract_one(extractor, config, &counters, blob, &bytes))),
+                    Err(_) => Ok(Work::InMemoryOnly(blob)),
                 }
-                let symbols = extractor.extract(&bytes);
-                let non_utf8 = symbols.health.non_utf8;
-                parsed.fetch_add(1, Ordering::Relaxed);
-                if let Some(cache) = &config.cache {
-                    if let Err(e) = cache.put(blob, &symbols) {
-                        let mut slot = write_error.lock().expect("no panics while holding the lock");
-                        slot.get_or_insert_with(|| format!("{}: {e}", cache.root().display()));
-                    }
-                }
-                Ok((blob, BlobResult::Parsed { symbols: Arc::new(symbols), non_utf8 }))
             },
         )
         .collect();
-    let mut map = HashMap::with_capacity(results.len());
-    for r in results {
-        let (blob, result) = r?;
-        map.insert(blob, result);
+    let mut map = HashMap::with_capacity(work.len());
+    let mut in_memory = Vec::new();
+    for w in work {
+        match w? {
+            Work::Done(blob, result) => {
+                map.insert(blob, result);
+            }
+            Work::InMemoryOnly(blob) => in_memory.push((blob, repo.read_blob(blob)?)),
+        }
     }
+    let late: Vec<(BlobId, BlobResult)> = in_memory
+        .par_iter()
+        .map_init(
+            || Extractor::new(&config.queries, &config.idioms, config.limits),
+            |extractor, (blob, bytes)| (*blob, extract_one(extractor, config, &counters, *blob, bytes)),
+        )
+        .collect();
+    map.extend(late);
     let stats = IndexStats {
         unique_blobs: blobs.len(),
-        parsed: parsed.into_inner(),
-        cache_hits: hits.into_inner(),
-        cache_corrupt: corrupt.into_inner(),
-        cache_write_error: write_error.into_inner().expect("no panics while holding the lock"),
+        parsed: counters.parsed.into_inner(),
+        cache_hits: counters.hits.into_inner(),
+        cache_corrupt: counters.corrupt.into_inner(),
+        cache_write_error: counters.write_error.into_inner().expect("no panics while holding the lock"),
         ..Default::default()
     };
     Ok((map, stats))
+}
+
+#[derive(Default)]
+struct Counters {
+    hits: AtomicUsize,
+    corrupt: AtomicUsize,
+    parsed: AtomicUsize,
+    write_error: Mutex<Option<String>>,
+}
+
+fn cached(config: &IndexConfig, counters: &Counters, blob: BlobId) -> Option<Work> {
+    let cache = config.cache.as_ref()?;
+    match cache.get(blob) {
+        Lookup::Hit(symbols) => {
+            counters.hits.fetch_add(1, Ordering::Relaxed);
+            let non_utf8 = symbols.health.non_utf8;
+            Some(Work::Done(blob, BlobResult::Parsed { symbols: Arc::new(symbols), non_utf8 }))
+        }
+        Lookup::Corrupt => {
+            counters.corrupt.fetch_add(1, Ordering::Relaxed);
+            None
+        }
+        Lookup::Miss => None,
+    }
+}
+
+fn extract_one(extractor: &mut Extractor, config: &IndexConfig, counters: &Counters, blob: BlobId, bytes: &[u8]) -> BlobResult {
+    if bytes.contains(&0) {
+        return BlobResult::Binary;
+    }
+    let symbols = extractor.extract(bytes);
+    let non_utf8 = symbols.health.non_utf8;
+    counters.parsed.fetch_add(1, Ordering::Relaxed);
+    if let Some(cache) = &config.cache {
+        if let Err(e) = cache.put(blob, &symbols) {
+            let mut slot = counters.write_error.lock().expect("no panics while holding the lock");
+            slot.get_or_insert_with(|| format!("{}: {e}", cache.root().display()));
+        }
+    }
+    BlobResult::Parsed { symbols: Arc::new(symbols), non_utf8 }
+}
+
+/// Extracts one blob through the cache: what `changes` uses for the two sides of a diff.
+pub fn file_symbols(repo: &Repo, blob: BlobId, config: &IndexConfig, extractor: &mut Extractor) -> Result<Arc<FileSymbols>> {
+    let counters = Counters::default();
+    if let Some(Work::Done(_, BlobResult::Parsed { symbols, .. })) = cached(config, &counters, blob) {
+        return Ok(symbols);
+    }
+    let bytes = repo.read_blob(blob)?;
+    match extract_one(extractor, config, &counters, blob, &bytes) {
+        BlobResult::Parsed { symbols, .. } => Ok(symbols),
+        BlobResult::Binary => Ok(Arc::new(FileSymbols::default())),
+    }
 }

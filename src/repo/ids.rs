@@ -59,3 +59,4 @@ macro_rules! object_id {
 
 object_id!(CommitId, "commit");
 object_id!(BlobId, "blob");
+object_id!(TreeId, "tree");

@@ -6,11 +6,13 @@
 //! module writes to the repository: merges run against an in-memory object backend (see
 //! `revert.rs`).
 
+mod diff;
 mod ids;
 mod revert;
 mod tree;
 
-pub use ids::{BlobId, CommitId};
+pub use diff::{DiffStatus, FileDiff, Hunk};
+pub use ids::{BlobId, CommitId, TreeId};
 pub use revert::{Conflict, RevertOutcome};
 pub use tree::{is_c_path, Skip, SkipReason, TreeFile, TreeFiles};
 
@@ -44,6 +46,18 @@ impl Repo {
         let git = git2::Repository::discover(path)
             .map_err(|e| Error::NotARepository { path: path.to_path_buf(), why: e.message().to_string() })?;
         let git_dir = git.path().to_path_buf();
+        Repo::guarded(git, git_dir)
+    }
+
+    /// Puts an in-memory object backend in front of the repository's object database. libgit2
+    /// writes the objects an in-memory apply or merge produces (blobs, trees) to the backend
+    /// of highest priority that can write: with this, that is memory, and nothing reaches
+    /// `.git/objects`. Objects written there live as long as this handle.
+    fn guarded(git: git2::Repository, git_dir: PathBuf) -> Result<Repo> {
+        {
+            let odb = git.odb().map_err(|e| git_error("opening the object database", e))?;
+            odb.add_new_mempack_backend(1000).map_err(|e| git_error("adding an in-memory object store", e))?;
+        }
         Ok(Repo { git, git_dir })
     }
 
@@ -56,7 +70,7 @@ impl Repo {
     /// open their own handle, as a `git2::Repository` cannot be shared.
     pub fn open_git_dir(git_dir: &Path) -> Result<Repo> {
         let git = git2::Repository::open(git_dir).map_err(|e| git_error("reopening the repository", e))?;
-        Ok(Repo { git, git_dir: git_dir.to_path_buf() })
+        Repo::guarded(git, git_dir.to_path_buf())
     }
 
     pub fn git_dir(&self) -> &Path {
@@ -124,16 +138,22 @@ impl Repo {
         })
     }
 
-    /// The C files of a commit's tree (see `tree.rs` for what counts and what is skipped).
-    pub fn c_files(&self, commit: CommitId, max_size: u64) -> Result<TreeFiles> {
+    /// The root tree of a commit.
+    pub fn tree_of(&self, commit: CommitId) -> Result<TreeId> {
         let tree = self.find_commit(commit)?.tree().map_err(|e| missing_history(&commit.to_string(), e))?;
+        Ok(TreeId::from_oid(tree.id()))
+    }
+
+    /// The C files of a tree (see `tree.rs` for what counts and what is skipped).
+    pub fn c_files(&self, tree: TreeId, max_size: u64) -> Result<TreeFiles> {
+        let tree = self.find_tree(tree)?;
         tree::list_c_files(&self.git, &tree, max_size)
     }
 
-    /// Every file path of a commit's tree with its blob (any language), for zone checks and
-    /// for reading `.revertcheck.toml` / `MAINTAINERS`.
-    pub fn file_at(&self, commit: CommitId, path: &str) -> Result<Option<Vec<u8>>> {
-        let tree = self.find_commit(commit)?.tree().map_err(|e| missing_history(&commit.to_string(), e))?;
+    /// The contents of `path` in a tree, if it is a blob there (`.revertcheck.toml`,
+    /// `MAINTAINERS`).
+    pub fn file_at(&self, tree: TreeId, path: &str) -> Result<Option<Vec<u8>>> {
+        let tree = self.find_tree(tree)?;
         let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
         if entry.kind() != Some(git2::ObjectType::Blob) {
             return Ok(None);
@@ -147,6 +167,10 @@ impl Repo {
             .find_blob(id.to_oid())
             .map_err(|e| Error::MissingHistory { what: format!("blob {id}"), why: e.message().to_string() })?;
         Ok(blob.content().to_vec())
+    }
+
+    fn find_tree(&self, id: TreeId) -> Result<git2::Tree<'_>> {
+        self.git.find_tree(id.to_oid()).map_err(|e| missing_history(&format!("tree {id}"), e))
     }
 
     fn find_commit(&self, id: CommitId) -> Result<git2::Commit<'_>> {

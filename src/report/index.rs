@@ -14,7 +14,7 @@ use crate::symbols::SymbolTable;
 pub struct IndexSummary {
     pub schema: &'static str,
     pub rev: String,
-    pub commit: String,
+    pub tree: String,
     pub files: usize,
     pub bytes: u64,
     /// Definition sites by kind.
@@ -58,7 +58,7 @@ impl IndexSummary {
         IndexSummary {
             schema: "revertcheck/index/v1",
             rev: rev.to_string(),
-            commit: index.commit.hex(),
+            tree: index.tree.hex(),
             files: index.files.len(),
             bytes: index.stats.bytes,
             definitions,
@@ -77,7 +77,7 @@ pub fn print(s: &IndexSummary, format: Format, verbose: bool) {
         return super::print_json(s);
     }
     let st = &s.index;
-    println!("{} ({})", s.rev, &s.commit[..12]);
+    println!("{} (tree {})", s.rev, &s.tree[..12]);
     println!("files        {} C files, {:.1} MB", s.files, s.bytes as f64 / 1e6);
     let kinds: Vec<String> = s.definitions.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!("definitions  {}", kinds.join(", "));

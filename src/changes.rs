@@ -138,7 +138,9 @@ pub fn c_file_change(
     for v in old_by_key.values_mut() {
         v.reverse();
     }
-    let touched = |d: &Definition, changed: &[u32]| changed.iter().filter(|&&l| d.start_line <= l && l <= d.end_line).count() as u32;
+    let touched = |d: &Definition, changed: &[u32]| {
+        changed.iter().filter(|&&l| d.start_line <= l && l <= d.end_line).count() as u32
+    };
     let mut symbols = Vec::new();
     let mut old_paired = vec![false; old.map_or(0, |o| o.0.definitions.len())];
     if let Some((nfs, _)) = new {
@@ -178,7 +180,9 @@ pub fn c_file_change(
     symbols.sort_by(|a, b| (a.line, &a.name, a.kind).cmp(&(b.line, &b.name, b.kind)));
 
     // Code lines no definition holds.
-    let outside = |fs: Option<&FileSymbols>, l: u32| fs.is_none_or(|fs| !fs.definitions.iter().any(|d| d.start_line <= l && l <= d.end_line));
+    let outside = |fs: Option<&FileSymbols>, l: u32| {
+        fs.is_none_or(|fs| !fs.definitions.iter().any(|d| d.start_line <= l && l <= d.end_line))
+    };
     let mut file_level_code_lines = 0;
     let mut file_level_line = None;
     for &l in &removed {

@@ -9,13 +9,15 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use crate::fxhash::{FxHashMap, FxHashSet};
+
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::facts::{Namespace, RefKind};
 use crate::index::Index;
-use crate::symbols::{is_translation_unit_path, FileId, Scope, SymbolId, SymbolTable};
+use crate::symbols::{is_translation_unit_path, FileId, NameId, Scope, SymbolId, SymbolTable};
 
 /// A node: a symbol, a name defined nowhere in the tree, or a file's top-level code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -66,8 +68,8 @@ impl DepGraph {
             (0..table.files.len()).map(|i| graph.add_node(Node::FileScope(FileId(i as u32)))).collect();
         let mut stats = GraphStats::default();
         let connected = connected_files(index, table, &mut stats);
-        let mut externals: HashMap<(Namespace, String), NodeIndex> = HashMap::new();
-        let mut seen: HashSet<(NodeIndex, NodeIndex)> = HashSet::new();
+        let mut externals: FxHashMap<(Namespace, NameId), NodeIndex> = FxHashMap::default();
+        let mut seen: FxHashSet<(NodeIndex, NodeIndex)> = FxHashSet::default();
 
         for (fi, file) in index.files.iter().enumerate() {
             let fid = FileId(fi as u32);
@@ -78,24 +80,25 @@ impl DepGraph {
                     None => file_nodes[fi],
                 };
                 let namespace = if r.kind == RefKind::Tag { Namespace::Tag } else { Namespace::Ordinary };
-                let name = fs.name(r.name);
-                let (to, ambiguous, site_file) = match resolve(table, &connected, namespace, name, fid) {
-                    Some(id) => {
-                        let sym = table.symbol(id);
-                        let providers: HashSet<FileId> = sym.providers().map(|s| s.file).collect();
-                        let site = nearest_site(table, sym.sites.iter().map(|s| s.file), fid);
-                        (symbol_nodes[id.0 as usize], providers.len() > 1, site)
-                    }
+                let name = table.file_name(fid, r.name);
+                let (to, target) = match resolve(table, &connected, namespace, name, fid) {
+                    Some(id) => (symbol_nodes[id.0 as usize], Some(id)),
                     None => {
-                        let node = *externals
-                            .entry((namespace, name.to_string()))
-                            .or_insert_with(|| graph.add_node(Node::External { namespace, name: name.to_string() }));
-                        (node, false, None)
+                        let node = *externals.entry((namespace, name)).or_insert_with(|| {
+                            graph.add_node(Node::External { namespace, name: fs.name(r.name).to_string() })
+                        });
+                        (node, None)
                     }
                 };
                 if from == to || !seen.insert((from, to)) {
                     continue;
                 }
+                let ambiguous = target.is_some_and(|id| table.is_multi_file(id));
+                let site_file = match target {
+                    Some(id) if ambiguous => nearest_site(table, table.symbol(id).providers().map(|s| s.file), fid),
+                    Some(id) => table.symbol(id).sites.first().map(|s| s.file),
+                    None => None,
+                };
                 stats.ambiguous_edges += usize::from(ambiguous);
                 graph.add_edge(from, to, Edge { kind: r.kind, file: fid, line: r.line, ambiguous, site_file });
             }
@@ -179,7 +182,7 @@ fn resolve(
     table: &SymbolTable,
     connected: &HashMap<FileId, Vec<FileId>>,
     namespace: Namespace,
-    name: &str,
+    name: NameId,
     file: FileId,
 ) -> Option<SymbolId> {
     if let Some(id) = table.lookup(namespace, name, Scope::File(file)) {

@@ -14,4 +14,5 @@ pub mod index;
 pub mod lang;
 pub mod repo;
 pub mod report;
+pub mod revert;
 pub mod symbols;

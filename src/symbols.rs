@@ -7,10 +7,13 @@
 //! Global definitions of one name in several files (QEMU builds per target, so
 //! `target/arm/...` and `target/riscv/...` both define `cpu_foo`) are sites of one symbol.
 
-use std::collections::HashMap;
-
-use crate::facts::{DefIdx, Definition, Linkage, Namespace, SymbolKind};
+use crate::facts::{DefIdx, Definition, Linkage, NameIdx, Namespace, SymbolKind};
+use crate::fxhash::FxHashMap;
 use crate::index::Index;
+
+/// A name interned across the whole index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NameId(pub u32);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SymbolId(pub u32);
@@ -84,10 +87,15 @@ pub struct SymbolTable {
     /// Paths by `FileId`, sorted.
     pub files: Vec<String>,
     pub symbols: Vec<Symbol>,
-    by_key: HashMap<(Namespace, String, Scope), SymbolId>,
-    by_name: HashMap<String, Vec<SymbolId>>,
+    names: FxHashMap<Box<str>, NameId>,
+    by_key: FxHashMap<(Namespace, NameId, Scope), SymbolId>,
+    by_name: FxHashMap<NameId, Vec<SymbolId>>,
     /// Per file, per definition index, the symbol it is a site of.
     def_symbol: Vec<Vec<SymbolId>>,
+    /// Per file, its string table mapped to global names.
+    file_names: Vec<Vec<NameId>>,
+    /// Per symbol: providing sites stand in more than one file.
+    multi_file: Vec<bool>,
 }
 
 impl SymbolTable {
@@ -95,28 +103,28 @@ impl SymbolTable {
         let mut table = SymbolTable {
             files: index.files.iter().map(|f| f.path.clone()).collect(),
             symbols: Vec::new(),
-            by_key: HashMap::new(),
-            by_name: HashMap::new(),
+            names: FxHashMap::default(),
+            by_key: FxHashMap::default(),
+            by_name: FxHashMap::default(),
             def_symbol: Vec::with_capacity(index.files.len()),
+            file_names: Vec::with_capacity(index.files.len()),
+            multi_file: Vec::new(),
         };
         for (fi, file) in index.files.iter().enumerate() {
             let fid = FileId(fi as u32);
             let fs = &file.symbols;
+            let names: Vec<NameId> = fs.names.iter().map(|n| table.intern(n)).collect();
             let mut ids = Vec::with_capacity(fs.definitions.len());
             for (di, def) in fs.definitions.iter().enumerate() {
-                let name = fs.def_name(def);
-                let key = (def.kind.namespace(), name.to_string(), scope_of(def, &file.path, fid));
+                let name = names[def.name as usize];
+                let key = (def.kind.namespace(), name, scope_of(def, &file.path, fid));
                 let id = match table.by_key.get(&key) {
                     Some(&id) => id,
                     None => {
                         let id = SymbolId(table.symbols.len() as u32);
-                        table.symbols.push(Symbol {
-                            name: key.1.clone(),
-                            namespace: key.0,
-                            scope: key.2,
-                            sites: Vec::new(),
-                        });
-                        table.by_name.entry(key.1.clone()).or_default().push(id);
+                        let text = fs.def_name(def).to_string();
+                        table.symbols.push(Symbol { name: text, namespace: key.0, scope: key.2, sites: Vec::new() });
+                        table.by_name.entry(name).or_default().push(id);
                         table.by_key.insert(key, id);
                         id
                     }
@@ -132,8 +140,41 @@ impl SymbolTable {
                 ids.push(id);
             }
             table.def_symbol.push(ids);
+            table.file_names.push(names);
         }
+        table.multi_file = table
+            .symbols
+            .iter()
+            .map(|s| {
+                let mut files = s.providers().map(|p| p.file);
+                let first = files.next();
+                files.any(|f| Some(f) != first)
+            })
+            .collect();
         table
+    }
+
+    fn intern(&mut self, name: &str) -> NameId {
+        if let Some(&id) = self.names.get(name) {
+            return id;
+        }
+        let id = NameId(self.names.len() as u32);
+        self.names.insert(name.into(), id);
+        id
+    }
+
+    /// The global name of entry `idx` of file `file`'s string table.
+    pub fn file_name(&self, file: FileId, idx: NameIdx) -> NameId {
+        self.file_names[file.0 as usize][idx as usize]
+    }
+
+    pub fn name_id(&self, name: &str) -> Option<NameId> {
+        self.names.get(name).copied()
+    }
+
+    /// Providing definitions of this symbol stand in several files (per-target duplicates).
+    pub fn is_multi_file(&self, id: SymbolId) -> bool {
+        self.multi_file[id.0 as usize]
     }
 
     pub fn symbol(&self, id: SymbolId) -> &Symbol {
@@ -148,13 +189,13 @@ impl SymbolTable {
         self.files.binary_search_by(|p| p.as_str().cmp(path)).ok().map(|i| FileId(i as u32))
     }
 
-    pub fn lookup(&self, namespace: Namespace, name: &str, scope: Scope) -> Option<SymbolId> {
-        self.by_key.get(&(namespace, name.to_string(), scope)).copied()
+    pub fn lookup(&self, namespace: Namespace, name: NameId, scope: Scope) -> Option<SymbolId> {
+        self.by_key.get(&(namespace, name, scope)).copied()
     }
 
     /// Every symbol with this name, any namespace and scope.
     pub fn named(&self, name: &str) -> &[SymbolId] {
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
+        self.name_id(name).and_then(|n| self.by_name.get(&n)).map_or(&[], Vec::as_slice)
     }
 
     /// The symbol that definition `def` of `file` is a site of.

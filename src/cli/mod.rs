@@ -5,6 +5,7 @@
 mod debug;
 mod deps;
 mod index;
+mod revert;
 
 use std::path::PathBuf;
 
@@ -45,6 +46,8 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Show what a symbol uses, or with --reverse what uses it.
     Deps(deps::DepsArgs),
+    /// Can these landed commits still be reverted at a later revision?
+    Revert(revert::RevertArgs),
     /// Dump intermediate stages (for developers).
     #[command(hide = true)]
     Debug(debug::DebugArgs),
@@ -87,6 +90,7 @@ fn run(cli: &Cli) -> Result<i32> {
     match &cli.command {
         Command::Index(args) => index::run(cli, args),
         Command::Deps(args) => deps::run(cli, args),
+        Command::Revert(args) => revert::run(cli, args),
         Command::Debug(args) => debug::run(cli, args),
     }
 }

@@ -136,7 +136,11 @@ enum Work {
 }
 
 /// Extracts (or loads from the cache) every blob in `blobs`, in parallel.
-fn extract_blobs(repo: &Repo, blobs: &[BlobId], config: &IndexConfig) -> Result<(HashMap<BlobId, BlobResult>, IndexStats)> {
+fn extract_blobs(
+    repo: &Repo,
+    blobs: &[BlobId],
+    config: &IndexConfig,
+) -> Result<(HashMap<BlobId, BlobResult>, IndexStats)> {
     let counters = Counters::default();
     let git_dir = repo.git_dir().to_path_buf();
     let work: Vec<Result<Work>> = blobs
@@ -208,7 +212,13 @@ fn cached(config: &IndexConfig, counters: &Counters, blob: BlobId) -> Option<Wor
     }
 }
 
-fn extract_one(extractor: &mut Extractor, config: &IndexConfig, counters: &Counters, blob: BlobId, bytes: &[u8]) -> BlobResult {
+fn extract_one(
+    extractor: &mut Extractor,
+    config: &IndexConfig,
+    counters: &Counters,
+    blob: BlobId,
+    bytes: &[u8],
+) -> BlobResult {
     if bytes.contains(&0) {
         return BlobResult::Binary;
     }
@@ -225,7 +235,12 @@ fn extract_one(extractor: &mut Extractor, config: &IndexConfig, counters: &Count
 }
 
 /// Extracts one blob through the cache: what `changes` uses for the two sides of a diff.
-pub fn file_symbols(repo: &Repo, blob: BlobId, config: &IndexConfig, extractor: &mut Extractor) -> Result<Arc<FileSymbols>> {
+pub fn file_symbols(
+    repo: &Repo,
+    blob: BlobId,
+    config: &IndexConfig,
+    extractor: &mut Extractor,
+) -> Result<Arc<FileSymbols>> {
     let counters = Counters::default();
     if let Some(Work::Done(_, BlobResult::Parsed { symbols, .. })) = cached(config, &counters, blob) {
         return Ok(symbols);

@@ -161,6 +161,16 @@ impl Repo {
         Ok(Some(self.read_blob(BlobId::from_oid(entry.id()))?))
     }
 
+    /// The blob at `path` in a commit's tree, if there is one.
+    pub fn blob_at(&self, commit: CommitId, path: &str) -> Result<Option<BlobId>> {
+        let tree = self.find_commit(commit)?.tree().map_err(|e| missing_history(&commit.to_string(), e))?;
+        Ok(tree
+            .get_path(Path::new(path))
+            .ok()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .map(|e| BlobId::from_oid(e.id())))
+    }
+
     pub fn read_blob(&self, id: BlobId) -> Result<Vec<u8>> {
         let blob = self
             .git

@@ -4,6 +4,7 @@
 
 pub mod deps;
 pub mod index;
+pub mod revert;
 
 /// Writes a JSON document to stdout with a trailing newline.
 pub fn print_json<T: serde::Serialize>(value: &T) {

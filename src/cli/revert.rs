@@ -1,0 +1,50 @@
+//! `revertcheck revert <commit>... [--at <rev>]`: can these commits still be thrown away?
+
+use clap::Args;
+
+use super::{Cli, Common, Format};
+use crate::error::Result;
+use crate::lang::IdiomTable;
+use crate::report;
+use crate::revert::{self, RevertLimits, RevertVerdict, Target};
+
+#[derive(Args, Debug)]
+pub struct RevertArgs {
+    /// Commits to analyse: revisions or `a..b` ranges (oldest first).
+    #[arg(required = true, value_name = "commit")]
+    pub commits: Vec<String>,
+    /// The revision to revert at.
+    #[arg(long, default_value = "HEAD", value_name = "rev")]
+    pub at: String,
+    /// For a merge commit: the parent to revert to (1-based), as `git revert -m`.
+    #[arg(short = 'm', long = "mainline", value_name = "parent")]
+    pub mainline: Option<u32>,
+    /// At most this many `git blame` runs per commit (each names the commit behind a conflict
+    /// or a later use).
+    #[arg(long, default_value_t = 64, value_name = "n")]
+    pub max_blames: usize,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
+    let common = Common::new(cli, IdiomTable::builtin())?;
+    let at = common.repo.resolve(&args.at)?;
+    let mut commits = Vec::new();
+    for spec in &args.commits {
+        commits.extend(common.repo.resolve_range(spec)?);
+    }
+    // Fail on a merge without -m (and the like) before the expensive part.
+    for &c in &commits {
+        common.repo.check_revertible(c, args.mainline)?;
+    }
+    let target = Target::new(&common.repo, at, &common.index_config)?;
+    let limits = RevertLimits { max_blames: args.max_blames };
+    let mut analyses = Vec::new();
+    for c in commits {
+        analyses.push(revert::analyse(&common.repo, &target, c, args.mainline, &common.index_config, limits)?);
+    }
+    let worst = analyses.iter().map(|a| a.verdict).max().unwrap_or(RevertVerdict::Clean);
+    report::revert::print(&args.at, &target, &analyses, args.format);
+    Ok(if worst == RevertVerdict::Clean { 0 } else { 1 })
+}

@@ -1,0 +1,69 @@
+//! The `revert` report.
+
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::revert::{RevertAnalysis, Target};
+
+#[derive(Serialize)]
+struct RevertReport<'a> {
+    schema: &'static str,
+    at: &'a str,
+    at_commit: String,
+    commits: &'a [RevertAnalysis],
+}
+
+pub fn print(at: &str, target: &Target, analyses: &[RevertAnalysis], format: Format) {
+    if format == Format::Json {
+        return super::print_json(&RevertReport {
+            schema: "revertcheck/revert/v1",
+            at,
+            at_commit: target.commit.hex(),
+            commits: analyses,
+        });
+    }
+    for a in analyses {
+        println!("{} {}: {}", &a.commit.id[..12], a.commit.summary, a.verdict.as_str());
+        println!(
+            "  at {at} ({}), {} days and {} commits later; git revert {}",
+            target.commit.short(),
+            a.age_days,
+            a.age_commits,
+            if a.applies { "applies" } else { "conflicts" }
+        );
+        if let Some(r) = &a.reverted_by {
+            println!("  reverted by {} {}", &r.id[..12], r.summary);
+        }
+        if let Some(r) = &a.reapplied_by {
+            println!("  ... and that revert was reverted by {} {}", &r.id[..12], r.summary);
+        }
+        for c in &a.conflicts {
+            let by: Vec<String> = c.changed_by.iter().map(|r| format!("{} {}", &r.id[..12], r.summary)).collect();
+            println!(
+                "  {}:{}-{}: conflict ({}){}",
+                c.path,
+                c.start_line,
+                c.end_line,
+                c.kind,
+                if by.is_empty() { String::new() } else { format!(", lines last changed by {}", by.join("; ")) }
+            );
+        }
+        for u in &a.cascade {
+            let by =
+                u.introduced_by.as_ref().map(|r| format!(" (since {} {})", &r.id[..12], r.summary)).unwrap_or_default();
+            println!("  {}:{}: {} uses {} ({}){by}", u.path, u.line, u.used_by, u.symbol, u.change);
+        }
+        for r in &a.rework {
+            let by: Vec<String> = r.commits.iter().map(|c| format!("{} {}", &c.id[..12], c.summary)).collect();
+            println!(
+                "  {}: {} was changed again by {}",
+                r.path,
+                r.symbol,
+                if by.is_empty() { "later commits".into() } else { by.join("; ") }
+            );
+        }
+        if a.truncated {
+            println!("  (blame capped by --max-blames: some commits are not named)");
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! Can a landed commit still be thrown away? The analysis behind `revertcheck revert` and the
+//! nightly audit: textual (does `git revert` apply), semantic cascade (later code using what the
+//! commit introduced or re-shaped), rework (later edits of the symbols it changed), and whether
+//! it was already reverted.
+//!
+//! One `Target` (index, symbols and graph of the revision reverted at) serves every commit
+//! analysed against it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::changes::{self, ChangeKind};
+use crate::error::Result;
+use crate::facts::FileSymbols;
+use crate::graph::{DepGraph, Node};
+use crate::index::{self, Index, IndexConfig};
+use crate::lang::Extractor;
+use crate::repo::{is_c_path, CommitId, CommitInfo, FileDiff, Repo};
+use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
+
+/// The revision reverted at, indexed once.
+pub struct Target {
+    pub commit: CommitId,
+    pub info: CommitInfo,
+    pub index: Index,
+    pub table: SymbolTable,
+    pub graph: DepGraph,
+}
+
+impl Target {
+    pub fn new(repo: &Repo, commit: CommitId, config: &IndexConfig) -> Result<Target> {
+        let info = repo.commit_info(commit)?;
+        let index = index::index_tree(repo, repo.tree_of(commit)?, config)?;
+        let table = SymbolTable::build(&index);
+        let graph = DepGraph::build(&index, &table);
+        Ok(Target { commit, info, index, table, graph })
+    }
+}
+
+/// The four outcomes, worst last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevertVerdict {
+    /// `git revert` applies and nothing later depends on or reworked what the commit did.
+    Clean,
+    /// Applies, but later code uses what it introduced, or later commits reworked its symbols.
+    Entangled,
+    /// `git revert` would stop with conflicts.
+    Conflicting,
+    /// A later commit already reverts it.
+    Reverted,
+}
+
+impl RevertVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevertVerdict::Clean => "clean",
+            RevertVerdict::Entangled => "entangled",
+            RevertVerdict::Conflicting => "conflicting",
+            RevertVerdict::Reverted => "reverted",
+        }
+    }
+}
+
+/// A commit as reports name it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CommitRef {
+    pub id: String,
+    pub summary: String,
+}
+
+impl CommitRef {
+    pub fn of(info: &CommitInfo) -> CommitRef {
+        CommitRef { id: info.id.hex(), summary: info.summary.clone() }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConflictReport {
+    pub path: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub kind: &'static str,
+    /// Later commits that last changed the conflicting lines.
+    pub changed_by: Vec<CommitRef>,
+}
+
+/// A later use of something the commit added or re-shaped.
+#[derive(Clone, Debug, Serialize)]
+pub struct CascadeUse {
+    pub symbol: String,
+    pub change: &'static str,
+    /// The symbol (or `<file scope>`) that uses it at the target revision.
+    pub used_by: String,
+    pub path: String,
+    pub line: u32,
+    pub introduced_by: Option<CommitRef>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Rework {
+    pub symbol: String,
+    pub path: String,
+    pub commits: Vec<CommitRef>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RevertAnalysis {
+    pub commit: CommitRef,
+    pub verdict: RevertVerdict,
+    pub applies: bool,
+    pub conflicts: Vec<ConflictReport>,
+    pub cascade: Vec<CascadeUse>,
+    pub rework: Vec<Rework>,
+    pub reverted_by: Option<CommitRef>,
+    /// A revert of the commit was itself reverted: the commit's change is in the tree again.
+    pub reapplied_by: Option<CommitRef>,
+    pub age_days: i64,
+    pub age_commits: usize,
+    /// Blame was capped: some uses carry no `introduced_by`.
+    pub truncated: bool,
+}
+
+/// Limits on the expensive parts (blame runs on large histories).
+#[derive(Clone, Copy, Debug)]
+pub struct RevertLimits {
+    pub max_blames: usize,
+}
+
+impl Default for RevertLimits {
+    fn default() -> Self {
+        RevertLimits { max_blames: 64 }
+    }
+}
+
+/// Analyses reverting `commit` at `target`.
+pub fn analyse(
+    repo: &Repo,
+    target: &Target,
+    commit: CommitId,
+    mainline: Option<u32>,
+    config: &IndexConfig,
+    limits: RevertLimits,
+) -> Result<RevertAnalysis> {
+    let info = repo.commit_info(commit)?;
+    let later = later_commits(repo, target.commit, commit)?;
+    let textual = repo.revert_in_memory(commit, target.commit, mainline)?;
+    let mut blames = 0usize;
+    let mut truncated = false;
+
+    let mut conflicts = Vec::new();
+    for c in &textual.conflicts {
+        let changed_by = if blames < limits.max_blames && c.start_line > 0 {
+            blames += 1;
+            repo.blame_lines(&c.path, target.commit, commit, (c.start_line, c.end_line))
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|id| later.get(&id).map(CommitRef::of))
+                .collect()
+        } else {
+            truncated |= c.start_line > 0;
+            Vec::new()
+        };
+        conflicts.push(ConflictReport {
+            path: c.path.clone(),
+            start_line: c.start_line,
+            end_line: c.end_line,
+            kind: c.kind,
+            changed_by,
+        });
+    }
+
+    // What the commit did, symbol by symbol.
+    let parent = match mainline {
+        Some(m) => info.parents.get(m as usize - 1).copied(),
+        None => info.parents.first().copied(),
+    };
+    let old_tree = parent.map(|p| repo.tree_of(p)).transpose()?;
+    let diffs = repo.diff_trees(old_tree, repo.tree_of(commit)?)?;
+    let mut extractor = Extractor::new(&config.queries, &config.idioms, config.limits);
+    let mut own: BTreeSet<(String, String)> = BTreeSet::new(); // (path at target, symbol)
+    let mut introduced = Vec::new(); // (path, name, change, file_scoped, new-side symbols)
+    for d in diffs.iter().filter(|d| is_c_path(d.path()) && !d.binary) {
+        let (old, new) = sides(repo, d, config, &mut extractor)?;
+        let path = d.path().to_string();
+        let change = changes::c_file_change(
+            d,
+            old.as_ref().map(|(s, t)| (s.as_ref(), t.as_slice())),
+            new.as_ref().map(|(s, t)| (s.as_ref(), t.as_slice())),
+            |def| scope_of(def, &path, FileId(0)) != Scope::Global,
+        );
+        for s in &change.symbols {
+            own.insert((path.clone(), s.name.clone()));
+            introduced.push((path.clone(), s.clone(), new.as_ref().map(|(fs, _)| fs.clone())));
+        }
+    }
+
+    let mut cascade = Vec::new();
+    let mut rework = Vec::new();
+    for (path, change, new_side) in &introduced {
+        let Some(id) = find_at_target(target, path, &change.name, change.namespace, change.file_scoped) else {
+            continue;
+        };
+        if matches!(change.change, ChangeKind::Added | ChangeKind::Interface) {
+            for (dep, edge) in target.graph.dependents(target.graph.symbol_node(id)) {
+                let dep_path = target.table.path(edge.file).to_string();
+                let used_by = match target.graph.node(dep) {
+                    Node::Symbol(s) => target.table.symbol(*s).name.clone(),
+                    Node::FileScope(_) => "<file scope>".to_string(),
+                    Node::External { name, .. } => name.clone(),
+                };
+                if own.contains(&(dep_path.clone(), used_by.clone())) {
+                    continue;
+                }
+                let introduced_by = if blames < limits.max_blames {
+                    blames += 1;
+                    let by =
+                        repo.blame_lines(&dep_path, target.commit, commit, (edge.line, edge.line)).unwrap_or_default();
+                    by.first().and_then(|c| later.get(c)).map(CommitRef::of)
+                } else {
+                    truncated = true;
+                    None
+                };
+                // For an interface change, uses older than the commit were adapted by it; only
+                // later ones break when the old interface comes back.
+                if change.change == ChangeKind::Interface && introduced_by.is_none() && blames <= limits.max_blames {
+                    continue;
+                }
+                cascade.push(CascadeUse {
+                    symbol: change.name.clone(),
+                    change: change.change.as_str(),
+                    used_by,
+                    path: dep_path,
+                    line: edge.line,
+                    introduced_by,
+                });
+            }
+        }
+        if change.change != ChangeKind::Removed {
+            if let Some(r) =
+                reworked(repo, target, &later, commit, path, change, new_side.as_deref(), config, &mut extractor)?
+            {
+                rework.push(r);
+            }
+        }
+    }
+    cascade.sort_by(|a, b| (&a.symbol, &a.path, a.line).cmp(&(&b.symbol, &b.path, b.line)));
+
+    let (reverted_by, reapplied_by) = revert_chain(&later, commit);
+    let verdict = if reverted_by.is_some() && reapplied_by.is_none() {
+        RevertVerdict::Reverted
+    } else if !conflicts.is_empty() {
+        RevertVerdict::Conflicting
+    } else if !cascade.is_empty() || !rework.is_empty() {
+        RevertVerdict::Entangled
+    } else {
+        RevertVerdict::Clean
+    };
+    Ok(RevertAnalysis {
+        commit: CommitRef::of(&info),
+        verdict,
+        applies: conflicts.is_empty(),
+        conflicts,
+        cascade,
+        rework,
+        reverted_by,
+        reapplied_by,
+        age_days: (target.info.time - info.time).max(0) / 86_400,
+        age_commits: later.len(),
+        truncated,
+    })
+}
+
+type Side = Option<(Arc<FileSymbols>, Vec<u8>)>;
+
+fn sides(repo: &Repo, d: &FileDiff, config: &IndexConfig, extractor: &mut Extractor) -> Result<(Side, Side)> {
+    let read = |blob, extractor: &mut Extractor| -> Result<Side> {
+        Ok(Some((index::file_symbols(repo, blob, config, extractor)?, repo.read_blob(blob)?)))
+    };
+    let old = match d.old_blob {
+        Some(b) => read(b, extractor)?,
+        None => None,
+    };
+    let new = match d.new_blob {
+        Some(b) => read(b, extractor)?,
+        None => None,
+    };
+    Ok((old, new))
+}
+
+/// The symbol at the target revision that a change of `name` in `path` corresponds to: the same
+/// key when the file is still there, else a global symbol of that name (the file was renamed).
+fn find_at_target(
+    target: &Target,
+    path: &str,
+    name: &str,
+    namespace: crate::facts::Namespace,
+    file_scoped: bool,
+) -> Option<crate::symbols::SymbolId> {
+    let name_id = target.table.name_id(name)?;
+    if file_scoped {
+        let file = target.table.file_id(path)?;
+        target.table.lookup(namespace, name_id, Scope::File(file))
+    } else {
+        target.table.lookup(namespace, name_id, Scope::Global)
+    }
+}
+
+/// Commits reachable from `at` but not from `since`, by id.
+fn later_commits(repo: &Repo, at: CommitId, since: CommitId) -> Result<BTreeMap<CommitId, CommitInfo>> {
+    let ids = repo.resolve_range(&format!("{}..{}", since.hex(), at.hex()))?;
+    ids.into_iter().map(|id| Ok((id, repo.commit_info(id)?))).collect()
+}
+
+/// The later commit reverting `commit`, and a later one reverting that revert.
+fn revert_chain(later: &BTreeMap<CommitId, CommitInfo>, commit: CommitId) -> (Option<CommitRef>, Option<CommitRef>) {
+    let reverts = |target: CommitId| {
+        let needle = format!("This reverts commit {}", target.hex());
+        let mut hits: Vec<&CommitInfo> = later.values().filter(|c| c.message.contains(&needle)).collect();
+        hits.sort_by_key(|c| c.time);
+        hits.first().map(|c| (*c).clone())
+    };
+    let Some(revert) = reverts(commit) else { return (None, None) };
+    let again = reverts(revert.id);
+    (Some(CommitRef::of(&revert)), again.as_ref().map(CommitRef::of))
+}
+
+/// Later commits that changed the definition of a symbol the commit changed: compares its
+/// hashes as the commit left them with those at the target, and if they differ finds which
+/// later commits changed them.
+#[allow(clippy::too_many_arguments)]
+fn reworked(
+    repo: &Repo,
+    target: &Target,
+    later: &BTreeMap<CommitId, CommitInfo>,
+    commit: CommitId,
+    path: &str,
+    change: &changes::SymbolChange,
+    new_side: Option<&FileSymbols>,
+    config: &IndexConfig,
+    extractor: &mut Extractor,
+) -> Result<Option<Rework>> {
+    let hashes = |fs: &FileSymbols| {
+        fs.definitions
+            .iter()
+            .find(|d| fs.def_name(d) == change.name && d.kind == change.kind)
+            .map(|d| (d.interface_hash, d.body_hash))
+    };
+    let Some(as_left) = new_side.and_then(hashes) else { return Ok(None) };
+    let Some(now) = target.index.files.iter().find(|f| f.path == path).and_then(|f| hashes(&f.symbols)) else {
+        return Ok(None);
+    };
+    if now == as_left {
+        return Ok(None);
+    }
+    let mut commits = Vec::new();
+    for (id, info) in later {
+        if *id == commit || info.parents.len() != 1 {
+            continue;
+        }
+        let (Some(before), Some(after)) = (repo.blob_at(info.parents[0], path)?, repo.blob_at(*id, path)?) else {
+            continue;
+        };
+        if before == after {
+            continue;
+        }
+        let h_before = hashes(&*index::file_symbols(repo, before, config, extractor)?);
+        let h_after = hashes(&*index::file_symbols(repo, after, config, extractor)?);
+        if h_before != h_after && h_after.is_some() {
+            commits.push(CommitRef::of(info));
+        }
+    }
+    commits.sort();
+    Ok(Some(Rework { symbol: change.name.clone(), path: path.to_string(), commits }))
+}

@@ -17,7 +17,7 @@ use crate::facts::FileSymbols;
 use crate::graph::{DepGraph, Node};
 use crate::index::{self, Index, IndexConfig};
 use crate::lang::Extractor;
-use crate::repo::{is_c_path, CommitId, CommitInfo, FileDiff, Repo};
+use crate::repo::{is_c_path, BlobId, CommitId, CommitInfo, FileDiff, Repo};
 use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
 
 /// The revision reverted at, indexed once.
@@ -199,6 +199,7 @@ pub fn analyse(
 
     let mut cascade = Vec::new();
     let mut rework = Vec::new();
+    let mut path_changes = PathChanges { later: &later, skip: commit, by_path: BTreeMap::new() };
     for (path, change, new_side) in &introduced {
         let Some(id) = find_at_target(target, path, &change.name, change.namespace, change.file_scoped) else {
             continue;
@@ -240,7 +241,7 @@ pub fn analyse(
         }
         if change.change != ChangeKind::Removed {
             if let Some(r) =
-                reworked(repo, target, &later, commit, path, change, new_side.as_deref(), config, &mut extractor)?
+                reworked(repo, target, &mut path_changes, path, change, new_side.as_deref(), config, &mut extractor)?
             {
                 rework.push(r);
             }
@@ -334,8 +335,7 @@ fn revert_chain(later: &BTreeMap<CommitId, CommitInfo>, commit: CommitId) -> (Op
 fn reworked(
     repo: &Repo,
     target: &Target,
-    later: &BTreeMap<CommitId, CommitInfo>,
-    commit: CommitId,
+    path_changes: &mut PathChanges,
     path: &str,
     change: &changes::SymbolChange,
     new_side: Option<&FileSymbols>,
@@ -356,22 +356,43 @@ fn reworked(
         return Ok(None);
     }
     let mut commits = Vec::new();
-    for (id, info) in later {
-        if *id == commit || info.parents.len() != 1 {
-            continue;
-        }
-        let (Some(before), Some(after)) = (repo.blob_at(info.parents[0], path)?, repo.blob_at(*id, path)?) else {
-            continue;
-        };
-        if before == after {
-            continue;
-        }
-        let h_before = hashes(&*index::file_symbols(repo, before, config, extractor)?);
-        let h_after = hashes(&*index::file_symbols(repo, after, config, extractor)?);
+    for (info, before, after) in path_changes.of(repo, path)? {
+        let h_before = hashes(&*index::file_symbols(repo, *before, config, extractor)?);
+        let h_after = hashes(&*index::file_symbols(repo, *after, config, extractor)?);
         if h_before != h_after && h_after.is_some() {
             commits.push(CommitRef::of(info));
         }
     }
     commits.sort();
     Ok(Some(Rework { symbol: change.name.clone(), path: path.to_string(), commits }))
+}
+
+/// For each path asked about, the later non-merge commits that changed its blob (with the blob
+/// before and after), computed once per path.
+struct PathChanges<'a> {
+    later: &'a BTreeMap<CommitId, CommitInfo>,
+    skip: CommitId,
+    by_path: BTreeMap<String, Vec<(&'a CommitInfo, BlobId, BlobId)>>,
+}
+
+impl<'a> PathChanges<'a> {
+    fn of(&mut self, repo: &Repo, path: &str) -> Result<&[(&'a CommitInfo, BlobId, BlobId)]> {
+        if !self.by_path.contains_key(path) {
+            let mut found = Vec::new();
+            for (id, info) in self.later {
+                if *id == self.skip || info.parents.len() != 1 {
+                    continue;
+                }
+                let (Some(before), Some(after)) = (repo.blob_at(info.parents[0], path)?, repo.blob_at(*id, path)?)
+                else {
+                    continue;
+                };
+                if before != after {
+                    found.push((info, before, after));
+                }
+            }
+            self.by_path.insert(path.to_string(), found);
+        }
+        Ok(&self.by_path[path])
+    }
 }

@@ -4,15 +4,21 @@
 //! -> `symbols` (`SymbolTable`) -> `graph` (`DepGraph`) -> `changes` (`SymbolChange`) ->
 //! `verdict` -> `report`. See ARCHITECTURE.md.
 
+pub mod audit;
 pub mod changes;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod facts;
 pub mod fxhash;
 pub mod graph;
+pub mod history;
 pub mod index;
 pub mod lang;
+pub mod patch;
+pub mod policy;
 pub mod repo;
 pub mod report;
 pub mod revert;
 pub mod symbols;
+pub mod verdict;

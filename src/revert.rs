@@ -15,6 +15,7 @@ use crate::changes::{self, ChangeKind};
 use crate::error::Result;
 use crate::facts::FileSymbols;
 use crate::graph::{DepGraph, Node};
+use crate::history::History;
 use crate::index::{self, Index, IndexConfig};
 use crate::lang::Extractor;
 use crate::repo::{is_c_path, BlobId, CommitId, CommitInfo, FileDiff, Repo};
@@ -135,17 +136,19 @@ impl Default for RevertLimits {
     }
 }
 
-/// Analyses reverting `commit` at `target`.
+/// Analyses reverting `commit` at `target`. `history` must hold the commit and everything
+/// between it and the target (`History::window(repo, target, &[commit, ...])`).
 pub fn analyse(
     repo: &Repo,
     target: &Target,
+    history: &History,
     commit: CommitId,
     mainline: Option<u32>,
     config: &IndexConfig,
     limits: RevertLimits,
 ) -> Result<RevertAnalysis> {
     let info = repo.commit_info(commit)?;
-    let later = later_commits(repo, target.commit, commit)?;
+    let later: BTreeMap<CommitId, &CommitInfo> = history.later_than(commit).into_iter().map(|c| (c.id, c)).collect();
     let textual = repo.revert_in_memory(commit, target.commit, mainline)?;
     let mut blames = 0usize;
     let mut truncated = false;
@@ -157,7 +160,7 @@ pub fn analyse(
             repo.blame_lines(&c.path, target.commit, commit, (c.start_line, c.end_line))
                 .unwrap_or_default()
                 .into_iter()
-                .filter_map(|id| later.get(&id).map(CommitRef::of))
+                .filter_map(|id| later.get(&id).map(|c| CommitRef::of(c)))
                 .collect()
         } else {
             truncated |= c.start_line > 0;
@@ -219,7 +222,7 @@ pub fn analyse(
                     blames += 1;
                     let by =
                         repo.blame_lines(&dep_path, target.commit, commit, (edge.line, edge.line)).unwrap_or_default();
-                    by.first().and_then(|c| later.get(c)).map(CommitRef::of)
+                    by.first().and_then(|c| later.get(c)).map(|c| CommitRef::of(c))
                 } else {
                     truncated = true;
                     None
@@ -309,17 +312,11 @@ fn find_at_target(
     }
 }
 
-/// Commits reachable from `at` but not from `since`, by id.
-fn later_commits(repo: &Repo, at: CommitId, since: CommitId) -> Result<BTreeMap<CommitId, CommitInfo>> {
-    let ids = repo.resolve_range(&format!("{}..{}", since.hex(), at.hex()))?;
-    ids.into_iter().map(|id| Ok((id, repo.commit_info(id)?))).collect()
-}
-
 /// The later commit reverting `commit`, and a later one reverting that revert.
-fn revert_chain(later: &BTreeMap<CommitId, CommitInfo>, commit: CommitId) -> (Option<CommitRef>, Option<CommitRef>) {
+fn revert_chain(later: &BTreeMap<CommitId, &CommitInfo>, commit: CommitId) -> (Option<CommitRef>, Option<CommitRef>) {
     let reverts = |target: CommitId| {
         let needle = format!("This reverts commit {}", target.hex());
-        let mut hits: Vec<&CommitInfo> = later.values().filter(|c| c.message.contains(&needle)).collect();
+        let mut hits: Vec<&CommitInfo> = later.values().copied().filter(|c| c.message.contains(&needle)).collect();
         hits.sort_by_key(|c| c.time);
         hits.first().map(|c| (*c).clone())
     };
@@ -370,7 +367,7 @@ fn reworked(
 /// For each path asked about, the later non-merge commits that changed its blob (with the blob
 /// before and after), computed once per path.
 struct PathChanges<'a> {
-    later: &'a BTreeMap<CommitId, CommitInfo>,
+    later: &'a BTreeMap<CommitId, &'a CommitInfo>,
     skip: CommitId,
     by_path: BTreeMap<String, Vec<(&'a CommitInfo, BlobId, BlobId)>>,
 }
@@ -379,7 +376,7 @@ impl<'a> PathChanges<'a> {
     fn of(&mut self, repo: &Repo, path: &str) -> Result<&[(&'a CommitInfo, BlobId, BlobId)]> {
         if !self.by_path.contains_key(path) {
             let mut found = Vec::new();
-            for (id, info) in self.later {
+            for (id, &info) in self.later {
                 if *id == self.skip || info.parents.len() != 1 {
                     continue;
                 }

@@ -2,6 +2,10 @@
 //! (the "high" args), and one orchestration function per subcommand. The only module that
 //! imports clap.
 
+mod audit;
+mod check;
+
+pub use check::CheckFormat;
 mod debug;
 mod deps;
 mod index;
@@ -46,8 +50,12 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Show what a symbol uses, or with --reverse what uses it.
     Deps(deps::DepsArgs),
+    /// Pre-merge check: is this patch or series leaf-level and within the AI policy?
+    Check(check::CheckArgs),
     /// Can these landed commits still be reverted at a later revision?
     Revert(revert::RevertArgs),
+    /// Audit every AI-assisted commit: still revertible at HEAD? What changed since last run?
+    Audit(audit::AuditArgs),
     /// Dump intermediate stages (for developers).
     #[command(hide = true)]
     Debug(debug::DebugArgs),
@@ -90,7 +98,9 @@ fn run(cli: &Cli) -> Result<i32> {
     match &cli.command {
         Command::Index(args) => index::run(cli, args),
         Command::Deps(args) => deps::run(cli, args),
+        Command::Check(args) => check::run(cli, args),
         Command::Revert(args) => revert::run(cli, args),
+        Command::Audit(args) => audit::run(cli, args),
         Command::Debug(args) => debug::run(cli, args),
     }
 }

@@ -4,6 +4,7 @@ use clap::Args;
 
 use super::{Cli, Common, Format};
 use crate::error::Result;
+use crate::history::History;
 use crate::lang::IdiomTable;
 use crate::report;
 use crate::revert::{self, RevertLimits, RevertVerdict, Target};
@@ -39,10 +40,19 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
         common.repo.check_revertible(c, args.mainline)?;
     }
     let target = Target::new(&common.repo, at, &common.index_config)?;
+    let history = History::window(&common.repo, at, &commits)?;
     let limits = RevertLimits { max_blames: args.max_blames };
     let mut analyses = Vec::new();
     for c in commits {
-        analyses.push(revert::analyse(&common.repo, &target, c, args.mainline, &common.index_config, limits)?);
+        analyses.push(revert::analyse(
+            &common.repo,
+            &target,
+            &history,
+            c,
+            args.mainline,
+            &common.index_config,
+            limits,
+        )?);
     }
     let worst = analyses.iter().map(|a| a.verdict).max().unwrap_or(RevertVerdict::Clean);
     report::revert::print(&args.at, &target, &analyses, args.format);

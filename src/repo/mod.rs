@@ -124,6 +124,18 @@ impl Repo {
         }
     }
 
+    /// Commits reachable from `from` but from none of `hide`, newest first in topological order.
+    pub fn walk(&self, from: CommitId, hide: &[CommitId]) -> Result<Vec<CommitId>> {
+        let err = |e| git_error("walking history", e);
+        let mut walk = self.git.revwalk().map_err(err)?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL).map_err(err)?;
+        walk.push(from.to_oid()).map_err(err)?;
+        for h in hide {
+            walk.hide(h.to_oid()).map_err(err)?;
+        }
+        walk.map(|oid| oid.map(CommitId::from_oid).map_err(|e| missing_history(&from.to_string(), e))).collect()
+    }
+
     /// The upstream of the current branch (`@{upstream}`), if it has one.
     pub fn upstream(&self) -> Option<CommitId> {
         self.resolve("@{upstream}").ok()
@@ -147,6 +159,13 @@ impl Repo {
     pub fn tree_of(&self, commit: CommitId) -> Result<TreeId> {
         let tree = self.find_commit(commit)?.tree().map_err(|e| missing_history(&commit.to_string(), e))?;
         Ok(TreeId::from_oid(tree.id()))
+    }
+
+    /// The empty tree (what a root commit's changes are measured against). Built in the
+    /// in-memory object store.
+    pub fn empty_tree(&self) -> Result<TreeId> {
+        let builder = self.git.treebuilder(None).map_err(|e| git_error("building the empty tree", e))?;
+        builder.write().map(TreeId::from_oid).map_err(|e| git_error("building the empty tree", e))
     }
 
     /// The C files of a tree (see `tree.rs` for what counts and what is skipped).

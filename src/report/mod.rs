@@ -2,6 +2,8 @@
 //! for graphs, and later SARIF, Markdown and HTML. Output types here are the only serialised
 //! types, and each JSON document carries a `schema` string that changes when its shape does.
 
+pub mod audit;
+pub mod check;
 pub mod deps;
 pub mod index;
 pub mod revert;
@@ -10,4 +12,16 @@ pub mod revert;
 pub fn print_json<T: serde::Serialize>(value: &T) {
     let text = serde_json::to_string_pretty(value).expect("report types always serialise");
     println!("{text}");
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
+/// reader (or an interrupted run) never sees half a file.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> crate::error::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let io = |e: std::io::Error| crate::error::Error::Io { path: path.to_path_buf(), source: e };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }

@@ -1,0 +1,254 @@
+//! The nightly audit: every selected commit's revert verdict at HEAD, stored, and compared with
+//! the previous run on the same store.
+//!
+//! The analysis runs first (in parallel over commits, one shared `Target` and `History`); the
+//! store is written once at the end in one transaction, so an interrupted audit changes nothing.
+
+pub mod html;
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::history::History;
+use crate::index::IndexConfig;
+use crate::repo::{CommitId, CommitInfo, Repo};
+use crate::revert::{self, RevertAnalysis, RevertLimits, Target};
+use store::{RunRow, Store, StoredResult};
+
+/// Which commits to audit.
+#[derive(Clone, Debug, Serialize)]
+pub struct Selection {
+    /// Trailer keys that mark a commit (case-insensitive); default `AI-used-for`.
+    pub trailers: Vec<String>,
+    /// Every non-merge commit, tagged or not.
+    pub all_commits: bool,
+    /// Only commits newer than this revision (exclusive)...
+    pub since_rev: Option<String>,
+    /// ...or committed at or after this time (seconds since the epoch).
+    pub since_time: Option<i64>,
+    /// Only commits touching a path matching one of these globs.
+    pub paths: Vec<String>,
+    /// At most this many commits, newest first.
+    pub limit: Option<usize>,
+}
+
+/// How each stored verdict moved since the previous run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Transitions {
+    /// Audited now, not in the previous run.
+    pub new: Vec<String>,
+    /// Was `clean`, now `entangled` or `conflicting`: with the commits responsible.
+    pub lost_revertibility: Vec<Transition>,
+    pub became_reverted: Vec<Transition>,
+    /// Got better (for example conflicting -> clean after a later fix).
+    pub improved: Vec<Transition>,
+    /// In the previous run, not selected now.
+    pub gone: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Transition {
+    pub commit: String,
+    pub summary: String,
+    pub from: String,
+    pub to: String,
+    pub responsible: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct AuditOutcome {
+    pub schema: &'static str,
+    pub run_id: i64,
+    pub head: String,
+    pub previous_run: Option<i64>,
+    pub counts: BTreeMap<String, usize>,
+    pub transitions: Transitions,
+    pub results: Vec<StoredResult>,
+    #[serde(skip)]
+    pub analyses: Vec<RevertAnalysis>,
+}
+
+/// Picks the commits to audit, newest first.
+pub fn select(repo: &Repo, head: CommitId, sel: &Selection) -> Result<Vec<CommitInfo>> {
+    let hide = match &sel.since_rev {
+        Some(rev) => vec![repo.resolve(rev)?],
+        None => Vec::new(),
+    };
+    let globs: Vec<crate::policy::glob::Glob> = sel.paths.iter().map(|p| crate::policy::glob::Glob::new(p)).collect();
+    let mut out = Vec::new();
+    for id in repo.walk(head, &hide)? {
+        let info = repo.commit_info(id)?;
+        if info.parents.len() > 1 {
+            continue;
+        }
+        if sel.since_time.is_some_and(|t| info.time < t) {
+            continue;
+        }
+        if !sel.all_commits && !has_trailer(&info.message, &sel.trailers) {
+            continue;
+        }
+        if !globs.is_empty() {
+            let parent_tree = info.parents.first().map(|p| repo.tree_of(*p)).transpose()?;
+            let diffs = repo.diff_trees(parent_tree, repo.tree_of(id)?)?;
+            if !diffs.iter().any(|d| globs.iter().any(|g| g.matches(d.path()))) {
+                continue;
+            }
+        }
+        out.push(info);
+        if sel.limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the commit message's trailer block carries one of `keys`.
+pub fn has_trailer(message: &str, keys: &[String]) -> bool {
+    let trailers = crate::policy::trailers::parse_trailers(message);
+    trailers.entries.iter().any(|t| keys.iter().any(|k| k.eq_ignore_ascii_case(&t.key)))
+}
+
+/// Runs the audit and records it.
+pub fn run(
+    repo: &Repo,
+    head: CommitId,
+    selected: &[CommitInfo],
+    config: &IndexConfig,
+    store: &mut Store,
+    options_json: String,
+    progress: &indicatif::ProgressBar,
+) -> Result<AuditOutcome> {
+    let started = now();
+    let previous = store.last_run()?;
+    let target = Target::new(repo, head, config)?;
+    let ids: Vec<CommitId> = selected.iter().map(|c| c.id).collect();
+    let history = History::window(repo, head, &ids)?;
+    let git_dir = repo.git_dir().to_path_buf();
+    progress.set_length(selected.len() as u64);
+    let limits = RevertLimits { max_blames: 8 };
+    let analyses: Vec<Result<RevertAnalysis>> = ids
+        .par_iter()
+        .map_init(
+            || Repo::open_git_dir(&git_dir),
+            |repo, &c| {
+                let repo = repo
+                    .as_ref()
+                    .map_err(|e| Error::Git { context: "opening the repository".into(), message: e.to_string() })?;
+                let a = revert::analyse(repo, &target, &history, c, None, config, limits);
+                progress.inc(1);
+                a
+            },
+        )
+        .collect();
+    let analyses: Vec<RevertAnalysis> = analyses.into_iter().collect::<Result<_>>()?;
+    progress.finish_and_clear();
+
+    let results: Vec<StoredResult> = selected.iter().zip(&analyses).map(|(info, a)| stored(info, a)).collect();
+    let transitions = compare(previous.as_ref().map(|p| p.1.as_slice()), &results);
+    let run = RunRow {
+        id: 0,
+        started_at: started,
+        finished_at: now(),
+        head: head.hex(),
+        options: options_json,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        commits: results.len() as i64,
+    };
+    let fail_after = std::env::var("REVERTCHECK_TEST_FAIL_STORE_AFTER").ok().and_then(|v| v.parse().ok());
+    let run_id = store.write_run(&run, &results, fail_after)?;
+    let mut counts = BTreeMap::new();
+    for r in &results {
+        *counts.entry(r.verdict.clone()).or_insert(0) += 1;
+    }
+    Ok(AuditOutcome {
+        schema: "revertcheck/audit/v1",
+        run_id,
+        head: head.hex(),
+        previous_run: previous.map(|p| p.0.id),
+        counts,
+        transitions,
+        results,
+        analyses,
+    })
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+fn stored(info: &CommitInfo, a: &RevertAnalysis) -> StoredResult {
+    let mut responsible: Vec<String> = a
+        .conflicts
+        .iter()
+        .flat_map(|c| c.changed_by.iter().map(|r| r.id.clone()))
+        .chain(a.cascade.iter().filter_map(|u| u.introduced_by.as_ref().map(|r| r.id.clone())))
+        .chain(a.rework.iter().flat_map(|r| r.commits.iter().map(|c| c.id.clone())))
+        .collect();
+    responsible.sort();
+    responsible.dedup();
+    StoredResult {
+        commit_id: info.id.hex(),
+        summary: info.summary.clone(),
+        author: format!("{} <{}>", info.author, info.author_email),
+        committed_at: info.time,
+        age_days: a.age_days,
+        age_commits: a.age_commits as i64,
+        verdict: a.verdict.as_str().to_string(),
+        applies: a.applies,
+        conflicts: a.conflicts.len() as i64,
+        cascade: a.cascade.len() as i64,
+        rework: a.rework.len() as i64,
+        reverted_by: a.reverted_by.as_ref().map(|r| r.id.clone()),
+        responsible: responsible.join(","),
+        details: serde_json::to_string(a).expect("analyses always serialise"),
+    }
+}
+
+fn rank(verdict: &str) -> u8 {
+    match verdict {
+        "clean" => 0,
+        "entangled" => 1,
+        "conflicting" => 2,
+        _ => 3,
+    }
+}
+
+/// What changed between the previous run's results and this run's.
+pub fn compare(previous: Option<&[StoredResult]>, now: &[StoredResult]) -> Transitions {
+    let mut t = Transitions::default();
+    let before: BTreeMap<&str, &StoredResult> =
+        previous.unwrap_or(&[]).iter().map(|r| (r.commit_id.as_str(), r)).collect();
+    let after: BTreeMap<&str, &StoredResult> = now.iter().map(|r| (r.commit_id.as_str(), r)).collect();
+    for (id, r) in &after {
+        let Some(old) = before.get(id) else {
+            t.new.push(id.to_string());
+            continue;
+        };
+        if old.verdict == r.verdict {
+            continue;
+        }
+        let transition = Transition {
+            commit: id.to_string(),
+            summary: r.summary.clone(),
+            from: old.verdict.clone(),
+            to: r.verdict.clone(),
+            responsible: r.responsible.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        };
+        if r.verdict == "reverted" {
+            t.became_reverted.push(transition);
+        } else if old.verdict == "clean" {
+            t.lost_revertibility.push(transition);
+        } else if rank(&r.verdict) < rank(&old.verdict) {
+            t.improved.push(transition);
+        } else {
+            t.lost_revertibility.push(transition);
+        }
+    }
+    t.gone = before.keys().filter(|id| !after.contains_key(*id)).map(|s| s.to_string()).collect();
+    t
+}

@@ -1,0 +1,98 @@
+//! The blast radius of one changed symbol: who depends on it, in the base graph for what a patch
+//! removes or re-shapes and in the tip graph for what it adds.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::Direction;
+
+use super::{CheckContext, Side};
+use crate::changes::{ChangeKind, SymbolChange};
+use crate::graph::Node;
+use crate::symbols::{Scope, SymbolId};
+use crate::verdict::{Dependent, SymbolImpact};
+
+/// Closure work is capped: a macro used everywhere must not take the run down.
+const MAX_CLOSURE_NODES: usize = 20_000;
+
+pub(super) fn of(
+    ctx: &CheckContext,
+    base: &Side,
+    tip: &Side,
+    touched: &BTreeMap<(String, String), Vec<usize>>,
+    step: usize,
+    path: &str,
+    change: &SymbolChange,
+) -> SymbolImpact {
+    let mut impact = SymbolImpact {
+        path: path.to_string(),
+        change: change.clone(),
+        dependents: Vec::new(),
+        transitive: 0,
+        files: 0,
+        subsystems: Vec::new(),
+        truncated: false,
+    };
+    if change.change == ChangeKind::CommentOnly {
+        return impact;
+    }
+    // Removed and re-shaped symbols are judged by who used them before; added ones by who uses
+    // them after the series. A symbol the series itself added is only in the tip.
+    let (side, id) = match change.change {
+        ChangeKind::Added => (tip, find(tip, path, change)),
+        _ => match find(base, path, change) {
+            Some(id) => (base, Some(id)),
+            None => (tip, find(tip, path, change)),
+        },
+    };
+    let Some(id) = id else { return impact };
+    let node = side.graph.symbol_node(id);
+    for (dep, edge) in side.graph.dependents(node) {
+        let dep_path = side.table.path(edge.file).to_string();
+        let (name, kind) = match side.graph.node(dep) {
+            Node::Symbol(s) => {
+                let sym = side.table.symbol(*s);
+                (sym.name.clone(), sym.kind().as_str().to_string())
+            }
+            Node::FileScope(_) => ("<file scope>".to_string(), "file_scope".to_string()),
+            Node::External { name, .. } => (name.clone(), "external".to_string()),
+        };
+        let steps = touched.get(&(dep_path.clone(), name.clone()));
+        if steps.is_some_and(|s| s.contains(&step)) {
+            continue; // the patch's own code
+        }
+        let in_series = steps.and_then(|s| s.iter().copied().find(|&j| j != step));
+        impact.dependents.push(Dependent {
+            same_file: dep_path == path,
+            core: super::adapter::zone(ctx.policy, &dep_path).1,
+            in_series,
+            name,
+            kind,
+            path: dep_path,
+            line: edge.line,
+        });
+    }
+    if change.change.reaches_dependents() {
+        let (reached, truncated) = side.graph.closure(node, Direction::Incoming, ctx.depth, MAX_CLOSURE_NODES);
+        impact.transitive = reached.len();
+        impact.truncated = truncated;
+        let files: BTreeSet<&str> =
+            reached.iter().filter_map(|r| r.edge.map(|e| side.table.path(side.graph.edge(e).file))).collect();
+        impact.files = files.len();
+        if let Some(m) = ctx.maintainers {
+            let mut subsystems: BTreeSet<String> = BTreeSet::new();
+            for f in impact.outside().map(|d| d.path.as_str()).collect::<BTreeSet<_>>() {
+                if let Some(s) = m.sections_for(f).first() {
+                    subsystems.insert(s.title.clone());
+                }
+            }
+            impact.subsystems = subsystems.into_iter().collect();
+        }
+    }
+    impact
+}
+
+fn find(side: &Side, path: &str, change: &SymbolChange) -> Option<SymbolId> {
+    let name = side.table.name_id(&change.name)?;
+    let scope = if change.file_scoped { Scope::File(side.table.file_id(path)?) } else { Scope::Global };
+    side.table.lookup(change.namespace, name, scope)
+}

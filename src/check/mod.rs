@@ -1,0 +1,309 @@
+//! The pre-merge check: for each commit or mailed patch of a series, what it changes at symbol
+//! level, who depends on that, which policy zones it touches, what its trailers declare, and the
+//! verdicts.
+//!
+//! Two graphs serve the whole series: the base's (before the first patch) for what patches remove
+//! or re-shape, and the tip's (after the last) for what they add. Per patch only the changed
+//! files are extracted, through the blob cache.
+
+mod impact;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::changes::{self, FileChange};
+use crate::error::Result;
+use crate::graph::DepGraph;
+use crate::index::{self, IndexConfig, IndexStats};
+use crate::lang::Extractor;
+use crate::policy::maintainers::Maintainers;
+use crate::policy::Policy;
+use crate::repo::{is_c_path, CommitId, Repo, TreeId};
+use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
+use crate::verdict::{
+    self, Declared, FileFacts, Finding, PolicyVerdict, Rules, Severity, Structural, SymbolImpact, Verdict, ZoneKind,
+};
+
+/// One commit or mailed patch to check: the change from `old_tree` to `new_tree`.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Short sha, or `patch 2/5`.
+    pub label: String,
+    pub commit: Option<CommitId>,
+    pub subject: String,
+    pub author: String,
+    pub message: String,
+    pub old_tree: TreeId,
+    pub new_tree: TreeId,
+    /// A merge commit: reported, not analysed (its changes are its parents' commits).
+    pub merge: bool,
+}
+
+/// What a commit declares about AI use, for the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrailerSummary {
+    pub ai_used_for: Vec<String>,
+    pub tool: Option<String>,
+    pub model: Option<String>,
+    pub extent: Option<String>,
+    pub signed_off_by: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StepReport {
+    pub label: String,
+    pub commit: Option<String>,
+    pub subject: String,
+    pub author: String,
+    pub skipped: Option<String>,
+    pub trailers: TrailerSummary,
+    pub declared: Declared,
+    pub files: Vec<FileFacts>,
+    pub symbols: Vec<SymbolImpact>,
+    pub verdict: Verdict,
+    /// 1-based numbers of earlier patches of the series whose additions this one uses.
+    pub depends_on: Vec<usize>,
+    /// MAINTAINERS sections of the changed files: whom to ask.
+    pub maintainers: Vec<MaintainerSection>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MaintainerSection {
+    pub title: String,
+    pub status: Option<String>,
+    pub people: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SeriesSummary {
+    pub structural: Structural,
+    pub policy: PolicyVerdict,
+    /// (patch, depends on patch), 1-based.
+    pub dependencies: Vec<(usize, usize)>,
+    pub code_lines: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport {
+    pub schema: &'static str,
+    pub profile: String,
+    pub base: String,
+    pub steps: Vec<StepReport>,
+    pub series: SeriesSummary,
+    /// How the base and tip indexes were built (parse errors are counted there).
+    pub base_index: IndexStats,
+    pub tip_index: IndexStats,
+    pub notes: Vec<String>,
+}
+
+/// Everything `check` needs besides the steps.
+pub struct CheckContext<'a> {
+    pub repo: &'a Repo,
+    pub config: &'a IndexConfig,
+    pub policy: &'a Policy,
+    pub maintainers: Option<&'a Maintainers>,
+    /// Closure depth for the transitive blast radius.
+    pub depth: u32,
+}
+
+/// One side of the series, indexed.
+pub(crate) struct Side {
+    pub table: SymbolTable,
+    pub graph: DepGraph,
+    pub stats: IndexStats,
+}
+
+impl Side {
+    fn new(repo: &Repo, tree: TreeId, config: &IndexConfig) -> Result<Side> {
+        let index = index::index_tree(repo, tree, config)?;
+        let table = SymbolTable::build(&index);
+        let graph = DepGraph::build(&index, &table);
+        Ok(Side { table, graph, stats: index.stats })
+    }
+}
+
+/// Checks the steps of a series (oldest first).
+pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<String>) -> Result<CheckReport> {
+    let first = steps.first().map(|s| s.old_tree);
+    let last = steps.last().map(|s| s.new_tree);
+    let (Some(base_tree), Some(tip_tree)) = (first, last) else {
+        return Ok(empty_report(ctx, base_label, notes));
+    };
+    let base = Side::new(ctx.repo, base_tree, ctx.config)?;
+    let tip = Side::new(ctx.repo, tip_tree, ctx.config)?;
+    let mut extractor = Extractor::new(&ctx.config.queries, &ctx.config.idioms, ctx.config.limits);
+
+    // Pass 1: file and symbol changes of every step.
+    let mut per_step: Vec<Vec<FileFacts>> = Vec::with_capacity(steps.len());
+    for step in steps {
+        if step.merge {
+            per_step.push(Vec::new());
+            continue;
+        }
+        per_step.push(file_facts(ctx, step, &mut extractor)?);
+    }
+    // Who touches what: (path, symbol name) -> first step index.
+    let mut touched: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (k, files) in per_step.iter().enumerate() {
+        for f in files {
+            for s in &f.change.symbols {
+                touched.entry((f.change.path.clone(), s.name.clone())).or_default().push(k);
+            }
+        }
+    }
+
+    // Pass 2: blast radius and verdicts.
+    let rules = rules(ctx.policy);
+    let mut reports = Vec::with_capacity(steps.len());
+    let mut dependencies = Vec::new();
+    for (k, (step, files)) in steps.iter().zip(per_step).enumerate() {
+        let (declared, trailers, mut findings) = crate::check::adapter::trailers(ctx.policy, &step.message);
+        if step.merge {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                code: "merge_commit",
+                path: None,
+                line: None,
+                symbol: None,
+                message: "merge commit: not analysed; check the commits it merges".into(),
+            });
+        }
+        let mut impacts = Vec::new();
+        for f in files.iter().filter(|f| f.change.is_c) {
+            for s in &f.change.symbols {
+                impacts.push(impact::of(ctx, &base, &tip, &touched, k, &f.change.path, s));
+            }
+        }
+        let mut depends_on: Vec<usize> =
+            impacts.iter().flat_map(|i| i.dependents.iter().filter_map(|d| d.in_series)).filter(|&j| j != k).collect();
+        // A later patch using what this one adds: recorded as (later, this).
+        for &j in &depends_on {
+            if j > k {
+                dependencies.push((j + 1, k + 1));
+            } else {
+                dependencies.push((k + 1, j + 1));
+            }
+        }
+        depends_on.retain(|&j| j < k);
+        depends_on.sort_unstable();
+        depends_on.dedup();
+        let verdict = verdict::decide(&files, &impacts, &declared, &rules, findings);
+        let maintainers = sections(ctx.maintainers, files.iter().map(|f| f.change.path.as_str()));
+        reports.push(StepReport {
+            label: step.label.clone(),
+            commit: step.commit.map(|c| c.hex()),
+            subject: step.subject.clone(),
+            author: step.author.clone(),
+            skipped: step.merge.then(|| "merge commit".to_string()),
+            trailers,
+            declared,
+            files,
+            symbols: impacts,
+            verdict,
+            depends_on: depends_on.iter().map(|j| j + 1).collect(),
+            maintainers,
+        });
+    }
+    dependencies.sort_unstable();
+    dependencies.dedup();
+    let series = SeriesSummary {
+        structural: reports.iter().map(|r| r.verdict.structural).max().unwrap_or(Structural::Leaf),
+        policy: reports.iter().map(|r| r.verdict.policy).max().unwrap_or(PolicyVerdict::NotDeclared),
+        dependencies,
+        code_lines: reports.iter().map(|r| r.verdict.code_lines).sum(),
+    };
+    Ok(CheckReport {
+        schema: "revertcheck/check/v1",
+        profile: ctx.policy.profile.name.as_str().to_string(),
+        base: base_label.to_string(),
+        steps: reports,
+        series,
+        base_index: base.stats,
+        tip_index: tip.stats,
+        notes,
+    })
+}
+
+fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) -> CheckReport {
+    notes.push("nothing to check: the range is empty".into());
+    CheckReport {
+        schema: "revertcheck/check/v1",
+        profile: ctx.policy.profile.name.as_str().to_string(),
+        base: base_label.to_string(),
+        steps: Vec::new(),
+        series: SeriesSummary {
+            structural: Structural::Leaf,
+            policy: PolicyVerdict::NotDeclared,
+            dependencies: Vec::new(),
+            code_lines: 0,
+        },
+        base_index: IndexStats::default(),
+        tip_index: IndexStats::default(),
+        notes,
+    }
+}
+
+/// The file changes of one step, C files mapped onto symbols, every file given its zone.
+fn file_facts(ctx: &CheckContext, step: &Step, extractor: &mut Extractor) -> Result<Vec<FileFacts>> {
+    let repo = ctx.repo;
+    let mut out = Vec::new();
+    for d in repo.diff_trees(Some(step.old_tree), step.new_tree)? {
+        let path = d.path().to_string();
+        let read = |blob: Option<crate::repo::BlobId>| -> Result<Option<Vec<u8>>> {
+            match blob {
+                Some(b) if !d.binary => Ok(Some(repo.read_blob(b)?)),
+                _ => Ok(None),
+            }
+        };
+        let (old_text, new_text) = (read(d.old_blob)?, read(d.new_blob)?);
+        let change: FileChange = if is_c_path(&path) && !d.binary {
+            let side = |blob: Option<crate::repo::BlobId>, extractor: &mut Extractor| -> Result<_> {
+                blob.map(|b| index::file_symbols(repo, b, ctx.config, extractor)).transpose()
+            };
+            let old = side(d.old_blob, extractor)?;
+            let new = side(d.new_blob, extractor)?;
+            changes::c_file_change(
+                &d,
+                old.as_deref().zip(old_text.as_deref()),
+                new.as_deref().zip(new_text.as_deref()),
+                |def| scope_of(def, &path, FileId(0)) != Scope::Global,
+            )
+        } else {
+            changes::other_file_change(&d, old_text.as_deref(), new_text.as_deref())
+        };
+        let (zone, core) = adapter::zone(ctx.policy, &path);
+        // Comment-only changes in C files are documentation, whatever the file's zone.
+        let zone = if change.is_c && change.comment_only() { ZoneKind::Docs } else { zone };
+        out.push(FileFacts { change, zone, core });
+    }
+    Ok(out)
+}
+
+fn rules(policy: &Policy) -> Rules {
+    let p = &policy.profile;
+    Rules {
+        profile: p.name.as_str().to_string(),
+        code_line_cap: p.code_line_cap,
+        cap_is_error: p.cap_is_error,
+        declined_on_any_ai: p.declined_on_any_ai,
+        core_dependents_threshold: p.core_dependents_threshold,
+    }
+}
+
+fn sections<'p>(maintainers: Option<&Maintainers>, paths: impl Iterator<Item = &'p str>) -> Vec<MaintainerSection> {
+    let Some(m) = maintainers else { return Vec::new() };
+    let mut out: Vec<MaintainerSection> = paths
+        .flat_map(|p| m.sections_for(p))
+        .map(|s| MaintainerSection {
+            title: s.title.clone(),
+            status: s.status.clone(),
+            people: s.maintainers.iter().chain(&s.reviewers).cloned().collect(),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub(crate) mod adapter;

@@ -1,0 +1,152 @@
+//! `revertcheck audit`: the nightly check that every AI-assisted commit can still be reverted,
+//! and `revertcheck audit history`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::{Cli, Common, Format};
+use crate::audit::{self, store::Store, Selection};
+use crate::error::{Error, Result};
+use crate::lang::IdiomTable;
+use crate::report;
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub action: Option<AuditAction>,
+    #[command(flatten)]
+    pub run: AuditRunArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// List the runs recorded in the store.
+    History {
+        #[arg(long, value_name = "path")]
+        db: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct AuditRunArgs {
+    /// The revision to audit at.
+    #[arg(long, default_value = "HEAD", value_name = "rev")]
+    pub at: String,
+    /// Only commits after this revision, or on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "rev|date")]
+    pub since: Option<String>,
+    /// Select commits carrying this trailer (repeatable) [default: AI-used-for].
+    #[arg(long = "trailer", value_name = "name")]
+    pub trailers: Vec<String>,
+    /// Every non-merge commit in the range, tagged or not (for research).
+    #[arg(long)]
+    pub all_commits: bool,
+    /// Only commits touching a path matching this glob (repeatable).
+    #[arg(long = "path", value_name = "glob")]
+    pub paths: Vec<String>,
+    /// At most this many commits, newest first.
+    #[arg(long, value_name = "n")]
+    pub limit: Option<usize>,
+    /// The store [default: $XDG_DATA_HOME/revertcheck/<repo>-<hash>.sqlite].
+    #[arg(long, value_name = "path")]
+    pub db: Option<PathBuf>,
+    /// Also write a self-contained HTML report here.
+    #[arg(long, value_name = "file")]
+    pub html: Option<PathBuf>,
+    /// Exit 1 when a commit lost its revertibility since the previous run.
+    #[arg(long)]
+    pub fail_on_new: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
+    if let Some(AuditAction::History { db, format }) = &args.action {
+        let common_repo = crate::repo::Repo::discover(&cli.repo)?;
+        let path = store_path(db.as_ref(), &common_repo)?;
+        let store = Store::open(&path)?;
+        report::audit::print_history(&store.runs()?, *format);
+        return Ok(0);
+    }
+    let a = &args.run;
+    let common = Common::new(cli, IdiomTable::builtin())?;
+    let head = common.repo.resolve(&a.at)?;
+    let (since_rev, since_time) = match &a.since {
+        Some(s) => match parse_date(s) {
+            Some(t) => (None, Some(t)),
+            None => (Some(s.clone()), None),
+        },
+        None => (None, None),
+    };
+    let selection = Selection {
+        trailers: if a.trailers.is_empty() { vec!["AI-used-for".into()] } else { a.trailers.clone() },
+        all_commits: a.all_commits,
+        since_rev,
+        since_time,
+        paths: a.paths.clone(),
+        limit: a.limit,
+    };
+    let path = store_path(a.db.as_ref(), &common.repo)?;
+    let mut store = Store::open(&path)?;
+    let selected = audit::select(&common.repo, head, &selection)?;
+    let progress = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} commits {elapsed}")
+                .expect("the template is valid"),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    progress.set_prefix("audit");
+    let options = serde_json::to_string(&selection).expect("selection serialises");
+    let outcome = audit::run(&common.repo, head, &selected, &common.index_config, &mut store, options, &progress)?;
+    if let Some(html) = &a.html {
+        let label = common.repo.work_dir().unwrap_or(common.repo.git_dir()).display().to_string();
+        let page = audit::html::render(&outcome, &label);
+        crate::report::write_atomically(html, page.as_bytes())?;
+    }
+    report::audit::print(&outcome, &path, a.format);
+    let lost = !outcome.transitions.lost_revertibility.is_empty();
+    Ok(if a.fail_on_new && lost { 1 } else { 0 })
+}
+
+fn store_path(explicit: Option<&PathBuf>, repo: &crate::repo::Repo) -> Result<PathBuf> {
+    if let Some(p) = explicit {
+        return Ok(p.clone());
+    }
+    audit::store::default_path(repo.git_dir()).ok_or_else(|| {
+        Error::bad_input("--db", "no default location (neither XDG_DATA_HOME nor HOME is set); pass --db")
+    })
+}
+
+/// `YYYY-MM-DD` as seconds since the epoch (UTC midnight).
+fn parse_date(s: &str) -> Option<i64> {
+    let mut parts = s.split('-');
+    let (y, m, d): (i64, i64, i64) =
+        (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) || s.len() != 10 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::parse_date("1970-01-01"), Some(0));
+        assert_eq!(super::parse_date("2026-02-13"), Some(1_770_940_800));
+        assert_eq!(super::parse_date("HEAD~3"), None);
+    }
+}

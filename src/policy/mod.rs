@@ -1,0 +1,294 @@
+//! The policy revertcheck checks (see shared POLICY facts in the README): named profiles, path
+//! zones, core code, trailer requirements, and the policy file that configures them.
+//!
+//! The policy file is TOML (`.revertcheck.toml` read from the base tree of a check, so a patch
+//! cannot loosen its own rules, or `--config`). Its serde shape is compiled into a checked
+//! `Policy` before use; unknown keys are errors that name the key.
+//!
+//! ```toml
+//! profile = "proposed"          # or "draft-strict", "in-tree"
+//! code_line_cap = 20            # optional override of the profile's cap
+//! core_dependents_threshold = 10
+//! [trailer]
+//! require_model = false
+//! require_tool = false
+//! [[zone]]
+//! pattern = "contrib/**"
+//! zone = "scripts"
+//! [[core]]
+//! pattern = "hw/pci/**"
+//! [[idiom]]                     # passed to the C extractor: name, role, defines, uses
+//! name = "MY_TYPE_INIT"
+//! role = "file_level"
+//! ```
+
+pub mod glob;
+pub mod maintainers;
+pub mod trailers;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+use crate::lang::IdiomSpec;
+use crate::verdict::ZoneKind;
+use glob::Glob;
+use trailers::TrailerRequirements;
+
+/// The three policies of the proposal's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProfileName {
+    /// The May 2026 proposal (default): four categories, 20-line cap for small fixes.
+    Proposed,
+    /// The stricter `llm-usage.rst` draft: 10-line rule of thumb (a warning), split fixes count
+    /// as one.
+    DraftStrict,
+    /// The policy in force: any declared AI use is declined.
+    InTree,
+}
+
+impl ProfileName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileName::Proposed => "proposed",
+            ProfileName::DraftStrict => "draft-strict",
+            ProfileName::InTree => "in-tree",
+        }
+    }
+}
+
+impl FromStr for ProfileName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "proposed" => Ok(ProfileName::Proposed),
+            "draft-strict" => Ok(ProfileName::DraftStrict),
+            "in-tree" => Ok(ProfileName::InTree),
+            _ => Err(format!("profile `{s}` is not one of proposed, draft-strict, in-tree")),
+        }
+    }
+}
+
+impl fmt::Display for ProfileName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A profile's rules, defaults then the policy file's overrides.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub name: ProfileName,
+    pub code_line_cap: u32,
+    pub cap_is_error: bool,
+    pub declined_on_any_ai: bool,
+    pub trailer: TrailerRequirements,
+    pub core_dependents_threshold: u32,
+    /// draft-strict: AI commits by one author touching the same function within this many
+    /// days count as one fix against the cap.
+    pub split_fix_window_days: Option<u32>,
+}
+
+impl Profile {
+    pub fn builtin(name: ProfileName) -> Profile {
+        let base = Profile {
+            name,
+            code_line_cap: 20,
+            cap_is_error: true,
+            declined_on_any_ai: false,
+            trailer: TrailerRequirements::default(),
+            core_dependents_threshold: 10,
+            split_fix_window_days: None,
+        };
+        match name {
+            ProfileName::Proposed => base,
+            ProfileName::DraftStrict => {
+                Profile { code_line_cap: 10, cap_is_error: false, split_fix_window_days: Some(14), ..base }
+            }
+            ProfileName::InTree => Profile { declined_on_any_ai: true, ..base },
+        }
+    }
+}
+
+/// The policy file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    profile: Option<String>,
+    code_line_cap: Option<u32>,
+    core_dependents_threshold: Option<u32>,
+    trailer: Option<TrailerFile>,
+    #[serde(default)]
+    zone: Vec<ZoneRule>,
+    #[serde(default)]
+    core: Vec<CoreRule>,
+    #[serde(default)]
+    idiom: Vec<IdiomSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrailerFile {
+    #[serde(default)]
+    require_model: bool,
+    #[serde(default)]
+    require_tool: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZoneRule {
+    pattern: String,
+    zone: ZoneKind,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoreRule {
+    pattern: String,
+}
+
+/// Built-in QEMU zones, tried after the policy file's. First match wins.
+const BUILTIN_ZONES: &[(&str, ZoneKind)] = &[
+    ("tests/**", ZoneKind::Tests),
+    ("**/tests/**", ZoneKind::Tests),
+    ("**/*-test.c", ZoneKind::Tests),
+    ("docs/**", ZoneKind::Docs),
+    ("**/*.rst", ZoneKind::Docs),
+    ("**/*.md", ZoneKind::Docs),
+    ("**/*.txt", ZoneKind::Docs),
+    ("**/README*", ZoneKind::Docs),
+    ("COPYING*", ZoneKind::Docs),
+    ("LICENSE*", ZoneKind::Docs),
+    // MAINTAINERS is project metadata, reviewed like build files.
+    ("MAINTAINERS", ZoneKind::Build),
+    ("**/meson.build", ZoneKind::Build),
+    ("meson_options.txt", ZoneKind::Build),
+    ("**/Kconfig*", ZoneKind::Build),
+    ("configure", ZoneKind::Build),
+    ("**/Makefile*", ZoneKind::Build),
+    ("**/*.mak", ZoneKind::Build),
+    (".gitlab-ci.d/**", ZoneKind::Build),
+    ("scripts/**", ZoneKind::Scripts),
+    // Everything else, qapi/*.json (the QMP interface) included, is code.
+    ("**", ZoneKind::Code),
+];
+
+/// Built-in core code: what much of QEMU depends on.
+const BUILTIN_CORE: &[&str] = &[
+    "include/**",
+    "util/**",
+    "qom/**",
+    "system/**",
+    "accel/**",
+    "migration/**",
+    "block.c",
+    "qapi/**",
+    "hw/core/**",
+    "target/*/cpu.h",
+    "tcg/**",
+];
+
+/// The checked policy.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub profile: Profile,
+    zones: Vec<(Glob, ZoneKind)>,
+    core: Vec<Glob>,
+    /// `[[idiom]]` entries for the C extractor.
+    pub idioms: Vec<IdiomSpec>,
+    /// Where the policy came from, for reports.
+    pub source: String,
+}
+
+/// A path's zone and whether it is core code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZoneOf {
+    pub zone: ZoneKind,
+    pub core: bool,
+}
+
+impl Policy {
+    /// The policy from `file` (its name for messages, and its text), or the built-in one;
+    /// `profile` overrides the file's choice.
+    pub fn load(file: Option<(&str, &str)>, profile: Option<ProfileName>) -> Result<Policy, String> {
+        let (source, parsed): (String, PolicyFile) = match file {
+            Some((name, text)) => {
+                (name.to_string(), toml::from_str(text).map_err(|e| format!("policy file {name}: {}", e.message()))?)
+            }
+            None => ("built-in QEMU policy".to_string(), PolicyFile::default()),
+        };
+        let name = match (profile, &parsed.profile) {
+            (Some(p), _) => p,
+            (None, Some(p)) => p.parse().map_err(|e| format!("policy file {source}: {e}"))?,
+            (None, None) => ProfileName::Proposed,
+        };
+        let mut profile = Profile::builtin(name);
+        if let Some(cap) = parsed.code_line_cap {
+            profile.code_line_cap = cap;
+        }
+        if let Some(t) = parsed.core_dependents_threshold {
+            profile.core_dependents_threshold = t;
+        }
+        if let Some(t) = parsed.trailer {
+            profile.trailer = TrailerRequirements { require_tool: t.require_tool, require_model: t.require_model };
+        }
+        let zones = parsed
+            .zone
+            .iter()
+            .map(|z| (Glob::new(&z.pattern), z.zone))
+            .chain(BUILTIN_ZONES.iter().map(|(p, z)| (Glob::new(p), *z)))
+            .collect();
+        let core =
+            parsed.core.iter().map(|c| c.pattern.as_str()).chain(BUILTIN_CORE.iter().copied()).map(Glob::new).collect();
+        Ok(Policy { profile, zones, core, idioms: parsed.idiom, source })
+    }
+
+    pub fn zone_of(&self, path: &str) -> ZoneOf {
+        let zone = self.zones.iter().find(|(g, _)| g.matches(path)).map_or(ZoneKind::Code, |(_, z)| *z);
+        ZoneOf { zone, core: zone == ZoneKind::Code && self.core.iter().any(|g| g.matches(path)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_zones() {
+        let p = Policy::load(None, None).unwrap();
+        assert_eq!(p.profile.name, ProfileName::Proposed);
+        assert_eq!(p.zone_of("tests/qtest/foo-test.c").zone, ZoneKind::Tests);
+        assert_eq!(p.zone_of("docs/devel/a.rst").zone, ZoneKind::Docs);
+        assert_eq!(p.zone_of("hw/misc/meson.build").zone, ZoneKind::Build);
+        assert_eq!(p.zone_of("scripts/checkpatch.pl").zone, ZoneKind::Scripts);
+        assert_eq!(p.zone_of("hw/misc/foo.c"), ZoneOf { zone: ZoneKind::Code, core: false });
+        assert_eq!(p.zone_of("util/cutils.c"), ZoneOf { zone: ZoneKind::Code, core: true });
+        assert!(p.zone_of("target/arm/cpu.h").core);
+    }
+
+    #[test]
+    fn policy_file_overrides_and_errors_name_the_key() {
+        let text = "profile = \"draft-strict\"\ncode_line_cap = 5\n[trailer]\nrequire_model = true\n\
+[[zone]]\npattern = \"contrib/**\"\nzone = \"scripts\"\n[[core]]\npattern = \"hw/pci/**\"\n\
+[[idiom]]\nname = \"MY_INIT\"\nrole = \"file_level\"\n";
+        let p = Policy::load(Some((".revertcheck.toml", text)), None).unwrap();
+        assert_eq!(p.profile.name, ProfileName::DraftStrict);
+        assert_eq!(p.profile.code_line_cap, 5);
+        assert!(!p.profile.cap_is_error);
+        assert!(p.profile.trailer.require_model);
+        assert_eq!(p.zone_of("contrib/x.c").zone, ZoneKind::Scripts);
+        assert!(p.zone_of("hw/pci/pci.c").core);
+        assert_eq!(p.idioms.len(), 1);
+        let in_tree = Policy::load(Some(("x", text)), Some(ProfileName::InTree)).unwrap();
+        assert!(in_tree.profile.declined_on_any_ai);
+
+        let err = Policy::load(Some((".revertcheck.toml", "zonez = 1\n")), None).unwrap_err();
+        assert!(err.contains(".revertcheck.toml") && err.contains("zonez"), "{err}");
+        let err = Policy::load(Some(("p.toml", "profile = \"lax\"\n")), None).unwrap_err();
+        assert!(err.contains("profile `lax`"), "{err}");
+        let err = Policy::load(Some(("p.toml", "profile = \n")), None).unwrap_err();
+        assert!(err.starts_with("policy file p.toml"), "{err}");
+    }
+}

@@ -1,0 +1,454 @@
+//! Commit trailers read by git's rules, the `AI-used-for:` declaration, and findings about
+//! them. Parses tolerantly (real trailers are not always well formed) and reports precisely.
+//! Never panics on any input (fuzzed).
+
+use serde::Serialize;
+
+/// One `Key: value` trailer line (continuation lines folded in).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trailer {
+    pub key: String,
+    pub value: String,
+    /// 1-based line in the message.
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Trailers {
+    pub entries: Vec<Trailer>,
+}
+
+impl Trailers {
+    pub fn values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Trailer> + 'a {
+        self.entries.iter().filter(move |t| t.key.eq_ignore_ascii_case(key))
+    }
+}
+
+/// Keys git itself writes: a block with one of these counts as trailers even when most of its
+/// lines are not `Key: value`.
+const GIT_GENERATED: &[&str] = &["signed-off-by", "(cherry picked from commit"];
+
+/// Reads the trailer block: the last paragraph of the message (before a `---` line) whose lines
+/// are all `Key: value` (or continuations), or at least a quarter of them are with one of them
+/// written by git, as `git interpret-trailers` accepts it.
+pub fn parse_trailers(message: &str) -> Trailers {
+    let lines: Vec<&str> = message.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let end = lines.iter().position(|l| *l == "---").unwrap_or(lines.len());
+    let lines = &lines[..end];
+    let Some(last) = lines.iter().rposition(|l| !l.trim().is_empty()) else { return Trailers::default() };
+    let start = lines[..=last].iter().rposition(|l| l.trim().is_empty()).map_or(0, |i| i + 1);
+    // The subject paragraph is never a trailer block.
+    if start == 0 {
+        return Trailers::default();
+    }
+    let mut entries: Vec<Trailer> = Vec::new();
+    let mut other = 0usize;
+    let mut git_generated = false;
+    for (i, line) in lines[start..=last].iter().enumerate() {
+        let line_no = (start + i + 1) as u32;
+        if (line.starts_with(' ') || line.starts_with('\t')) && !entries.is_empty() {
+            let t = entries.last_mut().expect("checked non-empty");
+            t.value.push(' ');
+            t.value.push_str(line.trim());
+            continue;
+        }
+        match split_trailer(line) {
+            Some((key, value)) => {
+                git_generated |= GIT_GENERATED.contains(&key.to_ascii_lowercase().as_str());
+                entries.push(Trailer { key: key.to_string(), value: value.to_string(), line: line_no });
+            }
+            None => {
+                git_generated |= line.starts_with("(cherry picked from commit");
+                other += 1;
+            }
+        }
+    }
+    let total = entries.len() + other;
+    let accepted = !entries.is_empty() && (other == 0 || (git_generated && entries.len() * 4 >= total));
+    if accepted {
+        Trailers { entries }
+    } else {
+        Trailers::default()
+    }
+}
+
+fn split_trailer(line: &str) -> Option<(&str, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let ok = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    ok.then(|| (key, value.trim()))
+}
+
+/// A declared scope.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    Code,
+    Tests,
+    Docs,
+    Research,
+    Analysis,
+    /// Anything else, kept as written.
+    Unknown(String),
+}
+
+impl ScopeKind {
+    fn parse(word: &str) -> ScopeKind {
+        match word.trim().to_ascii_lowercase().as_str() {
+            "code" => ScopeKind::Code,
+            "tests" | "test" => ScopeKind::Tests,
+            "docs" | "doc" | "documentation" => ScopeKind::Docs,
+            "research" => ScopeKind::Research,
+            "analysis" => ScopeKind::Analysis,
+            _ => ScopeKind::Unknown(word.trim().to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ScopeKind::Code => "code",
+            ScopeKind::Tests => "tests",
+            ScopeKind::Docs => "docs",
+            ScopeKind::Research => "research",
+            ScopeKind::Analysis => "analysis",
+            ScopeKind::Unknown(s) => s,
+        }
+    }
+}
+
+/// One scope with its parenthesised note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    pub note: Option<String>,
+    pub tool: Option<String>,
+    pub model: Option<String>,
+    pub extent: Option<String>,
+    pub line: u32,
+}
+
+/// Everything the `AI-used-for:` trailers declare.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AiUse {
+    pub scopes: Vec<Scope>,
+    /// The raw values, one per trailer line.
+    pub raw: Vec<String>,
+}
+
+impl AiUse {
+    pub fn declared(&self) -> bool {
+        !self.raw.is_empty()
+    }
+}
+
+/// What a profile requires of the note.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TrailerRequirements {
+    pub require_tool: bool,
+    pub require_model: bool,
+}
+
+/// Problems with a commit's trailers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum TrailerFinding {
+    MissingSignedOff,
+    AiAfterSignedOff { line: u32 },
+    UnknownScope { raw: String, line: u32 },
+    ForeignAiAttribution { key: String, value: String, line: u32 },
+    Malformed { raw: String, why: String, line: u32 },
+    MissingTool { line: u32 },
+    MissingModel { line: u32 },
+}
+
+impl TrailerFinding {
+    pub fn code(&self) -> &'static str {
+        match self {
+            TrailerFinding::MissingSignedOff => "missing_signed_off_by",
+            TrailerFinding::AiAfterSignedOff { .. } => "ai_after_signed_off_by",
+            TrailerFinding::UnknownScope { .. } => "unknown_scope",
+            TrailerFinding::ForeignAiAttribution { .. } => "foreign_ai_attribution",
+            TrailerFinding::Malformed { .. } => "malformed_trailer",
+            TrailerFinding::MissingTool { .. } => "missing_tool",
+            TrailerFinding::MissingModel { .. } => "missing_model",
+        }
+    }
+
+    pub fn line(&self) -> Option<u32> {
+        match self {
+            TrailerFinding::MissingSignedOff => None,
+            TrailerFinding::AiAfterSignedOff { line }
+            | TrailerFinding::UnknownScope { line, .. }
+            | TrailerFinding::ForeignAiAttribution { line, .. }
+            | TrailerFinding::Malformed { line, .. }
+            | TrailerFinding::MissingTool { line }
+            | TrailerFinding::MissingModel { line } => Some(*line),
+        }
+    }
+
+    /// Does it make the AI declaration unusable (the `malformed-trailer` verdict)?
+    pub fn invalidates_declaration(&self) -> bool {
+        matches!(
+            self,
+            TrailerFinding::UnknownScope { .. }
+                | TrailerFinding::ForeignAiAttribution { .. }
+                | TrailerFinding::Malformed { .. }
+                | TrailerFinding::MissingTool { .. }
+                | TrailerFinding::MissingModel { .. }
+        )
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            TrailerFinding::MissingSignedOff => "no Signed-off-by: every commit needs a human's (DCO)".into(),
+            TrailerFinding::AiAfterSignedOff { .. } => {
+                "AI-used-for: goes before Signed-off-by: in the trailer block".into()
+            }
+            TrailerFinding::UnknownScope { raw, .. } => {
+                format!("AI-used-for: unknown scope `{raw}` (known: code, tests, docs, research, analysis)")
+            }
+            TrailerFinding::ForeignAiAttribution { key, value, .. } => {
+                format!("AI use marked with `{key}: {value}`; QEMU uses `AI-used-for:` (and not {key}) for AI")
+            }
+            TrailerFinding::Malformed { raw, why, .. } => format!("AI-used-for: `{raw}`: {why}"),
+            TrailerFinding::MissingTool { .. } => "AI-used-for: the profile requires `tool: <name>` in the note".into(),
+            TrailerFinding::MissingModel { .. } => {
+                "AI-used-for: the profile requires `model: <version>` in the note".into()
+            }
+        }
+    }
+}
+
+/// Words that name an AI tool or model in trailers QEMU does not use for AI.
+const AI_WORDS: &[&str] = &[
+    "claude",
+    "chatgpt",
+    "gpt",
+    "openai",
+    "copilot",
+    "gemini",
+    "cursor",
+    "llm",
+    "codex",
+    "llama",
+    "mistral",
+    "deepseek",
+    "qwen",
+    "anthropic",
+    "aider",
+    "windsurf",
+    "devin",
+    "ai",
+];
+
+fn names_ai(value: &str) -> bool {
+    value.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).any(|w| {
+        let w = w.to_ascii_lowercase();
+        AI_WORDS.iter().any(|a| w == *a || (a.len() > 3 && w.starts_with(a)))
+    })
+}
+
+/// Parses the `AI-used-for:` values of `trailers`, with findings for what is malformed.
+pub fn ai_use(trailers: &Trailers) -> (AiUse, Vec<TrailerFinding>) {
+    let mut out = AiUse::default();
+    let mut findings = Vec::new();
+    for t in trailers.values("AI-used-for") {
+        out.raw.push(t.value.clone());
+        if t.value.is_empty() {
+            findings.push(TrailerFinding::Malformed { raw: String::new(), why: "empty value".into(), line: t.line });
+            continue;
+        }
+        let Some(items) = split_top_level(&t.value) else {
+            findings.push(TrailerFinding::Malformed {
+                raw: t.value.clone(),
+                why: "unbalanced parentheses".into(),
+                line: t.line,
+            });
+            continue;
+        };
+        for item in items {
+            let (word, note) = match item.find('(') {
+                Some(open) => (item[..open].trim(), Some(item[open + 1..].trim_end().trim_end_matches(')').trim())),
+                None => (item.trim(), None),
+            };
+            if word.split_whitespace().count() > 1 {
+                findings.push(TrailerFinding::Malformed {
+                    raw: t.value.clone(),
+                    why: "reads as prose, not a list of scopes (code, tests, docs, research, analysis)".into(),
+                    line: t.line,
+                });
+                continue;
+            }
+            let kind = ScopeKind::parse(word);
+            if let ScopeKind::Unknown(raw) = &kind {
+                findings.push(TrailerFinding::UnknownScope { raw: raw.clone(), line: t.line });
+            }
+            let mut scope =
+                Scope { kind, note: note.map(str::to_string), tool: None, model: None, extent: None, line: t.line };
+            if let Some(note) = note {
+                for part in note.split(',') {
+                    if let Some((k, v)) = part.split_once(':') {
+                        let v = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+                        match k.trim().to_ascii_lowercase().as_str() {
+                            "tool" => scope.tool = v,
+                            "model" => scope.model = v,
+                            "extent" => scope.extent = v,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            out.scopes.push(scope);
+        }
+    }
+    (out, findings)
+}
+
+/// Splits on commas outside parentheses; `None` when parentheses do not balance.
+fn split_top_level(value: &str) -> Option<Vec<&str>> {
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut items = Vec::new();
+    for (i, c) in value.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            ',' if depth == 0 => {
+                items.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return None;
+    }
+    items.push(&value[start..]);
+    Some(items.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect())
+}
+
+/// Reads a commit message's trailers, its AI declaration, and every finding about them.
+pub fn check_trailers(message: &str, req: &TrailerRequirements) -> (Trailers, AiUse, Vec<TrailerFinding>) {
+    let trailers = parse_trailers(message);
+    let (ai, mut findings) = ai_use(&trailers);
+    let first_sob = trailers.values("Signed-off-by").map(|t| t.line).min();
+    match first_sob {
+        None => findings.push(TrailerFinding::MissingSignedOff),
+        Some(sob) => {
+            for t in trailers.values("AI-used-for").filter(|t| t.line > sob) {
+                findings.push(TrailerFinding::AiAfterSignedOff { line: t.line });
+            }
+        }
+    }
+    for t in &trailers.entries {
+        let key = t.key.to_ascii_lowercase();
+        let foreign = match key.as_str() {
+            "generated-by" => true,
+            "assisted-by" | "co-authored-by" | "co-developed-by" => names_ai(&t.value),
+            _ => false,
+        };
+        if foreign {
+            findings.push(TrailerFinding::ForeignAiAttribution {
+                key: t.key.clone(),
+                value: t.value.clone(),
+                line: t.line,
+            });
+        }
+    }
+    if ai.declared() {
+        let line = trailers.values("AI-used-for").map(|t| t.line).next().unwrap_or(0);
+        let code_scopes: Vec<&Scope> = ai.scopes.iter().filter(|s| s.kind == ScopeKind::Code).collect();
+        if req.require_tool && !code_scopes.is_empty() && code_scopes.iter().all(|s| s.tool.is_none()) {
+            findings.push(TrailerFinding::MissingTool { line });
+        }
+        if req.require_model && !code_scopes.is_empty() && code_scopes.iter().all(|s| s.model.is_none()) {
+            findings.push(TrailerFinding::MissingModel { line });
+        }
+    }
+    (trailers, ai, findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MSG: &str = "hw/foo: fix the reset\n\nLonger explanation: not a trailer.\n\n\
+AI-used-for: code (tool: aider, model: claude-x-1, extent: wrote the fix), tests\n\
+Signed-off-by: A Human <human@example.org>\n";
+
+    #[test]
+    fn scopes_notes_and_commas_inside_parentheses() {
+        let (t, ai, f) = check_trailers(MSG, &TrailerRequirements { require_tool: true, require_model: true });
+        assert_eq!(t.entries.len(), 2);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(ai.scopes.len(), 2);
+        assert_eq!(ai.scopes[0].kind, ScopeKind::Code);
+        assert_eq!(ai.scopes[0].tool.as_deref(), Some("aider"));
+        assert_eq!(ai.scopes[0].model.as_deref(), Some("claude-x-1"));
+        assert_eq!(ai.scopes[0].extent.as_deref(), Some("wrote the fix"));
+        assert_eq!(ai.scopes[1].kind, ScopeKind::Tests);
+        assert_eq!(ai.scopes[0].line, 5);
+    }
+
+    #[test]
+    fn real_world_prose_is_malformed_and_misplacement_is_found() {
+        let msg = "x: y\n\nbody\n\nSigned-off-by: A <a@b>\nAI-used-for: collecting comments and updating patch\n";
+        let (_, ai, f) = check_trailers(msg, &TrailerRequirements::default());
+        assert!(ai.declared());
+        assert!(f.iter().any(|f| matches!(f, TrailerFinding::Malformed { .. })), "{f:?}");
+        assert!(f.contains(&TrailerFinding::AiAfterSignedOff { line: 6 }), "{f:?}");
+    }
+
+    #[test]
+    fn unknown_scope_unbalanced_and_empty() {
+        let (_, _, f) = check_trailers("s\n\nAI-used-for: vibes\nSigned-off-by: A <a@b>\n", &Default::default());
+        assert_eq!(f, vec![TrailerFinding::UnknownScope { raw: "vibes".into(), line: 3 }]);
+        let (_, _, f) =
+            check_trailers("s\n\nAI-used-for: code (tool: x\nSigned-off-by: A <a@b>\n", &Default::default());
+        assert!(matches!(&f[0], TrailerFinding::Malformed { why, .. } if why.contains("unbalanced")));
+        let (_, _, f) = check_trailers("s\n\nAI-used-for:\nSigned-off-by: A <a@b>\n", &Default::default());
+        assert!(matches!(&f[0], TrailerFinding::Malformed { why, .. } if why == "empty value"));
+    }
+
+    #[test]
+    fn foreign_ai_attribution_but_not_humans() {
+        let msg =
+            "s\n\nAssisted-by: Claude:claude-3-opus\nCo-developed-by: Jane Doe <jane@x.org>\nSigned-off-by: A <a@b>\n";
+        let (_, ai, f) = check_trailers(msg, &Default::default());
+        assert!(!ai.declared());
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(matches!(&f[0], TrailerFinding::ForeignAiAttribution { key, .. } if key == "Assisted-by"));
+    }
+
+    #[test]
+    fn missing_sign_off_crlf_and_diffstat() {
+        let msg = "s\r\n\r\nAI-used-for: docs\r\n---\r\n hw/foo.c | 2 +-\r\nSigned-off-by: not a trailer\r\n";
+        let (t, ai, f) = check_trailers(msg, &Default::default());
+        assert_eq!(t.entries.len(), 1);
+        assert_eq!(ai.scopes[0].kind, ScopeKind::Docs);
+        assert_eq!(f, vec![TrailerFinding::MissingSignedOff]);
+    }
+
+    #[test]
+    fn a_body_paragraph_is_not_a_trailer_block_and_the_subject_never_is() {
+        assert!(parse_trailers("Fixes: everything\n").entries.is_empty());
+        let t = parse_trailers("s\n\nThis is prose: with a colon\nand more prose\n");
+        assert!(t.entries.is_empty());
+        let t = parse_trailers(
+            "s\n\nReviewed-by: R <r@x>\n  continued\n(cherry picked from commit abc)\nSigned-off-by: A <a@b>\n",
+        );
+        assert_eq!(t.entries.len(), 2);
+        assert_eq!(t.entries[0].value, "R <r@x> continued");
+    }
+
+    #[test]
+    fn several_ai_lines_accumulate() {
+        let (_, ai, _) =
+            check_trailers("s\n\nAI-used-for: tests\nAI-used-for: docs\nSigned-off-by: A <a@b>\n", &Default::default());
+        assert_eq!(ai.scopes.iter().map(|s| s.kind.as_str()).collect::<Vec<_>>(), ["tests", "docs"]);
+    }
+}

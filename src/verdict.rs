@@ -1,0 +1,399 @@
+//! Verdicts: pure functions from a commit's facts (its file and symbol changes, their
+//! dependents, its declared AI use) and a policy profile to a structural level, a policy verdict
+//! and findings with evidence. Same facts, same verdict: nothing here reads git or the clock.
+
+use serde::Serialize;
+
+use crate::changes::{ChangeKind, FileChange, SymbolChange};
+
+/// How far what a change adds, removes or re-shapes reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Structural {
+    /// Nothing outside the change depends on what it adds, removes or re-shapes.
+    Leaf,
+    /// Dependents only in the same file or in other patches of the series.
+    Contained,
+    /// Dependents elsewhere.
+    Cascading,
+}
+
+impl Structural {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Structural::Leaf => "leaf",
+            Structural::Contained => "contained",
+            Structural::Cascading => "cascading",
+        }
+    }
+}
+
+/// The policy verdict for a commit, best first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyVerdict {
+    /// No AI use declared: only the structural verdict applies.
+    NotDeclared,
+    Ok,
+    /// Core code, over the size cap, or outside the four accepted categories.
+    NeedsMaintainer,
+    /// Declared tests or docs only, but code changed.
+    ScopeMismatch,
+    MalformedTrailer,
+    /// Profile `in-tree`: any declared AI use is declined.
+    Declined,
+}
+
+impl PolicyVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyVerdict::NotDeclared => "not-declared",
+            PolicyVerdict::Ok => "ok",
+            PolicyVerdict::NeedsMaintainer => "needs-maintainer",
+            PolicyVerdict::ScopeMismatch => "scope-mismatch",
+            PolicyVerdict::MalformedTrailer => "malformed-trailer",
+            PolicyVerdict::Declined => "declined",
+        }
+    }
+
+    /// Verdicts that fail a run under the default `--fail-on policy`.
+    pub fn is_failure(self) -> bool {
+        !matches!(self, PolicyVerdict::NotDeclared | PolicyVerdict::Ok)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One finding, printed `path:line: severity: symbol: message` as checkpatch does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Stable machine name (`scope_mismatch`, `cascading_interface`, ...).
+    pub code: &'static str,
+    pub path: Option<String>,
+    pub line: Option<u32>,
+    pub symbol: Option<String>,
+    pub message: String,
+}
+
+/// Policy zones of a path (filled in from the policy file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoneKind {
+    Tests,
+    Docs,
+    Build,
+    Scripts,
+    Code,
+}
+
+impl ZoneKind {
+    /// Changes here count against the code-line cap and against a tests/docs declaration.
+    pub fn is_code(self) -> bool {
+        matches!(self, ZoneKind::Build | ZoneKind::Scripts | ZoneKind::Code)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZoneKind::Tests => "tests",
+            ZoneKind::Docs => "docs",
+            ZoneKind::Build => "build",
+            ZoneKind::Scripts => "scripts",
+            ZoneKind::Code => "code",
+        }
+    }
+}
+
+/// A file change with its zone.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileFacts {
+    #[serde(flatten)]
+    pub change: FileChange,
+    pub zone: ZoneKind,
+    pub core: bool,
+}
+
+/// Something that uses a changed symbol.
+#[derive(Clone, Debug, Serialize)]
+pub struct Dependent {
+    pub name: String,
+    pub kind: String,
+    /// Where the use stands.
+    pub path: String,
+    pub line: u32,
+    pub same_file: bool,
+    /// Index of the patch of the series that touches this dependent, if any.
+    pub in_series: Option<usize>,
+    pub core: bool,
+}
+
+/// A changed symbol with its blast radius.
+#[derive(Clone, Debug, Serialize)]
+pub struct SymbolImpact {
+    pub path: String,
+    #[serde(flatten)]
+    pub change: SymbolChange,
+    /// Direct dependents outside the patch itself (for a body change: direct callers).
+    pub dependents: Vec<Dependent>,
+    /// Dependents reached within the closure depth, and the distinct files they stand in.
+    pub transitive: usize,
+    pub files: usize,
+    pub subsystems: Vec<String>,
+    /// The closure was cut by its node cap.
+    pub truncated: bool,
+}
+
+impl SymbolImpact {
+    /// Dependents that make it cascading: not in the same file, not in the series.
+    pub fn outside(&self) -> impl Iterator<Item = &Dependent> {
+        self.dependents.iter().filter(|d| !d.same_file && d.in_series.is_none())
+    }
+
+    pub fn structural(&self) -> Option<Structural> {
+        if !self.change.change.reaches_dependents() {
+            return None;
+        }
+        Some(if self.outside().next().is_some() {
+            Structural::Cascading
+        } else if self.dependents.is_empty() {
+            Structural::Leaf
+        } else {
+            Structural::Contained
+        })
+    }
+}
+
+/// The AI use a commit declares, as the verdict needs it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Declared {
+    /// Any AI use declared (an `AI-used-for:` trailer, or AI named in another trailer).
+    pub present: bool,
+    /// Known scopes declared: `code`, `tests`, `docs`, `research`, `analysis`.
+    pub scopes: Vec<String>,
+    /// Trailer problems that make the declaration unusable (unknown scope, prose, AI named
+    /// in a trailer QEMU does not use).
+    pub malformed: Vec<String>,
+}
+
+/// What the profile asks.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rules {
+    pub profile: String,
+    pub code_line_cap: u32,
+    /// Over the cap is `needs-maintainer` (proposed) rather than a warning (draft-strict).
+    pub cap_is_error: bool,
+    pub declined_on_any_ai: bool,
+    /// A symbol with at least this many dependents outside the change is core.
+    pub core_dependents_threshold: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    pub structural: Structural,
+    pub policy: PolicyVerdict,
+    /// Changed code lines outside tests and docs.
+    pub code_lines: u32,
+    pub findings: Vec<Finding>,
+}
+
+/// Decides one commit.
+pub fn decide(
+    files: &[FileFacts],
+    impacts: &[SymbolImpact],
+    declared: &Declared,
+    rules: &Rules,
+    mut findings: Vec<Finding>,
+) -> Verdict {
+    let code_lines: u32 = files.iter().filter(|f| f.zone.is_code()).map(|f| f.change.lines.code).sum();
+    let structural = impacts.iter().filter_map(SymbolImpact::structural).max().unwrap_or(Structural::Leaf);
+
+    for i in impacts {
+        let outside: Vec<&Dependent> = i.outside().collect();
+        let what = match i.change.change {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed, still used",
+            ChangeKind::Interface => "interface changed",
+            ChangeKind::Body | ChangeKind::CommentOnly => {
+                if !i.dependents.is_empty() && i.change.change == ChangeKind::Body {
+                    findings.push(Finding {
+                        severity: Severity::Info,
+                        code: "body_change_callers",
+                        path: Some(i.path.clone()),
+                        line: Some(i.change.line),
+                        symbol: Some(i.change.name.clone()),
+                        message: format!("body changed; {} direct users keep their interface", i.dependents.len()),
+                    });
+                }
+                continue;
+            }
+        };
+        if let Some(first) = outside.first() {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                code: "cascading",
+                path: Some(i.path.clone()),
+                line: Some(i.change.line),
+                symbol: Some(i.change.name.clone()),
+                message: format!(
+                    "{what}: used outside the change by {} symbols in {} files (first: {} at {}:{}){}",
+                    outside.len(),
+                    distinct_files(&outside),
+                    first.name,
+                    first.path,
+                    first.line,
+                    if i.subsystems.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; subsystems: {}", i.subsystems.join(", "))
+                    }
+                ),
+            });
+        } else if let Some(first) = i.dependents.iter().find(|d| d.in_series.is_some()) {
+            findings.push(Finding {
+                severity: Severity::Info,
+                code: "series_contained",
+                path: Some(i.path.clone()),
+                line: Some(i.change.line),
+                symbol: Some(i.change.name.clone()),
+                message: format!(
+                    "{what}: used by patch {} of the series ({} at {}:{})",
+                    first.in_series.unwrap_or(0) + 1,
+                    first.name,
+                    first.path,
+                    first.line
+                ),
+            });
+        }
+    }
+
+    if !declared.present {
+        return Verdict { structural, policy: PolicyVerdict::NotDeclared, code_lines, findings };
+    }
+    let mut policy = PolicyVerdict::Ok;
+    let mut raise = |v: PolicyVerdict, f: Finding, findings: &mut Vec<Finding>| {
+        policy = policy.max(v);
+        findings.push(f);
+    };
+    let commit_level = |code, message: String| Finding {
+        severity: Severity::Error,
+        code,
+        path: None,
+        line: None,
+        symbol: None,
+        message,
+    };
+
+    if rules.declined_on_any_ai {
+        raise(
+            PolicyVerdict::Declined,
+            commit_level("declined", format!("profile {}: any declared AI use is declined", rules.profile)),
+            &mut findings,
+        );
+    }
+    for m in &declared.malformed {
+        raise(PolicyVerdict::MalformedTrailer, commit_level("malformed_trailer", m.clone()), &mut findings);
+    }
+    let declares_code = declared.scopes.iter().any(|s| s == "code");
+    if !declares_code {
+        for f in files.iter().filter(|f| f.zone.is_code() && f.change.lines.code > 0) {
+            raise(
+                PolicyVerdict::ScopeMismatch,
+                Finding {
+                    severity: Severity::Error,
+                    code: "scope_mismatch",
+                    path: Some(f.change.path.clone()),
+                    line: first_line(f),
+                    symbol: f.change.symbols.first().map(|s| s.name.clone()),
+                    message: format!(
+                        "AI-used-for declares {} but this {} file has {} changed code lines",
+                        if declared.scopes.is_empty() { "no scope".to_string() } else { declared.scopes.join(", ") },
+                        f.zone.as_str(),
+                        f.change.lines.code
+                    ),
+                },
+                &mut findings,
+            );
+        }
+    }
+    if code_lines > rules.code_line_cap {
+        let message = format!(
+            "{code_lines} changed code lines (tests and docs not counted) exceed the {} cap of {} for a small fix",
+            rules.profile, rules.code_line_cap
+        );
+        if rules.cap_is_error {
+            raise(PolicyVerdict::NeedsMaintainer, commit_level("over_cap", message), &mut findings);
+        } else {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                code: "over_cap",
+                path: None,
+                line: None,
+                symbol: None,
+                message,
+            });
+        }
+    }
+    for f in files.iter().filter(|f| f.core && f.change.lines.code > 0) {
+        raise(
+            PolicyVerdict::NeedsMaintainer,
+            Finding {
+                severity: Severity::Error,
+                code: "core_code",
+                path: Some(f.change.path.clone()),
+                line: first_line(f),
+                symbol: f.change.symbols.first().map(|s| s.name.clone()),
+                message: "changes core code (a core zone of the policy): needs a maintainer's agreement first".into(),
+            },
+            &mut findings,
+        );
+    }
+    for i in impacts {
+        let outside = i.outside().count() as u32;
+        if i.structural() == Some(Structural::Cascading) || outside >= rules.core_dependents_threshold {
+            raise(
+                PolicyVerdict::NeedsMaintainer,
+                Finding {
+                    severity: Severity::Error,
+                    code: "core_symbol",
+                    path: Some(i.path.clone()),
+                    line: Some(i.change.line),
+                    symbol: Some(i.change.name.clone()),
+                    message: format!(
+                        "{} {} that other code depends on ({outside} users outside the change): not easy to revert",
+                        i.change.kind.as_str(),
+                        i.change.change.as_str()
+                    ),
+                },
+                &mut findings,
+            );
+        }
+    }
+    Verdict { structural, policy, code_lines, findings }
+}
+
+fn distinct_files(deps: &[&Dependent]) -> usize {
+    let mut files: Vec<&str> = deps.iter().map(|d| d.path.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
+    files.len()
+}
+
+fn first_line(f: &FileFacts) -> Option<u32> {
+    f.change.symbols.first().map(|s| s.line).or(f.change.file_level_line)
+}

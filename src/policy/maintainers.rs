@@ -40,7 +40,7 @@ impl Maintainers {
         let mut out = Maintainers::default();
         let mut current: Option<Section> = None;
         // The preamble (explanations of the tags) ends at the first line of dashes or equals.
-        let mut in_preamble = text.lines().any(|l| is_rule(l));
+        let mut in_preamble = text.lines().any(is_rule);
         let mut previous_blank = true;
         for line in text.lines() {
             let line = line.trim_end_matches('\r');

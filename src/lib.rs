@@ -20,5 +20,6 @@ pub mod policy;
 pub mod repo;
 pub mod report;
 pub mod revert;
+pub mod scenario;
 pub mod symbols;
 pub mod verdict;

@@ -203,11 +203,13 @@ pub fn analyse(
     let mut cascade = Vec::new();
     let mut rework = Vec::new();
     let mut path_changes = PathChanges { later: &later, skip: commit, by_path: BTreeMap::new() };
+    // A prototype and its definition are two changed sites of one symbol: look at it once.
+    let mut seen_symbols: BTreeSet<crate::symbols::SymbolId> = BTreeSet::new();
     for (path, change, new_side) in &introduced {
         let Some(id) = find_at_target(target, path, &change.name, change.namespace, change.file_scoped) else {
             continue;
         };
-        if matches!(change.change, ChangeKind::Added | ChangeKind::Interface) {
+        if matches!(change.change, ChangeKind::Added | ChangeKind::Interface) && seen_symbols.insert(id) {
             for (dep, edge) in target.graph.dependents(target.graph.symbol_node(id)) {
                 let dep_path = target.table.path(edge.file).to_string();
                 let used_by = match target.graph.node(dep) {

@@ -283,7 +283,7 @@ pub fn decide(
     }
 
     if !declared.present {
-        return Verdict { structural, policy: PolicyVerdict::NotDeclared, code_lines, findings };
+        return Verdict { structural, policy: PolicyVerdict::NotDeclared, code_lines, findings: dedup(findings) };
     }
     let mut policy = PolicyVerdict::Ok;
     let mut raise = |v: PolicyVerdict, f: Finding, findings: &mut Vec<Finding>| {
@@ -309,8 +309,9 @@ pub fn decide(
     for m in &declared.malformed {
         raise(PolicyVerdict::MalformedTrailer, commit_level("malformed_trailer", m.clone()), &mut findings);
     }
+    // A declaration that could not be read declares nothing to compare with.
     let declares_code = declared.scopes.iter().any(|s| s == "code");
-    if !declares_code {
+    if !declares_code && !declared.scopes.is_empty() {
         for f in files.iter().filter(|f| f.zone.is_code() && f.change.lines.code > 0) {
             raise(
                 PolicyVerdict::ScopeMismatch,
@@ -384,7 +385,17 @@ pub fn decide(
             );
         }
     }
-    Verdict { structural, policy, code_lines, findings }
+    Verdict { structural, policy, code_lines, findings: dedup(findings) }
+}
+
+/// A prototype and its definition are two changed sites of one symbol: report each finding
+/// about a symbol once, at its first site.
+fn dedup(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut seen = std::collections::HashSet::new();
+    findings
+        .into_iter()
+        .filter(|f| f.symbol.is_none() || seen.insert((f.code, f.symbol.clone(), f.path.is_some())))
+        .collect()
 }
 
 fn distinct_files(deps: &[&Dependent]) -> usize {

@@ -112,7 +112,7 @@ fn exit_status(report: &CheckReport, fail_on: FailOn) -> i32 {
 }
 
 /// The steps of commit ranges, oldest first.
-fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Result<(Vec<Step>, String)> {
+pub(super) fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Result<(Vec<Step>, String)> {
     let specs: Vec<String> = if revs.is_empty() {
         if repo.upstream().is_some() {
             vec!["@{upstream}..HEAD".to_string()]
@@ -132,7 +132,7 @@ fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Result
                 None => repo.empty_tree()?,
             };
             steps.push(Step {
-                label: id.short()[..10].to_string(),
+                label: id.short(),
                 commit: Some(id),
                 subject: info.summary.clone(),
                 author: format!("{} <{}>", info.author, info.author_email),

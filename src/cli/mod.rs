@@ -7,6 +7,7 @@ mod check;
 
 pub use check::CheckFormat;
 mod debug;
+mod demo;
 mod deps;
 mod index;
 mod revert;
@@ -46,6 +47,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Build a small QEMU-like history in a temporary directory and check it: the tool at work.
+    Demo(demo::DemoArgs),
     /// Index the C files of a revision and print what was found.
     Index(index::IndexArgs),
     /// Show what a symbol uses, or with --reverse what uses it.
@@ -96,6 +99,7 @@ pub fn main() -> i32 {
 
 fn run(cli: &Cli) -> Result<i32> {
     match &cli.command {
+        Command::Demo(args) => demo::run(cli, args),
         Command::Index(args) => index::run(cli, args),
         Command::Deps(args) => deps::run(cli, args),
         Command::Check(args) => check::run(cli, args),
@@ -113,7 +117,12 @@ pub struct Common {
 
 impl Common {
     pub fn new(cli: &Cli, idioms: IdiomTable) -> Result<Common> {
-        let repo = Repo::discover(&cli.repo)?;
+        Common::at(&cli.repo, cli, idioms)
+    }
+
+    /// Like `new`, for a repository other than `-C`'s (the demo's own).
+    pub fn at(path: &std::path::Path, cli: &Cli, idioms: IdiomTable) -> Result<Common> {
+        let repo = Repo::discover(path)?;
         let cache_dir =
             if cli.no_cache { None } else { cli.cache_dir.clone().or_else(crate::index::Cache::default_dir) };
         let mut index_config =

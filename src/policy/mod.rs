@@ -177,7 +177,17 @@ const BUILTIN_ZONES: &[(&str, ZoneKind)] = &[
 
 /// Built-in core code: what much of QEMU depends on.
 const BUILTIN_CORE: &[&str] = &[
-    "include/**",
+    // Shared headers; device headers (include/hw/<subsystem>/) are not core.
+    "include/qemu/**",
+    "include/exec/**",
+    "include/system/**",
+    "include/sysemu/**",
+    "include/qom/**",
+    "include/block/**",
+    "include/migration/**",
+    "include/qapi/**",
+    "include/hw/core/**",
+    "include/hw/qdev-core.h",
     "util/**",
     "qom/**",
     "system/**",

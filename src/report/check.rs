@@ -29,22 +29,16 @@ fn declared(s: &StepReport) -> String {
     if !s.declared.present {
         return "no AI use declared".into();
     }
-    let mut out = format!(
-        "AI-used-for: {}",
-        if s.trailers.ai_used_for.is_empty() { "?".into() } else { s.trailers.ai_used_for.join(", ") }
-    );
-    for (k, v) in [("tool", &s.trailers.tool), ("model", &s.trailers.model)] {
-        if let Some(v) = v {
-            let _ = write!(out, ", {k} {v}");
-        }
+    if s.trailers.ai_used_for.is_empty() {
+        return "AI named in another trailer".into();
     }
-    out
+    format!("AI-used-for: {}", s.trailers.ai_used_for.join("; "))
 }
 
 pub fn text(r: &CheckReport) -> String {
     let mut out = String::new();
     for s in &r.steps {
-        let _ = writeln!(out, "{} {} \"{}\"", s.label, s.commit.as_deref().map(|c| &c[..12]).unwrap_or(""), s.subject);
+        let _ = writeln!(out, "{} \"{}\"", s.label, s.subject);
         for f in s.verdict.findings.iter().filter(|f| f.severity > Severity::Info) {
             let symbol = f.symbol.as_deref().map(|n| format!("{n}: ")).unwrap_or_default();
             let _ = writeln!(out, "{}{}: {symbol}{}", location(f), f.severity.as_str(), f.message);

@@ -1,0 +1,90 @@
+//! `revertcheck demo`: builds a small QEMU-like history in a temporary directory (from files
+//! embedded in the binary) and runs the main jobs on it, so a fresh machine shows the tool
+//! working without a QEMU checkout. Only the demo's own temporary repository is written.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::check::{self as check_cli, CheckFormat};
+use super::{Cli, Common};
+use crate::check::{self, CheckContext};
+use crate::error::{Error, Result};
+use crate::history::History;
+use crate::lang::IdiomTable;
+use crate::policy::maintainers::Maintainers;
+use crate::policy::ProfileName;
+use crate::report;
+use crate::revert::{self, RevertLimits, Target};
+use crate::scenario::Scenario;
+
+include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Build the demo repository here (must not exist) and keep it, instead of a temporary one.
+    #[arg(long, value_name = "dir")]
+    pub keep: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+pub fn run(cli: &Cli, args: &DemoArgs) -> Result<i32> {
+    let temp;
+    let dir = match &args.keep {
+        Some(d) => {
+            if d.exists() {
+                return Err(Error::bad_input(d.display().to_string(), "already exists; --keep needs a new directory"));
+            }
+            std::fs::create_dir_all(d).map_err(|e| Error::Io { path: d.clone(), source: e })?;
+            d.clone()
+        }
+        None => {
+            temp = tempfile::tempdir().map_err(|e| Error::Io { path: std::env::temp_dir(), source: e })?;
+            temp.path().to_path_buf()
+        }
+    };
+    Scenario::from_files(DEMO_FILES).build(&dir)?;
+    let text = args.format == CheckFormat::Text;
+    if text {
+        println!("revertcheck demo: a QEMU-like repository in {}", dir.display());
+        println!("  upstream: 3 commits, one of them AI-assisted (tag landed-ai)");
+        println!("  series:   10 patches on branch `series`, one per verdict\n");
+        println!("$ revertcheck check upstream..series\n");
+    }
+    let common = Common::at(&dir, cli, IdiomTable::builtin())?;
+    let repo = &common.repo;
+    let mut notes = Vec::new();
+    let (steps, base_label) = check_cli::commit_steps(repo, &["upstream..series".to_string()], &mut notes)?;
+    let maintainers =
+        repo.file_at(steps[0].new_tree, "MAINTAINERS")?.map(|b| Maintainers::parse(&String::from_utf8_lossy(&b)));
+    for profile in [ProfileName::Proposed, ProfileName::InTree] {
+        let policy = crate::check::adapter::load_policy(None, Some(profile))?;
+        let ctx = CheckContext {
+            repo,
+            config: &common.index_config,
+            policy: &policy,
+            maintainers: maintainers.as_ref(),
+            depth: 3,
+        };
+        let only_first = profile == ProfileName::InTree;
+        if only_first && text {
+            println!("\n$ revertcheck check --profile in-tree series~9   # the policy in force today\n");
+        }
+        let report = check::check(&ctx, if only_first { &steps[..1] } else { &steps }, &base_label, notes.clone())?;
+        report::check::print(&report, args.format);
+        if !text {
+            return Ok(0);
+        }
+    }
+    println!("\n$ revertcheck revert landed-ai --at series\n");
+    let at = repo.resolve("series")?;
+    let landed = repo.resolve("landed-ai")?;
+    let target = Target::new(repo, at, &common.index_config)?;
+    let history = History::window(repo, at, &[landed])?;
+    let analysis =
+        revert::analyse(repo, &target, &history, landed, None, &common.index_config, RevertLimits::default())?;
+    report::revert::print("series", &target, &[analysis], super::Format::Text);
+    println!("\nTry it on your tree: revertcheck check origin/master..HEAD, revertcheck --help");
+    Ok(0)
+}

@@ -58,9 +58,20 @@ impl Scenario {
     /// Builds the history in `dir` (an empty directory) on branch `main`.
     pub fn build(&self, dir: &Path) -> Result<()> {
         git(dir, &["init", "-q", "-b", "main"], 0)?;
+        self.apply(dir, 0)
+    }
+
+    /// Adds the steps on top of the repository in `dir`, as it stands (histories that grow
+    /// between audit runs). Dates continue after the existing commits.
+    pub fn extend(&self, dir: &Path) -> Result<()> {
+        let count: usize = git(dir, &["rev-list", "--count", "--all"], 0)?.trim().parse().unwrap_or(0);
+        self.apply(dir, count)
+    }
+
+    fn apply(&self, dir: &Path, first_step: usize) -> Result<()> {
         for (n, (name, files)) in self.steps.iter().enumerate() {
             let text = |key: &str| files.get(key).map(|b| String::from_utf8_lossy(b).trim().to_string());
-            let step = n + 1;
+            let step = first_step + n + 1;
             if let Some(target) = text(".checkout") {
                 git(dir, &["checkout", "-q", &target], step)?;
             }

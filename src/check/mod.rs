@@ -153,11 +153,37 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         }
     }
 
-    // Pass 2: blast radius and verdicts.
+    // Pass 2: blast radius of every changed symbol.
+    let impacts: Vec<Vec<SymbolImpact>> = per_step
+        .iter()
+        .enumerate()
+        .map(|(k, files)| {
+            files
+                .iter()
+                .filter(|f| f.change.is_c)
+                .flat_map(|f| f.change.symbols.iter().map(move |s| (f, s)))
+                .map(|(f, s)| impact::of(ctx, &base, &tip, &touched, k, &f.change.path, s))
+                .collect()
+        })
+        .collect();
+    // (later patch, earlier patch it uses), 0-based: a dependent of patch k's symbol touched by
+    // patch j is a use in one direction or the other.
+    let mut dependencies: Vec<(usize, usize)> = impacts
+        .iter()
+        .enumerate()
+        .flat_map(|(k, list)| {
+            list.iter()
+                .flat_map(move |i| i.dependents.iter().filter_map(move |d| d.in_series.map(|j| (j.max(k), j.min(k)))))
+        })
+        .filter(|(a, b)| a != b)
+        .collect();
+    dependencies.sort_unstable();
+    dependencies.dedup();
+
+    // Pass 3: verdicts.
     let rules = rules(ctx.policy);
     let mut reports = Vec::with_capacity(steps.len());
-    let mut dependencies = Vec::new();
-    for (k, (step, files)) in steps.iter().zip(per_step).enumerate() {
+    for (k, ((step, files), impacts)) in steps.iter().zip(per_step).zip(impacts).enumerate() {
         let (declared, trailers, mut findings) = crate::check::adapter::trailers(ctx.policy, &step.message);
         if step.merge {
             findings.push(Finding {
@@ -169,25 +195,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
                 message: "merge commit: not analysed; check the commits it merges".into(),
             });
         }
-        let mut impacts = Vec::new();
-        for f in files.iter().filter(|f| f.change.is_c) {
-            for s in &f.change.symbols {
-                impacts.push(impact::of(ctx, &base, &tip, &touched, k, &f.change.path, s));
-            }
-        }
-        let mut depends_on: Vec<usize> =
-            impacts.iter().flat_map(|i| i.dependents.iter().filter_map(|d| d.in_series)).filter(|&j| j != k).collect();
-        // A later patch using what this one adds: recorded as (later, this).
-        for &j in &depends_on {
-            if j > k {
-                dependencies.push((j + 1, k + 1));
-            } else {
-                dependencies.push((k + 1, j + 1));
-            }
-        }
-        depends_on.retain(|&j| j < k);
-        depends_on.sort_unstable();
-        depends_on.dedup();
+        let depends_on: Vec<usize> = dependencies.iter().filter(|(a, _)| *a == k).map(|(_, b)| b + 1).collect();
         let verdict = verdict::decide(&files, &impacts, &declared, &rules, findings);
         let maintainers = sections(ctx.maintainers, files.iter().map(|f| f.change.path.as_str()));
         reports.push(StepReport {
@@ -201,12 +209,11 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
             files,
             symbols: impacts,
             verdict,
-            depends_on: depends_on.iter().map(|j| j + 1).collect(),
+            depends_on,
             maintainers,
         });
     }
-    dependencies.sort_unstable();
-    dependencies.dedup();
+    let dependencies: Vec<(usize, usize)> = dependencies.into_iter().map(|(a, b)| (a + 1, b + 1)).collect();
     let series = SeriesSummary {
         structural: reports.iter().map(|r| r.verdict.structural).max().unwrap_or(Structural::Leaf),
         policy: reports.iter().map(|r| r.verdict.policy).max().unwrap_or(PolicyVerdict::NotDeclared),

@@ -1,3 +1,6 @@
-//! The integration tests: one binary, one module per area.
+//! The integration tests: one binary, one module per area. Every test builds real git
+//! repositories from fixtures/ in temporary directories.
 
+mod check;
 mod extract;
+mod util;

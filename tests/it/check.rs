@@ -1,0 +1,235 @@
+//! `revertcheck check` on the demo scenario (fixtures/scenarios/demo): one patch per case.
+
+use serde_json::Value;
+
+use crate::util::{scenario, Repo};
+
+fn check_json(repo: &Repo, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = repo.rc(&all);
+    assert!(out.status == 0 || out.status == 1, "status {}: {}", out.status, out.stderr);
+    (out.status, out.json())
+}
+
+/// (structural, policy, code lines) of each step.
+fn verdicts(report: &Value) -> Vec<(String, String, u64)> {
+    report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let v = &s["verdict"];
+            (
+                v["structural"].as_str().unwrap().to_string(),
+                v["policy"].as_str().unwrap().to_string(),
+                v["code_lines"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn finding_codes(step: &Value) -> Vec<String> {
+    step["verdict"]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn every_case_of_the_demo_series() {
+    let repo = scenario("demo");
+    let (status, report) = check_json(&repo, &["upstream..series"]);
+    assert_eq!(status, 1, "policy failures exit 1");
+    assert_eq!(report["schema"], "revertcheck/check/v1");
+    assert_eq!(report["profile"], "proposed");
+    let v = verdicts(&report);
+    let expect = |i: usize, s: &str, p: &str| {
+        assert_eq!((v[i].0.as_str(), v[i].1.as_str()), (s, p), "patch {}: {:?}", i + 1, v[i])
+    };
+    expect(0, "leaf", "ok"); // tests only
+    expect(1, "leaf", "ok"); // docs only
+    expect(2, "leaf", "ok"); // comment only: a docs change
+    expect(3, "leaf", "ok"); // small body fix
+    expect(4, "contained", "ok"); // new helper used by later patches of the series
+    expect(5, "leaf", "not-declared"); // no trailer
+    expect(6, "leaf", "needs-maintainer"); // over the 20-line cap
+    expect(7, "leaf", "scope-mismatch"); // declared tests, changed code
+    expect(8, "cascading", "needs-maintainer"); // macro in a core header used elsewhere
+    expect(9, "leaf", "malformed-trailer"); // prose in AI-used-for
+    assert_eq!(v[0].2, 0, "test lines are not code lines");
+    assert_eq!(v[2].2, 0, "comment lines are not code lines");
+    assert_eq!(v[3].2, 3);
+    assert_eq!(v[6].2, 21);
+
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps[2]["files"][0]["zone"], "docs", "a comment-only C change counts as docs");
+    assert!(finding_codes(&steps[6]).contains(&"over_cap".to_string()));
+    assert!(finding_codes(&steps[7]).contains(&"scope_mismatch".to_string()));
+    assert!(finding_codes(&steps[8]).contains(&"cascading".to_string()));
+    assert!(finding_codes(&steps[8]).contains(&"core_code".to_string()));
+    assert!(finding_codes(&steps[9]).contains(&"malformed_trailer".to_string()));
+
+    // Symbol-level facts behind the verdicts.
+    let symbols = |i: usize| -> Vec<(String, String)> {
+        steps[i]["symbols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["name"].as_str().unwrap().into(), s["change"].as_str().unwrap().into()))
+            .collect()
+    };
+    assert_eq!(symbols(3), [("foo_read".to_string(), "body".to_string())]);
+    assert!(symbols(8).contains(&("QEMU_ALIGN_UP".to_string(), "interface".to_string())));
+    assert!(symbols(8).contains(&("qemu_align_up".to_string(), "added".to_string())));
+    let macro_impact = steps[8]["symbols"].as_array().unwrap().iter().find(|s| s["name"] == "QEMU_ALIGN_UP").unwrap();
+    let users: Vec<&str> =
+        macro_impact["dependents"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert!(users.contains(&"baz_baud"), "{users:?}");
+    assert!(users.contains(&"foo_realize"), "{users:?}");
+    // foo_realize is touched by patch 10, so it does not count as outside the series.
+    assert_eq!(macro_impact["subsystems"], serde_json::json!(["Character devices"]));
+    let realize = macro_impact["dependents"].as_array().unwrap().iter().find(|d| d["name"] == "foo_realize").unwrap();
+    assert_eq!(realize["in_series"], 9);
+
+    // Series: patches 6 and 7 use patch 5's helper.
+    assert_eq!(steps[5]["depends_on"], serde_json::json!([5]));
+    assert_eq!(steps[6]["depends_on"], serde_json::json!([5]));
+    assert_eq!(steps[4]["depends_on"], serde_json::json!([]));
+    let deps = report["series"]["dependencies"].as_array().unwrap();
+    assert!(deps.contains(&serde_json::json!([6, 5])) && deps.contains(&serde_json::json!([7, 5])), "{deps:?}");
+    assert_eq!(report["series"]["structural"], "cascading");
+    assert_eq!(report["series"]["policy"], "malformed-trailer");
+
+    // Whom to ask, from the tree's MAINTAINERS.
+    let ask = &steps[8]["maintainers"][0];
+    assert_eq!(ask["title"], "Utilities");
+    assert_eq!(ask["people"][0], "Una Util <una@example.org>");
+}
+
+#[test]
+fn profiles_and_fail_on() {
+    let repo = scenario("demo");
+    let (status, report) = check_json(&repo, &["--profile", "in-tree", "series~9"]);
+    assert_eq!(status, 1);
+    assert_eq!(report["profile"], "in-tree");
+    assert_eq!(verdicts(&report)[0].1, "declined");
+
+    let (_, report) = check_json(&repo, &["--profile", "draft-strict", "write-decode"]);
+    assert_eq!(verdicts(&report)[0].1, "ok", "draft-strict's cap is a warning");
+    assert!(finding_codes(&report["steps"][0]).contains(&"over_cap".to_string()));
+
+    // A body fix with no findings passes every level but --fail-on warning... which it also passes.
+    assert_eq!(repo.rc(&["check", "series~6"]).status, 0);
+    assert_eq!(repo.rc(&["check", "--fail-on", "warning", "series~6"]).status, 0);
+    // The core macro change: cascading.
+    assert_eq!(repo.rc(&["check", "--fail-on", "never", "series~1"]).status, 0);
+    assert_eq!(repo.rc(&["check", "--fail-on", "cascading", "series~1"]).status, 1);
+    // Without a trailer nothing fails under the default, but the structure can.
+    assert_eq!(repo.rc(&["check", "series~4"]).status, 0);
+}
+
+#[test]
+fn text_output_reads_like_checkpatch() {
+    let repo = scenario("demo");
+    let out = repo.rc(&["check", "series~1"]);
+    assert_eq!(out.status, 1);
+    assert!(out.stdout.contains("include/qemu/cutils.h:5: error: QEMU_ALIGN_UP: changes core code"), "{}", out.stdout);
+    assert!(out.stdout.contains("verdict: cascading, needs-maintainer"));
+    assert!(out.stdout.contains("ask: Utilities (Maintained): Una Util <una@example.org>"));
+}
+
+#[test]
+fn sarif_has_the_required_fields() {
+    let repo = scenario("demo");
+    let out = repo.rc(&["check", "--format", "sarif", "upstream..series"]);
+    let sarif = out.json();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "revertcheck");
+    let rules: Vec<&str> =
+        run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        assert!(r["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(rules.contains(&r["ruleId"].as_str().unwrap()), "ruleId must name a rule");
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        if let Some(locs) = r.get("locations") {
+            let phys = &locs[0]["physicalLocation"];
+            assert!(phys["artifactLocation"]["uri"].as_str().is_some());
+            if let Some(line) = phys["region"].get("startLine") {
+                assert!(line.as_u64().unwrap() >= 1);
+            }
+        }
+    }
+    assert!(results.iter().any(|r| r["ruleId"] == "scope_mismatch"
+        && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "hw/misc/foo.c"));
+}
+
+#[test]
+fn markdown_is_a_reply_table() {
+    let repo = scenario("demo");
+    let out = repo.rc(&["check", "--format", "markdown", "upstream..series"]);
+    assert!(out.stdout.starts_with("**revertcheck** (profile `proposed`): series is **cascading**"));
+    assert!(out.stdout.contains("| patch | subject | structure | policy | code lines | declared |"));
+    assert_eq!(out.stdout.matches("\n| ").count(), 11, "{}", out.stdout);
+}
+
+#[test]
+fn json_is_deterministic() {
+    let repo = scenario("demo");
+    let a = repo.rc(&["check", "--format", "json", "upstream..series"]).stdout;
+    let b = repo.rc(&["-j", "1", "--no-cache", "check", "--format", "json", "upstream..series"]).stdout;
+    // Index statistics (cache hits) legitimately differ; everything else must not.
+    let strip = |s: &str| {
+        let mut v: Value = serde_json::from_str(s).unwrap();
+        v.as_object_mut().unwrap().remove("base_index");
+        v.as_object_mut().unwrap().remove("tip_index");
+        v
+    };
+    assert_eq!(strip(&a), strip(&b));
+}
+
+#[test]
+fn mbox_of_three_patches_where_patch_3_uses_patch_1() {
+    let repo = scenario("demo");
+    let mbox = repo.git(&["format-patch", "--stdout", "reg-mask^..write-decode"]);
+    let out = repo.rc_stdin(&["check", "--format", "json", "--mbox", "-", "--base", "reg-mask^"], mbox.as_bytes());
+    assert!(out.status <= 1, "{}", out.stderr);
+    let report = out.json();
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps[0]["label"], "patch 1/3");
+    assert_eq!(steps[0]["subject"], "hw/misc/foo: add foo_reg_mask()");
+    assert_eq!(steps[2]["depends_on"], serde_json::json!([1]));
+    assert_eq!(verdicts(&report)[0], ("contained".to_string(), "ok".to_string(), 5));
+    assert_eq!(verdicts(&report)[2].1, "needs-maintainer");
+
+    // The same patches as files.
+    let dir = tempfile::tempdir().unwrap();
+    repo.git(&["format-patch", "-q", "-o", dir.path().to_str().unwrap(), "reg-mask^..write-decode"]);
+    let mut files: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
+    files.sort();
+    let mut args = vec!["check", "--format", "json", "--base", "reg-mask^", "--mbox"];
+    args.extend(files.iter().map(String::as_str));
+    assert_eq!(repo.rc(&args).json()["steps"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_patch_that_does_not_apply_names_the_patch() {
+    let repo = scenario("demo");
+    let mbox = repo.git(&["format-patch", "--stdout", "write-decode^..write-decode"]);
+    // On the upstream base the register decoding it rewrites does not exist yet.
+    let out = repo.rc_stdin(&["check", "--mbox", "-", "--base", "upstream"], mbox.as_bytes());
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("patch 1/1 (\"hw/misc/foo: decode writes per register\")"), "{}", out.stderr);
+    assert!(out.stderr.contains("does not apply"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "nothing half-written");
+}
+
+#[test]
+fn default_range_without_upstream_checks_head_with_a_note() {
+    let repo = scenario("demo");
+    let out = repo.rc(&["check", "--fail-on", "never"]);
+    assert_eq!(out.status, 0);
+    assert!(out.stdout.contains("note: the current branch has no upstream: checking HEAD alone"), "{}", out.stdout);
+}

@@ -3,4 +3,5 @@
 
 mod check;
 mod extract;
+mod revert;
 mod util;

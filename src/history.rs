@@ -20,12 +20,15 @@ pub struct History {
 }
 
 impl History {
-    /// Loads the commits reachable from `at` and not from the parents of any of `oldest`.
-    pub fn window(repo: &Repo, at: CommitId, oldest: &[CommitId]) -> Result<History> {
-        let mut hide = Vec::new();
-        for &c in oldest {
-            hide.extend(repo.commit_info(c)?.parents);
+    /// Loads the commits reachable from `at` down to the common ancestor of the parents of
+    /// `commits` (everything any of them needs: hiding each one's parents would cut off the
+    /// history an older one needs).
+    pub fn window(repo: &Repo, at: CommitId, commits: &[CommitId]) -> Result<History> {
+        let mut parents = Vec::new();
+        for &c in commits {
+            parents.extend(repo.commit_info(c)?.parents);
         }
+        let hide: Vec<CommitId> = repo.merge_base_many(&parents).into_iter().collect();
         let ids = repo.walk(at, &hide)?;
         let commits: Vec<CommitInfo> = ids.into_iter().map(|id| repo.commit_info(id)).collect::<Result<_>>()?;
         let by_id: HashMap<CommitId, usize> = commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();

@@ -73,7 +73,7 @@ pub struct AuditOutcome {
     pub analyses: Vec<RevertAnalysis>,
 }
 
-/// Picks the commits to audit, newest first.
+/// Picks the commits to audit (non-merge, non-root), newest first.
 pub fn select(repo: &Repo, head: CommitId, sel: &Selection) -> Result<Vec<CommitInfo>> {
     let hide = match &sel.since_rev {
         Some(rev) => vec![repo.resolve(rev)?],
@@ -83,7 +83,8 @@ pub fn select(repo: &Repo, head: CommitId, sel: &Selection) -> Result<Vec<Commit
     let mut out = Vec::new();
     for id in repo.walk(head, &hide)? {
         let info = repo.commit_info(id)?;
-        if info.parents.len() > 1 {
+        // Merges need a mainline and a root commit has nothing to revert to: neither is audited.
+        if info.parents.len() != 1 {
             continue;
         }
         if sel.since_time.is_some_and(|t| info.time < t) {
@@ -148,7 +149,9 @@ pub fn run(
     let analyses: Vec<RevertAnalysis> = analyses.into_iter().collect::<Result<_>>()?;
     progress.finish_and_clear();
 
-    let results: Vec<StoredResult> = selected.iter().zip(&analyses).map(|(info, a)| stored(info, a)).collect();
+    let mut results: Vec<StoredResult> = selected.iter().zip(&analyses).map(|(info, a)| stored(info, a)).collect();
+    // Oldest first, as the store lists them.
+    results.sort_by(|a, b| (a.committed_at, &a.commit_id).cmp(&(b.committed_at, &b.commit_id)));
     let transitions = compare(previous.as_ref().map(|p| p.1.as_slice()), &results);
     let run = RunRow {
         id: 0,

@@ -18,6 +18,14 @@ pub struct DebugArgs {
 pub enum DebugCommand {
     /// Extract one C file from disk and print its definitions, references and includes.
     Extract { file: PathBuf },
+    /// Build a scenario directory (fixtures/scenarios/<name>) into a repository at `into`; with
+    /// `--extend`, add its steps on top of the repository already there.
+    Scenario {
+        dir: PathBuf,
+        into: PathBuf,
+        #[arg(long)]
+        extend: bool,
+    },
     /// List every definition site of a revision as `path:name kind line`.
     Defs {
         #[arg(default_value = "HEAD")]
@@ -35,6 +43,15 @@ pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
             let queries = Queries::load().map_err(|e| Error::bad_input("grammars/c", e))?;
             let idioms = IdiomTable::builtin();
             print!("{}", Extractor::new(&queries, &idioms, Limits::default()).extract(&src).render());
+        }
+        DebugCommand::Scenario { dir, into, extend } => {
+            let scenario = crate::scenario::Scenario::from_dir(dir)?;
+            if *extend {
+                scenario.extend(into)?;
+            } else {
+                std::fs::create_dir_all(into).map_err(|e| Error::Io { path: into.clone(), source: e })?;
+                scenario.build(into)?;
+            }
         }
         DebugCommand::Defs { rev, kind } => {
             let common = Common::new(cli, IdiomTable::builtin())?;

@@ -136,6 +136,18 @@ impl Repo {
         walk.map(|oid| oid.map(CommitId::from_oid).map_err(|e| missing_history(&from.to_string(), e))).collect()
     }
 
+    /// The best common ancestor of all `commits` (octopus merge base), if they have one.
+    pub fn merge_base_many(&self, commits: &[CommitId]) -> Option<CommitId> {
+        match commits {
+            [] => None,
+            [one] => Some(*one),
+            _ => {
+                let oids: Vec<git2::Oid> = commits.iter().map(|c| c.to_oid()).collect();
+                self.git.merge_base_octopus(&oids).ok().map(CommitId::from_oid)
+            }
+        }
+    }
+
     /// The upstream of the current branch (`@{upstream}`), if it has one.
     pub fn upstream(&self) -> Option<CommitId> {
         self.resolve("@{upstream}").ok()

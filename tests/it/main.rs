@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area. Every test builds real git
 //! repositories from fixtures/ in temporary directories.
 
+mod audit;
 mod check;
 mod extract;
 mod revert;

@@ -47,7 +47,11 @@ fn each_case_and_agreement_with_git() {
         let (status, a) = analyse(&repo, tag, &[]);
         assert_eq!(a["verdict"], expected, "{tag}: {a:#}");
         assert_eq!(status, i32::from(expected != "clean"), "{tag}");
-        assert_eq!(a["applies"].as_bool().unwrap(), git_applies(&repo, tag, None), "{tag}: textual verdict differs from git revert");
+        assert_eq!(
+            a["applies"].as_bool().unwrap(),
+            git_applies(&repo, tag, None),
+            "{tag}: textual verdict differs from git revert"
+        );
     }
     let (_, a) = analyse(&repo, "merge", &["-m", "1"]);
     assert_eq!(a["applies"].as_bool().unwrap(), git_applies(&repo, "merge", Some("1")), "merge -m 1");

@@ -78,20 +78,107 @@ impl Repo {
         collect(&diff)
     }
 
-    /// Applies a unified diff (as `git apply` would, no fuzz) to `tree`, in memory. `label` names
-    /// the patch in errors. The result tree and its new blobs live in this handle's in-memory
-    /// object store only.
+    /// Applies a unified diff to `tree` as `git apply` would (exact context, hunks may have
+    /// moved), in memory: new blobs and trees go to the in-memory store, existing objects are
+    /// never rewritten (see `objects.rs`). `label` names the patch in errors.
     pub fn apply(&self, tree: TreeId, diff_text: &str, label: &str) -> Result<TreeId> {
-        let diff = git2::Diff::from_buffer(diff_text.as_bytes())
-            .map_err(|e| Error::bad_input(label, format!("not a diff git can read: {}", e.message())))?;
-        let base = self.find_tree(tree)?;
-        let mut index = self
-            .git
-            .apply_to_tree(&base, &diff, None)
-            .map_err(|e| Error::bad_input(label, format!("does not apply: {}", e.message())))?;
-        let id = index.write_tree_to(&self.git).map_err(|e| git_error("building the patched tree in memory", e))?;
-        Ok(TreeId::from_oid(id))
+        let files = crate::patch::parse_diff(diff_text).map_err(|e| Error::bad_input(label, e.to_string()))?;
+        let mut changes: Vec<super::objects::PathChange> = Vec::new();
+        for f in &files {
+            let path = f.new_path.as_deref().or(f.old_path.as_deref()).unwrap_or("?");
+            if f.binary {
+                return Err(Error::bad_input(
+                    label,
+                    format!("{path}: binary patches cannot be checked (no text to map onto symbols)"),
+                ));
+            }
+            let old = match &f.old_path {
+                Some(p) => {
+                    let entry = self.entry_at(tree, p)?;
+                    let Some((mode, blob)) = entry else {
+                        return Err(Error::bad_input(label, format!("does not apply: {p} does not exist in the base")));
+                    };
+                    Some((mode, self.read_blob(blob)?))
+                }
+                None => None,
+            };
+            let Some(new_path) = &f.new_path else {
+                changes.push((f.old_path.clone().expect("a deletion has an old path"), None));
+                continue;
+            };
+            let old_bytes = old.as_ref().map_or(&[][..], |o| o.1.as_slice());
+            let new_bytes = apply_hunks(old_bytes, &f.hunks).map_err(|h| {
+                Error::bad_input(
+                    label,
+                    format!(
+                        "does not apply: hunk `@@ -{},{} +{},{} @@` does not match {path} in the base",
+                        h.old_start, h.old_lines, h.new_start, h.new_lines
+                    ),
+                )
+            })?;
+            let mode = old.as_ref().map_or(0o100644, |o| o.0);
+            if let Some(old_path) = f.old_path.as_ref().filter(|p| *p != new_path) {
+                changes.push((old_path.clone(), None));
+            }
+            changes.push((new_path.clone(), Some((mode, self.write_blob(&new_bytes)?))));
+        }
+        self.tree_with(Some(tree), &changes)
     }
+
+    pub(super) fn entry_at(&self, tree: TreeId, path: &str) -> Result<Option<(i32, BlobId)>> {
+        let tree = self.find_tree(tree)?;
+        Ok(tree
+            .get_path(std::path::Path::new(path))
+            .ok()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .map(|e| (e.filemode(), BlobId::from_oid(e.id()))))
+    }
+}
+
+/// Applies hunks to `old`: each hunk's old lines must match exactly, at the line its header
+/// names or the nearest place after the previous hunk. Returns the failing hunk otherwise.
+fn apply_hunks<'h>(
+    old: &[u8],
+    hunks: &'h [crate::patch::Hunk],
+) -> std::result::Result<Vec<u8>, &'h crate::patch::Hunk> {
+    use crate::patch::HunkLine;
+    let ends_with_newline = old.is_empty() || old.ends_with(b"\n");
+    let body = old.strip_suffix(b"\n").unwrap_or(old);
+    let lines: Vec<&[u8]> = if old.is_empty() { Vec::new() } else { body.split(|&b| b == b'\n').collect() };
+    let mut out: Vec<&[u8]> = Vec::with_capacity(lines.len());
+    let mut cursor = 0usize;
+    for h in hunks {
+        let expected: Vec<&[u8]> = h
+            .lines
+            .iter()
+            .filter_map(|l| match l {
+                HunkLine::Context(t) | HunkLine::Removed(t) => Some(t.as_bytes()),
+                HunkLine::Added(_) => None,
+            })
+            .collect();
+        let fits = |at: usize| at + expected.len() <= lines.len() && lines[at..at + expected.len()] == expected[..];
+        let wanted = (h.old_start as usize).saturating_sub(1).max(cursor);
+        let at = (0..=lines.len())
+            .flat_map(|d| [wanted.checked_add(d), wanted.checked_sub(d).filter(|_| d > 0)])
+            .flatten()
+            .filter(|&at| at >= cursor && at <= lines.len())
+            .find(|&at| fits(at))
+            .ok_or(h)?;
+        out.extend_from_slice(&lines[cursor..at]);
+        for l in &h.lines {
+            match l {
+                HunkLine::Context(t) | HunkLine::Added(t) => out.push(t.as_bytes()),
+                HunkLine::Removed(_) => {}
+            }
+        }
+        cursor = at + expected.len();
+    }
+    out.extend_from_slice(&lines[cursor..]);
+    let mut bytes = out.join(&b'\n');
+    if !out.is_empty() && ends_with_newline {
+        bytes.push(b'\n');
+    }
+    Ok(bytes)
 }
 
 fn collect(diff: &git2::Diff) -> Result<Vec<FileDiff>> {

@@ -8,6 +8,7 @@
 
 mod diff;
 mod ids;
+mod objects;
 mod revert;
 mod tree;
 
@@ -176,8 +177,7 @@ impl Repo {
     /// The empty tree (what a root commit's changes are measured against). Built in the
     /// in-memory object store.
     pub fn empty_tree(&self) -> Result<TreeId> {
-        let builder = self.git.treebuilder(None).map_err(|e| git_error("building the empty tree", e))?;
-        builder.write().map(TreeId::from_oid).map_err(|e| git_error("building the empty tree", e))
+        self.write_tree(Vec::new())
     }
 
     /// The C files of a tree (see `tree.rs` for what counts and what is skipped).

@@ -1,11 +1,9 @@
-//! Would `git revert <commit>` apply at a later revision? Computed in memory: libgit2's revert
-//! merge runs against the in-memory object store every `Repo` handle puts in front of the object
-//! database, so the merged blobs it writes never reach the repository.
-//!
-//! git's `revert` is a three-way merge with the commit as base, the target revision as ours and
-//! the commit's parent as theirs. libgit2 and git's merge-ort disagree on some inputs with the
-//! default Myers diff; with patience diff they agreed on every real QEMU revert we compared (see
-//! the closing note of issue 4 and tests/it/revert.rs, which compares with `git` itself).
+//! Would `git revert <commit>` apply at a later revision? git's revert is a three-way merge with
+//! the commit as base, the target revision as ours and the commit's parent as theirs. We run it
+//! file by file with `git2::merge_file`, which works on bytes in memory: libgit2's tree-level
+//! revert writes merged blobs into the object database, and rewriting an object that already
+//! exists touches its file there (see `objects.rs`). Renames after the commit are followed.
+//! tests/it/revert.rs compares every verdict with `git revert` itself.
 
 use serde::Serialize;
 
@@ -43,19 +41,55 @@ impl Repo {
     /// names the parent to revert to, as `git revert -m`.
     pub fn revert_in_memory(&self, commit: CommitId, at: CommitId, mainline: Option<u32>) -> Result<RevertOutcome> {
         let mainline = self.check_revertible(commit, mainline)?;
-        let c = self.git.find_commit(commit.to_oid()).map_err(|e| missing_history(&commit.to_string(), e))?;
-        let ours = self.git.find_commit(at.to_oid()).map_err(|e| missing_history(&at.to_string(), e))?;
-        let mut opts = git2::MergeOptions::new();
-        opts.find_renames(true).patience(true);
-        let index = self
-            .git
-            .revert_commit(&c, &ours, mainline, Some(&opts))
-            .map_err(|e| git_error(&format!("reverting {} in memory", commit.short()), e))?;
+        let info = self.commit_info(commit)?;
+        let parent = info.parents[if mainline == 0 { 0 } else { mainline as usize - 1 }];
+        let (c_tree, p_tree, h_tree) = (self.tree_of(commit)?, self.tree_of(parent)?, self.tree_of(at)?);
+        // Where the files the commit left are at the target: followed through later renames.
+        let moved: std::collections::HashMap<String, String> = self
+            .diff_trees(Some(c_tree), h_tree)?
+            .into_iter()
+            .filter(|d| d.status == super::DiffStatus::Renamed)
+            .filter_map(|d| Some((d.old_path?, d.new_path?)))
+            .collect();
         let mut conflicts = Vec::new();
-        if index.has_conflicts() {
-            for conflict in index.conflicts().map_err(|e| git_error("reading conflicts", e))? {
-                let conflict = conflict.map_err(|e| git_error("reading conflicts", e))?;
-                conflicts.extend(self.describe_conflict(&conflict)?);
+        for d in self.diff_trees(Some(p_tree), c_tree)? {
+            // Three sides: base = as the commit left it, ours = at the target, theirs = before.
+            let path = d.new_path.clone().or(d.old_path.clone()).unwrap_or_default();
+            let h_path = moved.get(&path).cloned().unwrap_or(path);
+            let ours = self.entry_at(h_tree, &h_path)?.map(|e| e.1);
+            let (base, theirs) = (d.new_blob, d.old_blob);
+            if ours == base || ours == theirs {
+                continue; // untouched since, or already back as it was
+            }
+            let whole = |kind| Conflict { path: h_path.clone(), start_line: 0, end_line: 0, kind, ours_blob: ours };
+            let (Some(base), Some(ours_blob), Some(theirs)) = (base, ours, theirs) else {
+                conflicts.push(whole(if base.is_none() && theirs.is_some() { "add_add" } else { "modify_delete" }));
+                continue;
+            };
+            let (b, o, t) = (self.read_blob(base)?, self.read_blob(ours_blob)?, self.read_blob(theirs)?);
+            if [&b, &o, &t].iter().any(|x| x.contains(&0)) {
+                conflicts.push(whole("binary"));
+                continue;
+            }
+            let mut opts = git2::MergeFileOptions::new();
+            opts.patience(true);
+            let merged = git2::merge_file(&input(&b), &input(&o), &input(&t), Some(&mut opts))
+                .map_err(|e| git_error(&format!("merging {h_path}"), e))?;
+            if merged.is_automergeable() {
+                continue;
+            }
+            let ranges = conflict_ranges(merged.content());
+            if ranges.is_empty() {
+                conflicts.push(whole("content"));
+            }
+            for (start_line, end_line) in ranges {
+                conflicts.push(Conflict {
+                    path: h_path.clone(),
+                    start_line,
+                    end_line,
+                    kind: "content",
+                    ours_blob: ours,
+                });
             }
         }
         conflicts.sort_by(|a, b| (&a.path, a.start_line).cmp(&(&b.path, b.start_line)));
@@ -90,48 +124,6 @@ impl Repo {
         Ok(mainline)
     }
 
-    /// Line ranges of a content conflict, found by merging the three sides again and reading the
-    /// conflict markers in "ours" (the target revision) coordinates.
-    fn describe_conflict(&self, c: &git2::IndexConflict) -> Result<Vec<Conflict>> {
-        let path_of = |e: &Option<git2::IndexEntry>| e.as_ref().map(|e| String::from_utf8_lossy(&e.path).into_owned());
-        let path = path_of(&c.our).or_else(|| path_of(&c.their)).or_else(|| path_of(&c.ancestor)).unwrap_or_default();
-        let ours_blob = c.our.as_ref().map(|e| BlobId::from_oid(e.id));
-        let whole = |kind| Ok(vec![Conflict { path: path.clone(), start_line: 0, end_line: 0, kind, ours_blob }]);
-        let (Some(base), Some(our), Some(their)) = (&c.ancestor, &c.our, &c.their) else {
-            return whole(if c.ancestor.is_none() { "add_add" } else { "modify_delete" });
-        };
-        let read = |id: git2::Oid| self.git.find_blob(id).map(|b| b.content().to_vec());
-        let (Ok(base_bytes), Ok(our_bytes), Ok(their_bytes)) = (read(base.id), read(our.id), read(their.id)) else {
-            return whole("content");
-        };
-        if [&base_bytes, &our_bytes, &their_bytes].iter().any(|b| b.contains(&0)) {
-            return whole("binary");
-        }
-        fn input(bytes: &[u8]) -> git2::MergeFileInput<'_> {
-            let mut i = git2::MergeFileInput::new();
-            i.content(bytes);
-            i
-        }
-        let mut opts = git2::MergeFileOptions::new();
-        opts.patience(true);
-        let merged = git2::merge_file(&input(&base_bytes), &input(&our_bytes), &input(&their_bytes), Some(&mut opts))
-            .map_err(|e| git_error(&format!("merging {path}"), e))?;
-        let ranges = conflict_ranges(merged.content());
-        if ranges.is_empty() {
-            return whole("content");
-        }
-        Ok(ranges
-            .into_iter()
-            .map(|(start_line, end_line)| Conflict {
-                path: path.clone(),
-                start_line,
-                end_line,
-                kind: "content",
-                ours_blob,
-            })
-            .collect())
-    }
-
     /// The commits that last changed `lines` of `path` at `at`, looking no further back than
     /// `since` (exclusive): who wrote what now conflicts or depends.
     pub fn blame_lines(&self, path: &str, at: CommitId, since: CommitId, lines: (u32, u32)) -> Result<Vec<CommitId>> {
@@ -150,6 +142,12 @@ impl Repo {
         out.dedup();
         Ok(out)
     }
+}
+
+fn input(bytes: &[u8]) -> git2::MergeFileInput<'_> {
+    let mut i = git2::MergeFileInput::new();
+    i.content(bytes);
+    i
 }
 
 /// `(start, end)` line ranges of conflict regions in the "ours" side of merged text with

@@ -4,5 +4,6 @@
 mod audit;
 mod check;
 mod extract;
+mod readonly;
 mod revert;
 mod util;

@@ -43,10 +43,6 @@ impl Repo {
     pub fn rc_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
         run(self.path(), self.home.path(), args, Some(stdin))
     }
-
-    pub fn cache(&self) -> PathBuf {
-        self.home.path().join("cache")
-    }
 }
 
 pub fn fixtures() -> PathBuf {

@@ -129,6 +129,12 @@ pub(super) fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>
             let info = repo.commit_info(id)?;
             let old_tree = match info.parents.first() {
                 Some(&p) => repo.tree_of(p)?,
+                None if repo.is_shallow() => {
+                    return Err(Error::MissingHistory {
+                        what: format!("parent of {}", id.short()),
+                        why: "not in this shallow clone (its history is cut at this commit)".into(),
+                    })
+                }
                 None => repo.empty_tree()?,
             };
             steps.push(Step {

@@ -27,6 +27,11 @@ pub struct FilePatch {
     pub binary: bool,
     pub rename: bool,
     pub hunks: Vec<Hunk>,
+    /// A header line that makes a hunk-less file patch complete (new or deleted empty file, mode
+    /// change, rename, copy).
+    pub complete_without_hunks: bool,
+    /// The 1-based line of the `diff --git` header.
+    pub line: usize,
 }
 
 /// What is wrong with a diff, with the 1-based line of the diff text.
@@ -79,7 +84,7 @@ pub fn parse_diff(diff: &str) -> Result<Vec<FilePatch>, DiffError> {
                 Some((a, b)) => (strip_prefix_path(a), Some(b.to_string())),
                 None => (None, None),
             };
-            files.push(FilePatch { old_path: old, new_path: new, ..Default::default() });
+            files.push(FilePatch { old_path: old, new_path: new, line: n, ..Default::default() });
         } else if line.starts_with("--- ") && lines.get(i + 1).is_some_and(|l| l.starts_with("+++ ")) {
             if files.last().is_none_or(|f| !f.hunks.is_empty()) {
                 files.push(FilePatch::default());
@@ -92,6 +97,14 @@ pub fn parse_diff(diff: &str) -> Result<Vec<FilePatch>, DiffError> {
         } else if line.starts_with("rename from ") || line.starts_with("rename to ") {
             if let Some(f) = files.last_mut() {
                 f.rename = true;
+                f.complete_without_hunks = true;
+            }
+        } else if ["new file mode ", "deleted file mode ", "old mode ", "new mode ", "copy from ", "copy to "]
+            .iter()
+            .any(|p| line.starts_with(p))
+        {
+            if let Some(f) = files.last_mut() {
+                f.complete_without_hunks = true;
             }
         } else if line.starts_with("Binary files ") || line == "GIT binary patch" {
             if let Some(f) = files.last_mut() {
@@ -142,6 +155,13 @@ pub fn parse_diff(diff: &str) -> Result<Vec<FilePatch>, DiffError> {
             file.hunks.push(hunk);
         }
         i += 1;
+    }
+    if let Some(f) = files.iter().find(|f| f.hunks.is_empty() && !f.binary && !f.complete_without_hunks) {
+        let path = f.new_path.as_deref().or(f.old_path.as_deref()).unwrap_or("?");
+        return Err(DiffError {
+            line: f.line.max(1),
+            why: format!("{path}: the file's diff ends before its first hunk (truncated?)"),
+        });
     }
     Ok(files)
 }

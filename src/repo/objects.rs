@@ -61,11 +61,7 @@ impl Repo {
     }
 
     /// `tree` with the files at `changes` replaced (`Some((mode, blob))`) or removed (`None`).
-    pub(super) fn tree_with(
-        &self,
-        tree: Option<TreeId>,
-        changes: &[PathChange],
-    ) -> Result<TreeId> {
+    pub(super) fn tree_with(&self, tree: Option<TreeId>, changes: &[PathChange]) -> Result<TreeId> {
         let mut entries = match tree {
             Some(t) => self.tree_entries(t.to_oid())?,
             None => Vec::new(),

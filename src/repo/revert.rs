@@ -102,6 +102,12 @@ impl Repo {
         let c = self.git.find_commit(commit.to_oid()).map_err(|e| missing_history(&commit.to_string(), e))?;
         let parents = c.parent_count();
         let mainline = match (parents, mainline) {
+            (0, _) if self.is_shallow() => {
+                return Err(Error::MissingHistory {
+                    what: format!("parent of {}", commit.short()),
+                    why: "not in this shallow clone (its history is cut at this commit)".into(),
+                })
+            }
             (0, _) => {
                 return Err(Error::bad_input(commit.short(), "a root commit cannot be reverted (it has no parent)"))
             }

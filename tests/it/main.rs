@@ -2,6 +2,7 @@
 //! repositories from fixtures/ in temporary directories.
 
 mod audit;
+mod bad_input;
 mod check;
 mod extract;
 mod readonly;

@@ -1,0 +1,187 @@
+//! Bad input: a clear message naming the input, exit status 2, nothing half-written; or, where
+//! the run can go on, a counted and reported diagnostic.
+
+use crate::util::{run, scenario};
+
+fn assert_usage_error(out: &crate::util::Output, names: &str) {
+    assert_eq!(out.status, 2, "stdout: {}\nstderr: {}", out.stdout, out.stderr);
+    assert!(out.stderr.contains(names), "the message should name `{names}`: {}", out.stderr);
+    assert!(out.stdout.is_empty(), "nothing half-written on stdout: {}", out.stdout);
+}
+
+#[test]
+fn unknown_revision_symbol_and_not_a_repository() {
+    let repo = scenario("revert");
+    assert_usage_error(&repo.rc(&["index", "v9.9"]), "unknown revision `v9.9`");
+    assert_usage_error(&repo.rc(&["check", "v9.9..HEAD"]), "unknown revision `v9.9`");
+    assert_usage_error(&repo.rc(&["revert", "nope"]), "unknown revision `nope`");
+    assert_usage_error(&repo.rc(&["deps", "no_such_function"]), "no symbol `no_such_function`");
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path(), repo.home.path(), &["index"], None);
+    assert_usage_error(&out, "is not a git repository");
+    assert_usage_error(&repo.rc(&["index", "HEAD:lib.c"]), "names a blob, not a commit");
+    assert_usage_error(&repo.rc(&["check", "--profile", "lax"]), "lax");
+}
+
+#[test]
+fn empty_repository() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    revertcheck::scenario::git(dir.path(), &["init", "-q"], 0).unwrap();
+    let out = run(dir.path(), home.path(), &["index"], None);
+    assert_usage_error(&out, "unknown revision `HEAD`");
+}
+
+#[test]
+fn shallow_clone_with_history_cut_before_the_commit() {
+    let repo = scenario("revert");
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let target = shallow.path().join("s");
+    revertcheck::scenario::git(shallow.path(), &["clone", "-q", "--depth", "2", &url, target.to_str().unwrap()], 0)
+        .unwrap();
+    let head_parent = revertcheck::scenario::git(&target, &["rev-parse", "HEAD~1"], 0).unwrap();
+    let out = run(&target, repo.home.path(), &["revert", head_parent.trim()], None);
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("parent of"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: a shallow clone can be completed with `git fetch --unshallow`"),
+        "{}",
+        out.stderr
+    );
+    // What the shallow history does hold still works.
+    assert_eq!(run(&target, repo.home.path(), &["index"], None).status, 0);
+}
+
+#[test]
+fn bad_mboxes() {
+    let repo = scenario("demo");
+    let mbox = |bytes: &[u8]| repo.rc_stdin(&["check", "--mbox", "-", "--base", "upstream"], bytes);
+    assert_usage_error(&mbox(b""), "<stdin>: empty input");
+    assert_usage_error(&mbox(b"\x89PNG\r\n\x1a\n"), "not an mbox");
+    let good = repo.git(&["format-patch", "--stdout", "series~9^..series~9"]);
+    assert_usage_error(&mbox(&good.as_bytes()[..good.len() / 2]), "truncated");
+    let bad_hunk = good.replacen("@@ -", "@@ -x", 1);
+    assert_usage_error(&mbox(bad_hunk.as_bytes()), "bad hunk header");
+    let crlf = good.replace('\n', "\r\n");
+    let out = mbox(crlf.as_bytes());
+    assert_eq!(out.status, 0, "CRLF line endings are fine: {}", out.stderr);
+    let encoded = good.replacen("Subject: [PATCH]", "Subject: =?UTF-8?q?[PATCH]_caf=C3=A9:?=", 1);
+    let out = repo.rc_stdin(&["check", "--format", "json", "--mbox", "-", "--base", "upstream"], encoded.as_bytes());
+    assert!(out.json()["steps"][0]["subject"].as_str().unwrap().starts_with("café:"), "{}", out.stdout);
+    let binary = "From: A <a@b>\nSubject: [PATCH] logo\n\n---\ndiff --git a/logo.png b/logo.png\nnew file mode 100644\nGIT binary patch\nliteral 1\nIcmZ?l000\n\n";
+    assert_usage_error(&mbox(binary.as_bytes()), "binary patches cannot be checked");
+    assert_usage_error(&repo.rc(&["check", "--mbox", "/nonexistent/x.mbox"]), "/nonexistent/x.mbox");
+}
+
+#[test]
+fn hostile_c_files_are_counted_not_fatal() {
+    let repo = scenario("revert");
+    let deep = format!("int f(void) {{ return {}1{}; }}\n", "(".repeat(10_000), ")".repeat(10_000));
+    let long_line = format!("int g(void) {{ return 0; }} /* {} */\n", "x".repeat(1 << 20));
+    std::fs::write(repo.path().join("deep.c"), deep).unwrap();
+    std::fs::write(repo.path().join("long.c"), long_line).unwrap();
+    std::fs::write(repo.path().join("latin1.c"), b"/* Andr\xe9 */\nint h(void) { return 1; }\n").unwrap();
+    std::fs::write(repo.path().join("binary.h"), b"\0\x01\x02ELF").unwrap();
+    std::fs::write(repo.path().join("big.c"), vec![b'/'; 5 << 20]).unwrap();
+    std::fs::write(repo.path().join("broken.c"), "int broken(int x\n{\n    if (x > ) {\n}\n").unwrap();
+    std::os::unix::fs::symlink("lib.c", repo.path().join("link.c")).unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "hostile files"]);
+    let out = repo.rc(&["index", "--format", "json"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let v = out.json();
+    let st = &v["index"];
+    assert_eq!(st["binary"], serde_json::json!(["binary.h"]));
+    assert_eq!(st["non_utf8"], serde_json::json!(["latin1.c"]));
+    let skipped: Vec<(&str, &str)> = st["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["path"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(skipped, [("big.c", "too_large"), ("link.c", "symlink")]);
+    let damaged: Vec<&str> =
+        v["parse_errors"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
+    assert!(damaged.contains(&"broken.c"), "{damaged:?}");
+    let defs = repo.rc(&["debug", "defs", "--kind", "function"]).stdout;
+    for f in ["deep.c:f", "long.c:g", "latin1.c:h"] {
+        assert!(defs.contains(f), "{f} should still be indexed: {defs}");
+    }
+    // The size cap is configurable.
+    let out = repo.rc(&["--max-file-size", "6000000", "index", "--format", "json"]);
+    assert!(out.json()["index"]["skipped"].as_array().unwrap().iter().all(|s| s["path"] != "big.c"));
+}
+
+#[test]
+fn policy_file_errors_name_the_file_and_key() {
+    let repo = scenario("demo");
+    let cfg = repo.home.path().join("p.toml");
+    std::fs::write(&cfg, "zonez = 3\n").unwrap();
+    let out = repo.rc(&["check", "--config", cfg.to_str().unwrap(), "series"]);
+    assert_usage_error(&out, "p.toml");
+    assert!(out.stderr.contains("zonez"), "{}", out.stderr);
+    std::fs::write(&cfg, "profile = [\n").unwrap();
+    assert_usage_error(&repo.rc(&["check", "--config", cfg.to_str().unwrap(), "series"]), "p.toml");
+}
+
+#[test]
+fn unusable_cache_directory_and_corrupt_entries() {
+    let repo = scenario("revert");
+    let cache = repo.home.path().join("c");
+    let cache_s = cache.to_str().unwrap();
+    let first = repo.rc(&["--cache-dir", cache_s, "index", "--format", "json"]).json();
+    assert!(first["index"]["parsed"].as_u64().unwrap() > 0);
+    // Corrupt every entry: each is detected and rebuilt, not trusted.
+    let mut corrupted = 0;
+    for entry in walk(&cache) {
+        std::fs::write(&entry, b"RCK\x01garbage").unwrap();
+        corrupted += 1;
+    }
+    let second = repo.rc(&["--cache-dir", cache_s, "index", "--format", "json"]).json();
+    assert_eq!(second["index"]["cache_corrupt"].as_u64().unwrap(), corrupted);
+    assert_eq!(second["symbols"], first["symbols"]);
+    // A cache path that cannot be a directory: the run goes on without a cache, and says so.
+    let file = repo.home.path().join("not-a-dir");
+    std::fs::write(&file, b"x").unwrap();
+    let out = repo.rc(&["--cache-dir", file.to_str().unwrap(), "index", "--format", "json"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.json()["index"]["cache_write_error"].as_str().unwrap().contains("not-a-dir"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.path().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn audit_store_that_is_corrupt_or_newer() {
+    let repo = scenario("audit");
+    let db = repo.home.path().join("bad.sqlite");
+    std::fs::write(&db, b"this is not an SQLite database at all, only text").unwrap();
+    assert_usage_error(&repo.rc(&["audit", "--db", db.to_str().unwrap()]), "bad.sqlite");
+}
+
+#[test]
+fn index_of_two_revisions_reparses_only_changed_blobs() {
+    let repo = scenario("revert");
+    let cache = repo.home.path().join("cache2");
+    let c = cache.to_str().unwrap();
+    let first = repo.rc(&["--cache-dir", c, "index", "--format", "json", "clean"]).json();
+    assert_eq!(first["index"]["cache_hits"], 0);
+    let parsed = first["index"]["parsed"].as_u64().unwrap();
+    assert_eq!(parsed, first["index"]["unique_blobs"].as_u64().unwrap());
+    // Between `clean` and `helper`, lib.c and lib.h changed (two commits); main.c and other.c did not.
+    let second = repo.rc(&["--cache-dir", c, "index", "--format", "json", "helper"]).json();
+    assert_eq!(second["index"]["parsed"], 2, "{second:#}");
+    assert_eq!(second["index"]["cache_hits"], 2);
+    let third = repo.rc(&["--cache-dir", c, "index", "--format", "json", "helper"]).json();
+    assert_eq!(third["index"]["parsed"], 0);
+}

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::changes::{self, FileChange};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::index::{self, IndexConfig, IndexStats};
 use crate::lang::Extractor;
@@ -230,6 +230,47 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         tip_index: tip.stats,
         notes,
     })
+}
+
+/// The steps of commit ranges, oldest first.
+pub fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Result<(Vec<Step>, String)> {
+    let specs: Vec<String> = if revs.is_empty() {
+        if repo.upstream().is_some() {
+            vec!["@{upstream}..HEAD".to_string()]
+        } else {
+            notes.push("the current branch has no upstream: checking HEAD alone".into());
+            vec!["HEAD".to_string()]
+        }
+    } else {
+        revs.to_vec()
+    };
+    let mut steps = Vec::new();
+    for spec in &specs {
+        for id in repo.resolve_range(spec)? {
+            let info = repo.commit_info(id)?;
+            let old_tree = match info.parents.first() {
+                Some(&p) => repo.tree_of(p)?,
+                None if repo.is_shallow() => {
+                    return Err(Error::MissingHistory {
+                        what: format!("parent of {}", id.short()),
+                        why: "not in this shallow clone (its history is cut at this commit)".into(),
+                    })
+                }
+                None => repo.empty_tree()?,
+            };
+            steps.push(Step {
+                label: id.short(),
+                commit: Some(id),
+                subject: info.summary.clone(),
+                author: format!("{} <{}>", info.author, info.author_email),
+                message: info.message.clone(),
+                old_tree,
+                new_tree: repo.tree_of(id)?,
+                merge: info.parents.len() > 1,
+            });
+        }
+    }
+    Ok((steps, specs.join(" ")))
 }
 
 fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) -> CheckReport {

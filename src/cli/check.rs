@@ -71,7 +71,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
     let repo = &common.repo;
     let mut notes = Vec::new();
     let (steps, base_label) = if args.mbox.is_empty() {
-        commit_steps(repo, &args.revs, &mut notes)?
+        check::commit_steps(repo, &args.revs, &mut notes)?
     } else {
         mbox_steps(repo, &args.mbox, &args.base)?
     };
@@ -109,47 +109,6 @@ fn exit_status(report: &CheckReport, fail_on: FailOn) -> i32 {
         FailOn::Never => false,
     };
     i32::from(failed)
-}
-
-/// The steps of commit ranges, oldest first.
-pub(super) fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Result<(Vec<Step>, String)> {
-    let specs: Vec<String> = if revs.is_empty() {
-        if repo.upstream().is_some() {
-            vec!["@{upstream}..HEAD".to_string()]
-        } else {
-            notes.push("the current branch has no upstream: checking HEAD alone".into());
-            vec!["HEAD".to_string()]
-        }
-    } else {
-        revs.to_vec()
-    };
-    let mut steps = Vec::new();
-    for spec in &specs {
-        for id in repo.resolve_range(spec)? {
-            let info = repo.commit_info(id)?;
-            let old_tree = match info.parents.first() {
-                Some(&p) => repo.tree_of(p)?,
-                None if repo.is_shallow() => {
-                    return Err(Error::MissingHistory {
-                        what: format!("parent of {}", id.short()),
-                        why: "not in this shallow clone (its history is cut at this commit)".into(),
-                    })
-                }
-                None => repo.empty_tree()?,
-            };
-            steps.push(Step {
-                label: id.short(),
-                commit: Some(id),
-                subject: info.summary.clone(),
-                author: format!("{} <{}>", info.author, info.author_email),
-                message: info.message.clone(),
-                old_tree,
-                new_tree: repo.tree_of(id)?,
-                merge: info.parents.len() > 1,
-            });
-        }
-    }
-    Ok((steps, specs.join(" ")))
 }
 
 /// The steps of mailed patches applied one after another onto `base`, in memory.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::check::{self as check_cli, CheckFormat};
+use super::check::CheckFormat;
 use super::{Cli, Common};
 use crate::check::{self, CheckContext};
 use crate::error::{Error, Result};
@@ -55,7 +55,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<i32> {
     let common = Common::at(&dir, cli, IdiomTable::builtin())?;
     let repo = &common.repo;
     let mut notes = Vec::new();
-    let (steps, base_label) = check_cli::commit_steps(repo, &["upstream..series".to_string()], &mut notes)?;
+    let (steps, base_label) = check::commit_steps(repo, &["upstream..series".to_string()], &mut notes)?;
     let maintainers =
         repo.file_at(steps[0].new_tree, "MAINTAINERS")?.map(|b| Maintainers::parse(&String::from_utf8_lossy(&b)));
     for profile in [ProfileName::Proposed, ProfileName::InTree] {

@@ -44,18 +44,28 @@ impl Repo {
         let info = self.commit_info(commit)?;
         let parent = info.parents[if mainline == 0 { 0 } else { mainline as usize - 1 }];
         let (c_tree, p_tree, h_tree) = (self.tree_of(commit)?, self.tree_of(parent)?, self.tree_of(at)?);
-        // Where the files the commit left are at the target: followed through later renames.
-        let moved: std::collections::HashMap<String, String> = self
-            .diff_trees(Some(c_tree), h_tree)?
-            .into_iter()
-            .filter(|d| d.status == super::DiffStatus::Renamed)
-            .filter_map(|d| Some((d.old_path?, d.new_path?)))
-            .collect();
+        // Where the files the commit left are at the target, followed through later renames:
+        // a whole-tree rename search, so only done when a file is not where the commit left it.
+        let changed = self.diff_trees(Some(p_tree), c_tree)?;
+        let mut moved: Option<std::collections::HashMap<String, String>> = None;
         let mut conflicts = Vec::new();
-        for d in self.diff_trees(Some(p_tree), c_tree)? {
+        for d in changed {
             // Three sides: base = as the commit left it, ours = at the target, theirs = before.
             let path = d.new_path.clone().or(d.old_path.clone()).unwrap_or_default();
-            let h_path = moved.get(&path).cloned().unwrap_or(path);
+            let h_path = if d.new_blob.is_some() && self.entry_at(h_tree, &path)?.is_none() {
+                if moved.is_none() {
+                    moved = Some(
+                        self.diff_trees(Some(c_tree), h_tree)?
+                            .into_iter()
+                            .filter(|d| d.status == super::DiffStatus::Renamed)
+                            .filter_map(|d| Some((d.old_path?, d.new_path?)))
+                            .collect(),
+                    );
+                }
+                moved.as_ref().and_then(|m| m.get(&path).cloned()).unwrap_or(path)
+            } else {
+                path
+            };
             let ours = self.entry_at(h_tree, &h_path)?.map(|e| e.1);
             let (base, theirs) = (d.new_blob, d.old_blob);
             if ours == base || ours == theirs {

@@ -1,0 +1,90 @@
+//! Revert analysis of one commit at HEAD on a warm cache (the target index built once), against
+//! `git merge-tree --write-tree --merge-base=<c> HEAD <c>^` in a scratch shared clone (merge-tree
+//! writes objects: never in the analysed repository); and an audit of up to 100 commits.
+
+mod common;
+
+use std::process::Command;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use revertcheck::history::History;
+use revertcheck::index::IndexConfig;
+use revertcheck::lang::IdiomTable;
+use revertcheck::repo::Repo;
+use revertcheck::revert::{analyse, RevertLimits, Target};
+
+fn bench(c: &mut Criterion) {
+    let input = common::input();
+    let repo = Repo::discover(&input.repo).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let config = IndexConfig::new(IdiomTable::builtin(), Some(cache.path())).unwrap();
+    let head = repo.resolve(&input.head).unwrap();
+    let commit = repo.resolve(&input.revert).unwrap();
+    let target = Target::new(&repo, head, &config).unwrap();
+    let history = History::window(&repo, head, &[commit]).unwrap();
+    let limits = RevertLimits { max_blames: 0 };
+    let scratch = tempfile::tempdir().unwrap();
+    let clone = scratch.path().join("c.git");
+    let ok = Command::new("git")
+        .args(["clone", "-q", "--bare", "--shared"])
+        .arg(&input.repo)
+        .arg(&clone)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let mut g = c.benchmark_group("revert");
+    g.sample_size(10);
+    g.bench_function("analyse_warm", |b| {
+        b.iter(|| analyse(&repo, &target, &history, commit, None, &config, limits).unwrap().verdict)
+    });
+    g.bench_function("textual_only", |b| b.iter(|| repo.revert_in_memory(commit, head, None).unwrap().conflicts.len()));
+    g.bench_function("git_merge_tree", |b| {
+        b.iter(|| {
+            Command::new("git")
+                .arg("--git-dir")
+                .arg(&clone)
+                .args([
+                    "merge-tree",
+                    "--write-tree",
+                    &format!("--merge-base={}", commit.hex()),
+                    &head.hex(),
+                    &format!("{}^", commit.hex()),
+                ])
+                .output()
+                .unwrap()
+                .stdout
+                .len()
+        })
+    });
+    g.finish();
+    common::report_ratio("revert", "textual_only", "git_merge_tree");
+    common::report_ratio("revert", "analyse_warm", "git_merge_tree");
+
+    // Audit-style: one target and one history window shared by up to 100 commits.
+    let commits: Vec<_> = repo
+        .walk(head, &[])
+        .unwrap()
+        .into_iter()
+        .filter(|&c| repo.commit_info(c).unwrap().parents.len() == 1)
+        .take(100)
+        .collect();
+    let window = History::window(&repo, head, &commits).unwrap();
+    let mut g = c.benchmark_group("audit");
+    g.sample_size(10);
+    g.bench_function("100_commits", |b| {
+        b.iter(|| {
+            commits
+                .iter()
+                .map(|&c| analyse(&repo, &target, &window, c, None, &config, limits).unwrap().age_commits)
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+    if let Some(ns) = common::median_ns("audit", "100_commits") {
+        println!("audit: {:.1} ms per commit ({} commits)", ns / 1e6 / commits.len() as f64, commits.len());
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -7,9 +7,15 @@
 //! history once.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use crate::error::Result;
-use crate::repo::{CommitId, CommitInfo, Repo};
+use crate::repo::{BlobId, CommitId, CommitInfo, Repo};
+
+/// A commit of the window that changed a path: (commit index, blob before, blob after).
+pub type PathChange = (usize, Option<BlobId>, Option<BlobId>);
 
 pub struct History {
     /// Newest first (topological order from the target).
@@ -17,6 +23,8 @@ pub struct History {
     by_id: HashMap<CommitId, usize>,
     /// Parent indices within the window.
     parents: Vec<Vec<usize>>,
+    /// Which non-merge commits changed which path, computed on first use.
+    touched: OnceLock<HashMap<String, Vec<PathChange>>>,
 }
 
 impl History {
@@ -34,7 +42,7 @@ impl History {
         let by_id: HashMap<CommitId, usize> = commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let parents =
             commits.iter().map(|c| c.parents.iter().filter_map(|p| by_id.get(p).copied()).collect()).collect();
-        Ok(History { commits, by_id, parents })
+        Ok(History { commits, by_id, parents, touched: OnceLock::new() })
     }
 
     pub fn get(&self, id: CommitId) -> Option<&CommitInfo> {
@@ -43,6 +51,44 @@ impl History {
 
     pub fn contains(&self, id: CommitId) -> bool {
         self.by_id.contains_key(&id)
+    }
+
+    /// The non-merge commits of the window that changed `path`, newest first: one name-only
+    /// diff per commit for the whole window (in parallel), instead of two tree lookups per later
+    /// commit per path per analysed commit.
+    pub fn changes_of(&self, repo: &Repo, path: &str) -> Result<&[PathChange]> {
+        if self.touched.get().is_none() {
+            let git_dir = repo.git_dir().to_path_buf();
+            let per_commit: Vec<Result<Vec<(String, PathChange)>>> = self
+                .commits
+                .par_iter()
+                .enumerate()
+                .filter(|(_, c)| c.parents.len() == 1)
+                .map_init(
+                    || Repo::open_git_dir(&git_dir),
+                    |repo, (i, c)| {
+                        let repo = repo.as_ref().map_err(|e| crate::error::Error::Git {
+                            context: "opening the repository".into(),
+                            message: e.to_string(),
+                        })?;
+                        let before = repo.tree_of(c.parents[0])?;
+                        let paths = repo.changed_paths(Some(before), repo.tree_of(c.id)?)?;
+                        Ok(paths.into_iter().map(|(p, b, a)| (p, (i, b, a))).collect())
+                    },
+                )
+                .collect();
+            let mut map: HashMap<String, Vec<PathChange>> = HashMap::new();
+            for list in per_commit {
+                for (path, change) in list? {
+                    map.entry(path).or_default().push(change);
+                }
+            }
+            for v in map.values_mut() {
+                v.sort_by_key(|c| c.0);
+            }
+            let _ = self.touched.set(map);
+        }
+        Ok(self.touched.get().and_then(|m| m.get(path)).map_or(&[], Vec::as_slice))
     }
 
     /// Commits of the window that are not `commit` and not its ancestors: what came after it

@@ -202,7 +202,7 @@ pub fn analyse(
 
     let mut cascade = Vec::new();
     let mut rework = Vec::new();
-    let mut path_changes = PathChanges { later: &later, skip: commit, by_path: BTreeMap::new() };
+    let mut path_changes = PathChanges { history, later: &later, skip: commit };
     // A prototype and its definition are two changed sites of one symbol: look at it once.
     let mut seen_symbols: BTreeSet<crate::symbols::SymbolId> = BTreeSet::new();
     for (path, change, new_side) in &introduced {
@@ -356,8 +356,8 @@ fn reworked(
     }
     let mut commits = Vec::new();
     for (info, before, after) in path_changes.of(repo, path)? {
-        let h_before = hashes(&*index::file_symbols(repo, *before, config, extractor)?);
-        let h_after = hashes(&*index::file_symbols(repo, *after, config, extractor)?);
+        let h_before = hashes(&*index::file_symbols(repo, before, config, extractor)?);
+        let h_after = hashes(&*index::file_symbols(repo, after, config, extractor)?);
         if h_before != h_after && h_after.is_some() {
             commits.push(CommitRef::of(info));
         }
@@ -367,31 +367,26 @@ fn reworked(
 }
 
 /// For each path asked about, the later non-merge commits that changed its blob (with the blob
-/// before and after), computed once per path.
+/// before and after), from the history window's path index.
 struct PathChanges<'a> {
+    history: &'a History,
     later: &'a BTreeMap<CommitId, &'a CommitInfo>,
     skip: CommitId,
-    by_path: BTreeMap<String, Vec<(&'a CommitInfo, BlobId, BlobId)>>,
 }
 
 impl<'a> PathChanges<'a> {
-    fn of(&mut self, repo: &Repo, path: &str) -> Result<&[(&'a CommitInfo, BlobId, BlobId)]> {
-        if !self.by_path.contains_key(path) {
-            let mut found = Vec::new();
-            for (id, &info) in self.later {
-                if *id == self.skip || info.parents.len() != 1 {
-                    continue;
+    fn of(&mut self, repo: &Repo, path: &str) -> Result<Vec<(&'a CommitInfo, BlobId, BlobId)>> {
+        Ok(self
+            .history
+            .changes_of(repo, path)?
+            .iter()
+            .filter_map(|&(i, before, after)| {
+                let info = &self.history.commits[i];
+                if info.id == self.skip || !self.later.contains_key(&info.id) {
+                    return None;
                 }
-                let (Some(before), Some(after)) = (repo.blob_at(info.parents[0], path)?, repo.blob_at(*id, path)?)
-                else {
-                    continue;
-                };
-                if before != after {
-                    found.push((info, before, after));
-                }
-            }
-            self.by_path.insert(path.to_string(), found);
-        }
-        Ok(&self.by_path[path])
+                Some((info, before?, after?))
+            })
+            .collect())
     }
 }

@@ -18,6 +18,9 @@ pub enum DiffStatus {
     Other,
 }
 
+/// A path that differs between two trees: (path, blob before, blob after).
+pub type ChangedPath = (String, Option<BlobId>, Option<BlobId>);
+
 /// One changed region: the old lines removed and the new lines added, by line number.
 #[derive(Clone, Debug, Default)]
 pub struct Hunk {
@@ -76,6 +79,27 @@ impl Repo {
         find.renames(true).copies(false);
         diff.find_similar(Some(&mut find)).map_err(|e| git_error("finding renames", e))?;
         collect(&diff)
+    }
+
+    /// The paths that differ between two trees with their blobs before and after; no line-level
+    /// work and no rename search (a rename is a deletion and an addition).
+    pub fn changed_paths(&self, old: Option<TreeId>, new: TreeId) -> Result<Vec<ChangedPath>> {
+        let old_tree = old.map(|t| self.find_tree(t)).transpose()?;
+        let new_tree = self.find_tree(new)?;
+        let mut opts = git2::DiffOptions::new();
+        opts.ignore_submodules(true).skip_binary_check(true);
+        let diff = self
+            .git
+            .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut opts))
+            .map_err(|e| git_error("diffing trees", e))?;
+        let blob = |f: git2::DiffFile| (!f.id().is_zero()).then(|| BlobId::from_oid(f.id()));
+        Ok(diff
+            .deltas()
+            .filter_map(|d| {
+                let path = d.new_file().path().or(d.old_file().path())?.to_string_lossy().into_owned();
+                Some((path, blob(d.old_file()), blob(d.new_file())))
+            })
+            .collect())
     }
 
     /// Applies a unified diff to `tree` as `git apply` would (exact context, hunks may have

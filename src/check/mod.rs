@@ -143,12 +143,25 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         }
         per_step.push(file_facts(ctx, step, &mut extractor)?);
     }
-    // Who touches what: (path, symbol name) -> first step index.
+    // Who touches what: (path, symbol name) -> step indexes. A later rename moves what an
+    // earlier patch touched: the tip graph knows it by its new path.
+    let renames: Vec<(&str, &str)> = per_step
+        .iter()
+        .flatten()
+        .filter_map(|f| f.change.old_path.as_deref().map(|old| (old, f.change.path.as_str())))
+        .collect();
     let mut touched: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (k, files) in per_step.iter().enumerate() {
         for f in files {
             for s in &f.change.symbols {
-                touched.entry((f.change.path.clone(), s.name.clone())).or_default().push(k);
+                let mut path = f.change.path.as_str();
+                touched.entry((path.to_string(), s.name.clone())).or_default().push(k);
+                for &(old, new) in &renames {
+                    if old == path {
+                        path = new;
+                        touched.entry((path.to_string(), s.name.clone())).or_default().push(k);
+                    }
+                }
             }
         }
     }

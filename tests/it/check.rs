@@ -233,3 +233,74 @@ fn default_range_without_upstream_checks_head_with_a_note() {
     assert_eq!(out.status, 0);
     assert!(out.stdout.contains("note: the current branch has no upstream: checking HEAD alone"), "{}", out.stdout);
 }
+
+#[test]
+fn more_cases_struct_field_signature_prototype_rename_trailers_merge() {
+    let repo = scenario("check-more");
+    let (_, report) = check_json(&repo, &["base..merge"]);
+    let steps = report["steps"].as_array().unwrap();
+    let by_subject =
+        |s: &str| steps.iter().find(|x| x["subject"].as_str().unwrap().starts_with(s)).unwrap_or_else(|| panic!("{s}"));
+    let change_of = |step: &Value, name: &str| -> String {
+        step["symbols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .map(|s| s["change"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+
+    // Within this series board_b and dev_read are touched by later patches (contained); each
+    // commit checked alone shows its own blast radius.
+    assert_eq!(by_subject("dev: add a mask")["verdict"]["structural"], "contained");
+    let (_, alone) = check_json(&repo, &["struct-field"]);
+    let s = &alone["steps"][0];
+    // A struct field added: the type's layout changed, and board_b (not in the patch) uses it.
+    assert_eq!(change_of(s, "DevState"), "interface");
+    assert_eq!(s["verdict"]["structural"], "cascading");
+    let users: Vec<&str> = s["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["name"] == "DevState")
+        .flat_map(|i| i["dependents"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()))
+        .collect();
+    assert!(users.contains(&"board_b") && !users.contains(&"board_a"), "board_a is the patch's own: {users:?}");
+
+    // A signature change leaving a caller behind is cascading, with the caller as evidence.
+    let (_, alone) = check_json(&repo, &["signature"]);
+    let s = &alone["steps"][0];
+    assert_eq!(change_of(s, "dev_read"), "interface");
+    assert_eq!(s["verdict"]["structural"], "cascading");
+    assert!(s["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "cascading" && f["message"].as_str().unwrap().contains("board_b")));
+
+    // A prototype added in a header, defined, and called from two files in the same patch: its
+    // users are the patch's own code, so it is a leaf.
+    let s = by_subject("dev: add dev_reset");
+    assert_eq!(change_of(s, "dev_reset"), "added");
+    assert_eq!(s["verdict"]["structural"], "leaf");
+    assert_eq!(s["verdict"]["policy"], "not-declared");
+
+    // A pure rename: followed, no symbol changes, no code lines.
+    let s = by_subject("board-b: move");
+    assert_eq!(s["files"][0]["status"], "renamed");
+    assert_eq!(s["files"][0]["old_path"], "hw/board-b.c");
+    assert_eq!(s["verdict"]["code_lines"], 0);
+    assert!(s["symbols"].as_array().unwrap().is_empty());
+    assert_eq!(s["verdict"]["policy"], "ok");
+
+    // AI-used-for after Signed-off-by: a warning; the comment-only change is docs, so ok.
+    let s = by_subject("board-a: comment");
+    assert!(finding_codes(s).contains(&"ai_after_signed_off_by".to_string()));
+    assert_eq!(s["verdict"]["policy"], "ok");
+
+    // The merge commit is reported, not analysed.
+    let s = by_subject("Merge branch topic");
+    assert_eq!(s["skipped"], "merge commit");
+    assert!(finding_codes(s).contains(&"merge_commit".to_string()));
+}

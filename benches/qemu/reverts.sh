@@ -3,7 +3,7 @@
 # a QEMU mirror: for each `Revert "..."` commit on master, its target reverted at the revert's
 # parent (where git's own revert was made) and at MASTER. git runs in a scratch shared clone.
 # Usage: REVERTCHECK_QEMU=/path/to/qemu.git benches/qemu/reverts.sh [count]
-set -euo pipefail
+set -uo pipefail
 Q=${REVERTCHECK_QEMU:?set REVERTCHECK_QEMU to a QEMU git directory}
 MASTER=${MASTER:-ece408818d27f745ef1b05fb3cc99a1e7a5bf580}
 COUNT=${1:-20}
@@ -15,7 +15,7 @@ agree=0; total=0
 printf '%-12s %-12s %-8s %-8s %6s\n' commit at ours git ms
 git --git-dir="$Q" log --first-parent --no-merges --format='%H' --grep='^This reverts commit' -n 200 "$MASTER" |
   while read -r rev; do
-    orig=$(git --git-dir="$Q" log -1 --format=%B "$rev" | grep -o 'This reverts commit [0-9a-f]\{40\}' | awk '{print $4}' | head -1)
+    orig=$(git --git-dir="$Q" log -1 --format=%B "$rev" | grep -o 'This reverts commit [0-9a-f]\{40\}' | awk '{print $4}' | head -1 || true)
     [ -n "$orig" ] || continue
     [ "$(git --git-dir="$Q" rev-list --parents -n1 "$orig" | wc -w)" -eq 2 ] || continue
     for at in "$rev^" "$MASTER"; do

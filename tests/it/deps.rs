@@ -1,0 +1,54 @@
+//! `revertcheck deps` and `index` on the demo scenario.
+
+use crate::util::scenario;
+
+#[test]
+fn dependents_and_dependencies_with_evidence() {
+    let repo = scenario("demo");
+    let out = repo.rc(&["deps", "--reverse", "--format", "json", "qemu_strtoi", "--rev", "upstream"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["schema"], "revertcheck/deps/v1");
+    let users: Vec<(String, String, u64)> = v["symbols"][0]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["node"]["name"].as_str().unwrap().into(), e["path"].as_str().unwrap().into(), e["line"].as_u64().unwrap()))
+        .collect();
+    assert!(users.contains(&("bar_parse_level".into(), "hw/misc/bar.c".into(), 9)), "{users:?}");
+    assert!(users.contains(&("baz_baud".into(), "hw/char/baz.c".into(), 8)), "{users:?}");
+
+    // Transitive: baz_init reaches qemu_strtoi through baz_baud at depth 2.
+    let v = repo.rc(&["deps", "--reverse", "--depth", "2", "--format", "json", "qemu_strtoi", "--rev", "upstream"]).json();
+    let deep = v["symbols"][0]["entries"].as_array().unwrap().iter().find(|e| e["node"]["name"] == "baz_init").unwrap();
+    assert_eq!(deep["depth"], 2);
+
+    // What foo_realize uses, with a file-scope static and a macro from a core header.
+    let v = repo.rc(&["deps", "--format", "json", "hw/misc/foo.c:foo_realize", "--rev", "upstream"]).json();
+    let uses: Vec<&str> = v["symbols"][0]["entries"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
+    for u in ["FooState", "FOO", "foo_ops", "QEMU_ALIGN_UP", "FOO_NUM_REGS", "memory_region_init_io"] {
+        assert!(uses.contains(&u), "{u} missing from {uses:?}");
+    }
+    // The TypeInfo initialiser makes foo_class_init a dependent of foo_types.
+    let v = repo.rc(&["deps", "--reverse", "--format", "json", "foo_class_init", "--rev", "upstream"]).json();
+    assert_eq!(v["symbols"][0]["entries"][0]["node"]["name"], "foo_types");
+
+    let dot = repo.rc(&["deps", "--reverse", "--format", "dot", "qemu_strtoi", "--rev", "upstream"]).stdout;
+    assert!(dot.starts_with("digraph deps {") && dot.contains("\"baz_baud\" -> \"qemu_strtoi\""), "{dot}");
+}
+
+#[test]
+fn index_counts_and_determinism() {
+    let repo = scenario("demo");
+    let a = repo.rc(&["index", "--format", "json", "upstream"]).json();
+    assert_eq!(a["schema"], "revertcheck/index/v1");
+    assert_eq!(a["files"], 7);
+    assert_eq!(a["definitions"]["function"].as_u64().unwrap(), 12);
+    assert_eq!(a["index"]["files_with_parse_errors"], 1, "the qtest file with g_assert_cmpint(x, ==, y)");
+    let b = repo.rc(&["-j", "1", "--no-cache", "index", "--format", "json", "upstream"]).json();
+    for key in ["definitions", "symbols", "references", "graph"] {
+        assert_eq!(a[key], b[key], "{key} differs between runs");
+    }
+    let text = repo.rc(&["index", "upstream"]).stdout;
+    assert!(text.contains("files        7 C files"), "{text}");
+}

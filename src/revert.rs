@@ -220,18 +220,12 @@ pub fn analyse(
                 if own.contains(&(dep_path.clone(), used_by.clone())) {
                     continue;
                 }
-                let introduced_by = if blames < limits.max_blames {
-                    blames += 1;
-                    let by =
-                        repo.blame_lines(&dep_path, target.commit, commit, (edge.line, edge.line)).unwrap_or_default();
-                    by.first().and_then(|c| later.get(c)).map(|c| CommitRef::of(c))
-                } else {
-                    truncated = true;
-                    None
-                };
+                let introduced_by = path_changes
+                    .introducing(repo, &dep_path, &used_by, &change.name, config, &mut extractor)?
+                    .map(CommitRef::of);
                 // For an interface change, uses older than the commit were adapted by it; only
                 // later ones break when the old interface comes back.
-                if change.change == ChangeKind::Interface && introduced_by.is_none() && blames <= limits.max_blames {
+                if change.change == ChangeKind::Interface && introduced_by.is_none() {
                     continue;
                 }
                 cascade.push(CascadeUse {
@@ -375,6 +369,48 @@ struct PathChanges<'a> {
 }
 
 impl<'a> PathChanges<'a> {
+    /// The later commit that made `user` (a definition in `path`, or `<file scope>`) use
+    /// `name`: the newest one to change the file whose new side has the use and whose old side
+    /// does not. Symbol-level, from the path index and the blob cache: `git blame` would walk
+    /// the file's whole history per use.
+    fn introducing(
+        &mut self,
+        repo: &Repo,
+        path: &str,
+        user: &str,
+        name: &str,
+        config: &IndexConfig,
+        extractor: &mut Extractor,
+    ) -> Result<Option<&'a CommitInfo>> {
+        let uses = |fs: &FileSymbols| {
+            fs.references.iter().any(|r| {
+                fs.name(r.name) == name
+                    && match r.from {
+                        Some(d) => fs.def_name(&fs.definitions[d as usize]) == user,
+                        None => user == "<file scope>",
+                    }
+            })
+        };
+        for &(i, before, after) in self.history.changes_of(repo, path)? {
+            let info = &self.history.commits[i];
+            if info.id == self.skip || !self.later.contains_key(&info.id) {
+                continue;
+            }
+            let Some(after) = after else { continue };
+            if !uses(&*index::file_symbols(repo, after, config, extractor)?) {
+                continue;
+            }
+            let used_before = match before {
+                Some(b) => uses(&*index::file_symbols(repo, b, config, extractor)?),
+                None => false,
+            };
+            if !used_before {
+                return Ok(Some(info));
+            }
+        }
+        Ok(None)
+    }
+
     fn of(&mut self, repo: &Repo, path: &str) -> Result<Vec<(&'a CommitInfo, BlobId, BlobId)>> {
         Ok(self
             .history

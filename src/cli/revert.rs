@@ -20,8 +20,8 @@ pub struct RevertArgs {
     /// For a merge commit: the parent to revert to (1-based), as `git revert -m`.
     #[arg(short = 'm', long = "mainline", value_name = "parent")]
     pub mainline: Option<u32>,
-    /// At most this many `git blame` runs per commit (each names the commit behind a conflict
-    /// or a later use).
+    /// At most this many `git blame` runs per commit, each naming the later commits behind a
+    /// conflicting region (later uses are attributed from history, without blame).
     #[arg(long, default_value_t = 64, value_name = "n")]
     pub max_blames: usize,
     #[arg(long, value_enum, default_value_t = Format::Text)]

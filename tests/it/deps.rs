@@ -13,19 +13,27 @@ fn dependents_and_dependencies_with_evidence() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["node"]["name"].as_str().unwrap().into(), e["path"].as_str().unwrap().into(), e["line"].as_u64().unwrap()))
+        .map(|e| {
+            (
+                e["node"]["name"].as_str().unwrap().into(),
+                e["path"].as_str().unwrap().into(),
+                e["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert!(users.contains(&("bar_parse_level".into(), "hw/misc/bar.c".into(), 9)), "{users:?}");
     assert!(users.contains(&("baz_baud".into(), "hw/char/baz.c".into(), 8)), "{users:?}");
 
     // Transitive: baz_init reaches qemu_strtoi through baz_baud at depth 2.
-    let v = repo.rc(&["deps", "--reverse", "--depth", "2", "--format", "json", "qemu_strtoi", "--rev", "upstream"]).json();
+    let v =
+        repo.rc(&["deps", "--reverse", "--depth", "2", "--format", "json", "qemu_strtoi", "--rev", "upstream"]).json();
     let deep = v["symbols"][0]["entries"].as_array().unwrap().iter().find(|e| e["node"]["name"] == "baz_init").unwrap();
     assert_eq!(deep["depth"], 2);
 
     // What foo_realize uses, with a file-scope static and a macro from a core header.
     let v = repo.rc(&["deps", "--format", "json", "hw/misc/foo.c:foo_realize", "--rev", "upstream"]).json();
-    let uses: Vec<&str> = v["symbols"][0]["entries"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
+    let uses: Vec<&str> =
+        v["symbols"][0]["entries"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
     for u in ["FooState", "FOO", "foo_ops", "QEMU_ALIGN_UP", "FOO_NUM_REGS", "memory_region_init_io"] {
         assert!(uses.contains(&u), "{u} missing from {uses:?}");
     }

@@ -35,6 +35,9 @@ pub struct Selection {
     pub paths: Vec<String>,
     /// At most this many commits, newest first.
     pub limit: Option<usize>,
+    /// Also compute each commit's pre-merge structural verdict at landing time (two symbol
+    /// graphs per commit: seconds per commit on a QEMU-sized tree).
+    pub landing: bool,
 }
 
 /// How each stored verdict moved since the previous run.
@@ -121,9 +124,14 @@ pub fn run(
     selected: &[CommitInfo],
     config: &IndexConfig,
     store: &mut Store,
-    options_json: String,
+    selection: &Selection,
     progress: &indicatif::ProgressBar,
 ) -> Result<AuditOutcome> {
+    let options_json = serde_json::to_string(selection).expect("selection serialises");
+    let landing = match selection.landing {
+        true => Some(crate::policy::Policy::load(None, None).map_err(|e| Error::bad_input("policy", e))?),
+        false => None,
+    };
     let started = now();
     let previous = store.last_run()?;
     let target = Target::new(repo, head, config)?;
@@ -150,6 +158,11 @@ pub fn run(
     progress.finish_and_clear();
 
     let mut results: Vec<StoredResult> = selected.iter().zip(&analyses).map(|(info, a)| stored(info, a)).collect();
+    if let Some(policy) = &landing {
+        for (r, info) in results.iter_mut().zip(selected) {
+            r.landing = Some(landing_verdict(repo, info, config, policy)?.as_str().to_string());
+        }
+    }
     // Oldest first, as the store lists them.
     results.sort_by(|a, b| (a.committed_at, &a.commit_id).cmp(&(b.committed_at, &b.commit_id)));
     let transitions = compare(previous.as_ref().map(|p| p.1.as_slice()), &results);
@@ -178,6 +191,27 @@ pub fn run(
         results,
         analyses,
     })
+}
+
+/// The structural verdict `check` gives the commit's own change (parent to commit).
+fn landing_verdict(
+    repo: &Repo,
+    info: &CommitInfo,
+    config: &IndexConfig,
+    policy: &crate::policy::Policy,
+) -> Result<crate::verdict::Structural> {
+    let step = crate::check::Step {
+        label: info.id.short(),
+        commit: Some(info.id),
+        subject: info.summary.clone(),
+        author: info.author.clone(),
+        message: info.message.clone(),
+        old_tree: repo.tree_of(info.parents[0])?,
+        new_tree: repo.tree_of(info.id)?,
+        merge: false,
+    };
+    let ctx = crate::check::CheckContext { repo, config, policy, maintainers: None, depth: 1 };
+    Ok(crate::check::check(&ctx, &[step], "landing", Vec::new())?.series.structural)
 }
 
 fn now() -> i64 {
@@ -209,6 +243,7 @@ fn stored(info: &CommitInfo, a: &RevertAnalysis) -> StoredResult {
         reverted_by: a.reverted_by.as_ref().map(|r| r.id.clone()),
         responsible: responsible.join(","),
         details: serde_json::to_string(a).expect("analyses always serialise"),
+        landing: None,
     }
 }
 

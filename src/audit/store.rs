@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// The schema this build writes. Older stores are migrated; newer ones are refused.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 0 -> 1
@@ -46,6 +46,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (run_id, commit_id)
      );
      CREATE INDEX results_by_commit ON results(commit_id);",
+    // 1 -> 2: the structural verdict at landing time (`audit --landing`).
+    "ALTER TABLE results ADD COLUMN landing TEXT;",
 ];
 
 /// One audited commit as stored.
@@ -67,6 +69,9 @@ pub struct StoredResult {
     pub responsible: String,
     /// The full analysis as JSON.
     pub details: String,
+    /// The pre-merge structural verdict of the commit at landing (leaf, contained, cascading),
+    /// when the run computed it (`--landing`).
+    pub landing: Option<String>,
 }
 
 /// A completed run, as `audit history` lists it.
@@ -162,7 +167,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT commit_id, summary, author, committed_at, age_days, age_commits, verdict, applies, conflicts,
-                        cascade, rework, reverted_by, responsible, details
+                        cascade, rework, reverted_by, responsible, details, landing
                  FROM results WHERE run_id = ?1 ORDER BY committed_at, commit_id",
             )
             .map_err(|e| self.bad(e))?;
@@ -183,6 +188,7 @@ impl Store {
                     reverted_by: r.get(11)?,
                     responsible: r.get(12)?,
                     details: r.get(13)?,
+                    landing: r.get(14)?,
                 })
             })
             .map_err(|e| self.bad(e))?;
@@ -214,8 +220,8 @@ impl Store {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO results (run_id, commit_id, summary, author, committed_at, age_days, age_commits, verdict,
-                        applies, conflicts, cascade, rework, reverted_by, responsible, details)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 )
                 .map_err(err)?;
             for (i, r) in results.iter().enumerate() {
@@ -237,7 +243,8 @@ impl Store {
                     r.rework,
                     r.reverted_by,
                     r.responsible,
-                    r.details
+                    r.details,
+                    r.landing
                 ])
                 .map_err(err)?;
             }
@@ -300,6 +307,7 @@ mod tests {
             reverted_by: None,
             responsible: String::new(),
             details: "{}".into(),
+            landing: None,
         }
     }
 
@@ -326,6 +334,22 @@ mod tests {
         assert_eq!(last.id, 1);
         assert_eq!(results, vec![row("c1", "clean")]);
         assert_eq!(store.runs().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated_and_keeps_its_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '1');").unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch("INSERT INTO runs VALUES (1, 1, 2, 'h', '{}', 't', 1); INSERT INTO results VALUES (1, 'c1', 's', 'a', 1, 0, 0, 'clean', 1, 0, 0, 0, NULL, '', '{}');").unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let (run, results) = store.last_run().unwrap().unwrap();
+        assert_eq!(run.id, 1);
+        assert_eq!(results[0].verdict, "clean");
+        assert_eq!(results[0].landing, None);
     }
 
     #[test]

@@ -58,6 +58,10 @@ pub struct AuditRunArgs {
     /// Also write a self-contained HTML report here.
     #[arg(long, value_name = "file")]
     pub html: Option<PathBuf>,
+    /// Also record each commit's pre-merge structural verdict at landing time (leaf, contained,
+    /// cascading): two symbol graphs per commit, so seconds per commit on a QEMU-sized tree.
+    #[arg(long)]
+    pub landing: bool,
     /// Exit 1 when a commit lost its revertibility since the previous run.
     #[arg(long)]
     pub fail_on_new: bool,
@@ -90,6 +94,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
         since_time,
         paths: a.paths.clone(),
         limit: a.limit,
+        landing: a.landing,
     };
     let path = store_path(a.db.as_ref(), &common.repo)?;
     let mut store = Store::open(&path)?;
@@ -103,8 +108,17 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
         indicatif::ProgressBar::hidden()
     };
     progress.set_prefix("audit");
-    let options = serde_json::to_string(&selection).expect("selection serialises");
-    let outcome = audit::run(&common.repo, head, &selected, &common.index_config, &mut store, options, &progress)?;
+    let policy = if a.landing { Some(crate::check::adapter::load_policy(None, None)?) } else { None };
+    let outcome = audit::run(
+        &common.repo,
+        head,
+        &selected,
+        &common.index_config,
+        &mut store,
+        options,
+        policy.as_ref(),
+        &progress,
+    )?;
     if let Some(html) = &a.html {
         let label = common.repo.work_dir().unwrap_or(common.repo.git_dir()).display().to_string();
         let page = audit::html::render(&outcome, &label);

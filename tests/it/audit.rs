@@ -133,3 +133,20 @@ fn default_store_lives_outside_the_repository() {
     assert_eq!(stores.len(), 1, "one store under XDG_DATA_HOME/revertcheck");
     let _ = run;
 }
+
+#[test]
+fn landing_verdicts_on_request() {
+    let repo = scenario("audit");
+    let db = repo.home.path().join("l.sqlite");
+    let v = repo.rc(&["audit", "--db", db.to_str().unwrap(), "--landing", "--format", "json"]).json();
+    let landing: Vec<(&str, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["summary"].as_str().unwrap(), r["landing"].as_str().unwrap()))
+        .collect();
+    // util_add was new and unused when it landed; the test file defines a function nobody calls.
+    assert_eq!(landing, [("lib: add util_add", "leaf"), ("tests: add a lib test", "leaf")]);
+    let v = repo.rc(&["audit", "--db", db.to_str().unwrap(), "--format", "json"]).json();
+    assert!(v["results"][0]["landing"].is_null(), "not computed unless asked");
+}

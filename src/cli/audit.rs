@@ -108,17 +108,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
         indicatif::ProgressBar::hidden()
     };
     progress.set_prefix("audit");
-    let policy = if a.landing { Some(crate::check::adapter::load_policy(None, None)?) } else { None };
-    let outcome = audit::run(
-        &common.repo,
-        head,
-        &selected,
-        &common.index_config,
-        &mut store,
-        options,
-        policy.as_ref(),
-        &progress,
-    )?;
+    let outcome = audit::run(&common.repo, head, &selected, &common.index_config, &mut store, &selection, &progress)?;
     if let Some(html) = &a.html {
         let label = common.repo.work_dir().unwrap_or(common.repo.git_dir()).display().to_string();
         let page = audit::html::render(&outcome, &label);

@@ -185,3 +185,41 @@ fn index_of_two_revisions_reparses_only_changed_blobs() {
     let third = repo.rc(&["--cache-dir", c, "index", "--format", "json", "helper"]).json();
     assert_eq!(third["index"]["parsed"], 0);
 }
+
+#[test]
+fn interrupted_index_and_audit_leave_cache_and_store_consistent() {
+    let repo = scenario("revert");
+    let db = repo.home.path().join("i.sqlite");
+    let cache = repo.home.path().join("ic");
+    let (db, cache) = (db.to_str().unwrap(), cache.to_str().unwrap());
+    assert_eq!(repo.rc(&["--cache-dir", cache, "audit", "--all-commits", "--db", db]).status, 0);
+    let runs_before =
+        repo.rc(&["audit", "history", "--db", db, "--format", "json"]).json()["runs"].as_array().unwrap().len();
+    // Interrupt at different points of the work (the delay is when, not how long anything takes).
+    for delay_ms in [0u64, 5, 15, 40, 80] {
+        for args in [
+            vec!["--cache-dir", cache, "--no-cache", "index"],
+            vec!["--cache-dir", cache, "audit", "--all-commits", "--db", db],
+        ] {
+            let child = std::process::Command::new(env!("CARGO_BIN_EXE_revertcheck"))
+                .current_dir(repo.path())
+                .args(&args)
+                .env("HOME", repo.home.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+            let _ = child.wait_with_output();
+        }
+    }
+    let index = repo.rc(&["--cache-dir", cache, "index", "--format", "json"]);
+    assert_eq!(index.status, 0);
+    assert_eq!(index.json()["index"]["cache_corrupt"], 0, "cache entries are written atomically");
+    let runs = repo.rc(&["audit", "history", "--db", db, "--format", "json"]).json()["runs"].as_array().unwrap().len();
+    assert!(runs >= runs_before, "interrupted runs never remove what was recorded");
+    let next = repo.rc(&["--cache-dir", cache, "audit", "--all-commits", "--db", db, "--format", "json"]);
+    assert_eq!(next.status, 0, "{}", next.stderr);
+    assert_eq!(next.json()["run_id"].as_i64().unwrap() as usize, runs + 1);
+}

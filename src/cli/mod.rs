@@ -38,6 +38,9 @@ pub struct Cli {
     /// Skip C files larger than this many bytes (reported as skipped).
     #[arg(long, global = true, value_name = "bytes", default_value_t = 4 << 20)]
     pub max_file_size: u64,
+    /// Stop parsing a file after this many milliseconds; the file is reported as timed out.
+    #[arg(long, global = true, value_name = "ms", default_value_t = 10_000)]
+    pub parse_timeout: u64,
     /// Worker threads for parsing [default: one per core].
     #[arg(short = 'j', long, global = true, value_name = "n")]
     pub threads: Option<usize>,
@@ -128,6 +131,7 @@ impl Common {
         let mut index_config =
             IndexConfig::new(idioms, cache_dir.as_deref()).map_err(|e| Error::bad_input("grammars/c", e))?;
         index_config.max_file_size = cli.max_file_size;
+        index_config.limits.parse_timeout = std::time::Duration::from_millis(cli.parse_timeout);
         Ok(Common { repo, index_config })
     }
 

@@ -108,7 +108,11 @@ pub fn print(s: &IndexSummary, format: Format, verbose: bool) {
     println!("elapsed      {} ms (index {} ms)", s.elapsed_ms, st.elapsed_ms);
     if verbose {
         for p in &s.parse_errors {
-            println!("  parse: {}: {} errors, {} missing", p.path, p.error_nodes, p.missing_nodes);
+            if p.timed_out {
+                println!("  parse: {}: timed out (--parse-timeout); nothing extracted", p.path);
+            } else {
+                println!("  parse: {}: {} errors, {} missing", p.path, p.error_nodes, p.missing_nodes);
+            }
         }
         for k in &st.skipped {
             println!("  skipped: {}: {:?}", k.path, k.reason);

@@ -223,3 +223,26 @@ fn interrupted_index_and_audit_leave_cache_and_store_consistent() {
     assert_eq!(next.status, 0, "{}", next.stderr);
     assert_eq!(next.json()["run_id"].as_i64().unwrap() as usize, runs + 1);
 }
+
+#[test]
+fn parse_timeout_is_a_named_diagnostic_not_a_hang() {
+    let repo = scenario("revert");
+    let big: String = (0..40_000).map(|i| format!("int f{i}(int x) {{ return x * {i}; }}\n")).collect();
+    std::fs::write(repo.path().join("huge.c"), big).unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "a large file"]);
+    let out = repo.rc(&["--no-cache", "--parse-timeout", "1", "index", "--format", "json"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let v = out.json();
+    assert!(v["index"]["files_timed_out"].as_u64().unwrap() >= 1);
+    let timed_out: Vec<&str> = v["parse_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["timed_out"] == true)
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert!(timed_out.contains(&"huge.c"), "{timed_out:?}");
+    let text = repo.rc(&["--no-cache", "--parse-timeout", "1", "index", "--verbose"]).stdout;
+    assert!(text.contains("parse: huge.c: timed out"), "{text}");
+}

@@ -209,6 +209,7 @@ fn landing_verdict(
         old_tree: repo.tree_of(info.parents[0])?,
         new_tree: repo.tree_of(info.id)?,
         merge: false,
+        time: info.time,
     };
     let ctx = crate::check::CheckContext { repo, config, policy, maintainers: None, depth: 1 };
     Ok(crate::check::check(&ctx, &[step], "landing", Vec::new())?.series.structural)

@@ -38,6 +38,8 @@ pub struct Step {
     pub new_tree: TreeId,
     /// A merge commit: reported, not analysed (its changes are its parents' commits).
     pub merge: bool,
+    /// Author time, seconds since the epoch (0 for mailed patches without a date).
+    pub time: i64,
 }
 
 /// What a commit declares about AI use, for the report.
@@ -227,6 +229,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         });
     }
     let dependencies: Vec<(usize, usize)> = dependencies.into_iter().map(|(a, b)| (a + 1, b + 1)).collect();
+    split_fixes(ctx, steps, &mut reports);
     let series = SeriesSummary {
         structural: reports.iter().map(|r| r.verdict.structural).max().unwrap_or(Structural::Leaf),
         policy: reports.iter().map(|r| r.verdict.policy).max().unwrap_or(PolicyVerdict::NotDeclared),
@@ -280,10 +283,51 @@ pub fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Re
                 old_tree,
                 new_tree: repo.tree_of(id)?,
                 merge: info.parents.len() > 1,
+                time: info.time,
             });
         }
     }
     Ok((steps, specs.join(" ")))
+}
+
+/// draft-strict: AI-assisted commits by one author touching the same files within the window
+/// count as one fix against the cap, so splitting a fix does not get it under the cap.
+fn split_fixes(ctx: &CheckContext, steps: &[Step], reports: &mut [StepReport]) {
+    let profile = &ctx.policy.profile;
+    let Some(window_days) = profile.split_fix_window_days else { return };
+    let files =
+        |r: &StepReport| r.files.iter().filter(|f| f.zone.is_code()).map(|f| f.change.path.clone()).collect::<Vec<_>>();
+    for k in 0..reports.len() {
+        if !reports[k].declared.present {
+            continue;
+        }
+        let mine = files(&reports[k]);
+        let group: Vec<usize> = (0..reports.len())
+            .filter(|&j| {
+                reports[j].declared.present
+                    && reports[j].author == reports[k].author
+                    && (steps[j].time - steps[k].time).abs() <= i64::from(window_days) * 86_400
+                    && files(&reports[j]).iter().any(|f| mine.contains(f))
+            })
+            .collect();
+        let total: u32 = group.iter().map(|&j| reports[j].verdict.code_lines).sum();
+        if group.len() > 1 && total > profile.code_line_cap && reports[k].verdict.code_lines <= profile.code_line_cap {
+            let others: Vec<String> = group.iter().filter(|&&j| j != k).map(|j| (j + 1).to_string()).collect();
+            reports[k].verdict.findings.push(Finding {
+                severity: Severity::Warning,
+                code: "split_fix",
+                path: None,
+                line: None,
+                symbol: None,
+                message: format!(
+                    "with patch {} (same author, same files, within {window_days} days) this fix has {total} code lines, over the {} cap of {}",
+                    others.join(", "),
+                    profile.name.as_str(),
+                    profile.code_line_cap
+                ),
+            });
+        }
+    }
 }
 
 fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) -> CheckReport {

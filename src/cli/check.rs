@@ -143,6 +143,7 @@ fn mbox_steps(repo: &Repo, files: &[PathBuf], base: &str) -> Result<(Vec<Step>, 
             old_tree: tree,
             new_tree,
             merge: false,
+            time: 0,
         });
         tree = new_tree;
     }

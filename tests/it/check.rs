@@ -304,3 +304,25 @@ fn more_cases_struct_field_signature_prototype_rename_trailers_merge() {
     assert_eq!(s["skipped"], "merge commit");
     assert!(finding_codes(s).contains(&"merge_commit".to_string()));
 }
+
+#[test]
+fn draft_strict_counts_a_split_fix_as_one() {
+    let repo = scenario("demo");
+    // Patches 4 and 7 of the series: one author, both AI-assisted, both in hw/misc/foo.c.
+    let (_, report) = check_json(&repo, &["--profile", "draft-strict", "upstream..series~2"]);
+    let steps = report["steps"].as_array().unwrap();
+    let off_by_one =
+        steps.iter().find(|s| s["subject"].as_str().unwrap().starts_with("hw/misc/foo: fix out-of-bounds")).unwrap();
+    let split = off_by_one["verdict"]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "split_fix");
+    assert!(
+        split.is_some_and(|f| f["message"].as_str().unwrap().contains("over the draft-strict cap of 10")),
+        "{off_by_one:#}"
+    );
+    // The proposed profile has no such rule.
+    let (_, report) = check_json(&repo, &["upstream..series~2"]);
+    assert!(report["steps"].as_array().unwrap().iter().all(|s| s["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["code"] != "split_fix")));
+}

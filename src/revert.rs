@@ -124,7 +124,7 @@ pub struct RevertAnalysis {
     pub truncated: bool,
 }
 
-/// Limits on the expensive parts (blame runs on large histories).
+/// Limits on the expensive parts: tracing conflicts back to later commits.
 #[derive(Clone, Copy, Debug)]
 pub struct RevertLimits {
     pub max_blames: usize,
@@ -155,15 +155,15 @@ pub fn analyse(
 
     let mut conflicts = Vec::new();
     for c in &textual.conflicts {
-        let changed_by = if blames < limits.max_blames && c.start_line > 0 {
+        let changed_by = if blames < limits.max_blames {
             blames += 1;
-            repo.blame_lines(&c.path, target.commit, commit, (c.start_line, c.end_line))
-                .unwrap_or_default()
+            history
+                .blame_later(repo, &c.path, commit, (c.start_line, c.end_line))?
                 .into_iter()
                 .filter_map(|id| later.get(&id).map(|c| CommitRef::of(c)))
                 .collect()
         } else {
-            truncated |= c.start_line > 0;
+            truncated = true;
             Vec::new()
         };
         conflicts.push(ConflictReport {

@@ -139,7 +139,7 @@ pub fn run(
     let history = History::window(repo, head, &ids)?;
     let git_dir = repo.git_dir().to_path_buf();
     progress.set_length(selected.len() as u64);
-    let limits = RevertLimits { max_blames: 8 };
+    let limits = RevertLimits::default();
     let analyses: Vec<Result<RevertAnalysis>> = ids
         .par_iter()
         .map_init(

@@ -20,8 +20,8 @@ pub struct RevertArgs {
     /// For a merge commit: the parent to revert to (1-based), as `git revert -m`.
     #[arg(short = 'm', long = "mainline", value_name = "parent")]
     pub mainline: Option<u32>,
-    /// At most this many `git blame` runs per commit, each naming the later commits behind a
-    /// conflicting region (later uses are attributed from history, without blame).
+    /// At most this many conflicting regions per commit are traced back to the later commits
+    /// that wrote them (a blame limited to the history after the commit).
     #[arg(long, default_value_t = 64, value_name = "n")]
     pub max_blames: usize,
     #[arg(long, value_enum, default_value_t = Format::Text)]

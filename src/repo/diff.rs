@@ -149,6 +149,36 @@ impl Repo {
         self.tree_with(Some(tree), &changes)
     }
 
+    /// Zero-context hunks between two blobs (none: empty), as `(old_start, old_lines,
+    /// new_start, new_lines)`; the same line diff `git diff -U0` would give.
+    pub fn blob_hunks(&self, old: Option<BlobId>, new: Option<BlobId>) -> Result<Vec<(u32, u32, u32, u32)>> {
+        let find = |b: Option<BlobId>| {
+            b.map(|b| self.git.find_blob(b.to_oid()).map_err(|e| git_error(&format!("reading blob {}", b.short()), e)))
+                .transpose()
+        };
+        let (old, new) = (find(old)?, find(new)?);
+        let mut opts = git2::DiffOptions::new();
+        opts.context_lines(0).force_text(true);
+        let mut out = Vec::new();
+        self.git
+            .diff_blobs(
+                old.as_ref(),
+                None,
+                new.as_ref(),
+                None,
+                Some(&mut opts),
+                None,
+                None,
+                Some(&mut |_, h| {
+                    out.push((h.old_start(), h.old_lines(), h.new_start(), h.new_lines()));
+                    true
+                }),
+                None,
+            )
+            .map_err(|e| git_error("diffing blobs", e))?;
+        Ok(out)
+    }
+
     pub(super) fn entry_at(&self, tree: TreeId, path: &str) -> Result<Option<(i32, BlobId)>> {
         let tree = self.find_tree(tree)?;
         Ok(tree

@@ -139,25 +139,6 @@ impl Repo {
         c.parent(parent_index).map_err(|e| missing_history(&format!("parent of {}", commit.short()), e))?;
         Ok(mainline)
     }
-
-    /// The commits that last changed `lines` of `path` at `at`, looking no further back than
-    /// `since` (exclusive): who wrote what now conflicts or depends.
-    pub fn blame_lines(&self, path: &str, at: CommitId, since: CommitId, lines: (u32, u32)) -> Result<Vec<CommitId>> {
-        let mut opts = git2::BlameOptions::new();
-        opts.newest_commit(at.to_oid()).oldest_commit(since.to_oid());
-        if lines.0 > 0 {
-            opts.min_line(lines.0 as usize).max_line(lines.1.max(lines.0) as usize);
-        }
-        let blame = self
-            .git
-            .blame_file(std::path::Path::new(path), Some(&mut opts))
-            .map_err(|e| git_error(&format!("blaming {path}"), e))?;
-        let mut out: Vec<CommitId> =
-            blame.iter().map(|h| CommitId::from_oid(h.final_commit_id())).filter(|&c| c != since).collect();
-        out.sort();
-        out.dedup();
-        Ok(out)
-    }
 }
 
 fn input(bytes: &[u8]) -> git2::MergeFileInput<'_> {

@@ -63,7 +63,7 @@ pub fn print(at: &str, target: &Target, analyses: &[RevertAnalysis], format: For
             );
         }
         if a.truncated {
-            println!("  (blame capped by --max-blames: some commits are not named)");
+            println!("  (more conflicts than --max-blames: some are not traced to commits)");
         }
     }
 }

@@ -68,6 +68,20 @@ fn evidence_names_the_later_commits() {
     assert_eq!(c["kind"], "content");
     assert!(c["start_line"].as_u64().unwrap() >= 1);
     assert_eq!(c["changed_by"][0]["summary"], "lib: change delta again");
+    // The attribution is `git blame` limited to the commits after the reverted one.
+    for c in a["conflicts"].as_array().unwrap() {
+        let range = format!("{},{}", c["start_line"], c["end_line"]);
+        let path = c["path"].as_str().unwrap();
+        let blame = repo.git(&["blame", "-s", "-l", "-L", &range, "conflicted..HEAD", "--", path]);
+        let mut git: Vec<&str> =
+            blame.lines().filter(|l| !l.starts_with('^')).filter_map(|l| l.split_whitespace().next()).collect();
+        git.sort();
+        git.dedup();
+        let mut ours: Vec<&str> =
+            c["changed_by"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+        ours.sort();
+        assert_eq!(ours, git, "{path}:{range}");
+    }
 
     let (_, a) = analyse(&repo, "helper", &[]);
     let uses = a["cascade"].as_array().unwrap();

@@ -7,7 +7,7 @@
 pub mod html;
 pub mod store;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -36,7 +36,8 @@ pub struct Selection {
     /// At most this many commits, newest first.
     pub limit: Option<usize>,
     /// Also compute each commit's pre-merge structural verdict at landing time (two symbol
-    /// graphs per commit: seconds per commit on a QEMU-sized tree).
+    /// graphs per commit: about a second per commit on a QEMU-sized tree, so computed once per
+    /// commit and then carried over from the previous run).
     pub landing: bool,
 }
 
@@ -98,8 +99,8 @@ pub fn select(repo: &Repo, head: CommitId, sel: &Selection) -> Result<Vec<Commit
         }
         if !globs.is_empty() {
             let parent_tree = info.parents.first().map(|p| repo.tree_of(*p)).transpose()?;
-            let diffs = repo.diff_trees(parent_tree, repo.tree_of(id)?)?;
-            if !diffs.iter().any(|d| globs.iter().any(|g| g.matches(d.path()))) {
+            let paths = repo.changed_paths(parent_tree, repo.tree_of(id)?)?;
+            if !paths.iter().any(|(path, ..)| globs.iter().any(|g| g.matches(path))) {
                 continue;
             }
         }
@@ -159,8 +160,37 @@ pub fn run(
 
     let mut results: Vec<StoredResult> = selected.iter().zip(&analyses).map(|(info, a)| stored(info, a)).collect();
     if let Some(policy) = &landing {
-        for (r, info) in results.iter_mut().zip(selected) {
-            r.landing = Some(landing_verdict(repo, info, config, policy)?.as_str().to_string());
+        // A commit's landing verdict never changes: reuse what the previous run of this same
+        // tool version stored, and compute only the commits it did not have.
+        let known: HashMap<&str, &str> = match &previous {
+            Some((run, rows)) if run.tool_version == env!("CARGO_PKG_VERSION") => {
+                rows.iter().filter_map(|r| Some((r.commit_id.as_str(), r.landing.as_deref()?))).collect()
+            }
+            _ => HashMap::new(),
+        };
+        let todo: Vec<&CommitInfo> = selected.iter().filter(|c| !known.contains_key(c.id.hex().as_str())).collect();
+        progress.reset();
+        progress.set_prefix("landing");
+        progress.set_length(todo.len() as u64);
+        let computed: Vec<Result<(String, String)>> = todo
+            .par_iter()
+            .map_init(
+                || Repo::open_git_dir(&git_dir),
+                |repo, info| {
+                    let repo = repo
+                        .as_ref()
+                        .map_err(|e| Error::Git { context: "opening the repository".into(), message: e.to_string() })?;
+                    let verdict = landing_verdict(repo, info, config, policy)?;
+                    progress.inc(1);
+                    Ok((info.id.hex(), verdict.map_or("root", |v| v.as_str()).to_string()))
+                },
+            )
+            .collect();
+        let computed: HashMap<String, String> = computed.into_iter().collect::<Result<_>>()?;
+        progress.finish_and_clear();
+        for r in &mut results {
+            r.landing =
+                known.get(r.commit_id.as_str()).map(|v| v.to_string()).or_else(|| computed.get(&r.commit_id).cloned());
         }
     }
     // Oldest first, as the store lists them.
@@ -193,26 +223,28 @@ pub fn run(
     })
 }
 
-/// The structural verdict `check` gives the commit's own change (parent to commit).
+/// The structural verdict `check` gives the commit's own change (parent to commit); none for
+/// a root commit.
 fn landing_verdict(
     repo: &Repo,
     info: &CommitInfo,
     config: &IndexConfig,
     policy: &crate::policy::Policy,
-) -> Result<crate::verdict::Structural> {
+) -> Result<Option<crate::verdict::Structural>> {
+    let Some(&parent) = info.parents.first() else { return Ok(None) };
     let step = crate::check::Step {
         label: info.id.short(),
         commit: Some(info.id),
         subject: info.summary.clone(),
         author: info.author.clone(),
         message: info.message.clone(),
-        old_tree: repo.tree_of(info.parents[0])?,
+        old_tree: repo.tree_of(parent)?,
         new_tree: repo.tree_of(info.id)?,
         merge: false,
         time: info.time,
     };
     let ctx = crate::check::CheckContext { repo, config, policy, maintainers: None, depth: 1 };
-    Ok(crate::check::check(&ctx, &[step], "landing", Vec::new())?.series.structural)
+    Ok(Some(crate::check::check(&ctx, &[step], "landing", Vec::new())?.series.structural))
 }
 
 fn now() -> i64 {

@@ -58,10 +58,15 @@ pub struct AuditRunArgs {
     /// Also write a self-contained HTML report here.
     #[arg(long, value_name = "file")]
     pub html: Option<PathBuf>,
-    /// Also record each commit's pre-merge structural verdict at landing time (leaf, contained,
-    /// cascading): two symbol graphs per commit, so seconds per commit on a QEMU-sized tree.
-    #[arg(long)]
+    /// Record each commit's pre-merge structural verdict at landing time (leaf, contained,
+    /// cascading). On by default, except with --all-commits: it builds two symbol graphs per
+    /// commit (about a second each on a QEMU-sized tree), once per commit: later runs carry it
+    /// over from the store.
+    #[arg(long, overrides_with = "no_landing")]
     pub landing: bool,
+    /// Do not compute landing verdicts.
+    #[arg(long, overrides_with = "landing")]
+    pub no_landing: bool,
     /// Exit 1 when a commit lost its revertibility since the previous run.
     #[arg(long)]
     pub fail_on_new: bool,
@@ -94,7 +99,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
         since_time,
         paths: a.paths.clone(),
         limit: a.limit,
-        landing: a.landing,
+        landing: a.landing || (!a.no_landing && !a.all_commits),
     };
     let path = store_path(a.db.as_ref(), &common.repo)?;
     let mut store = Store::open(&path)?;

@@ -1,6 +1,8 @@
 //! `revertcheck audit`: two runs on a history that grows in between (fixtures/scenarios/audit,
 //! then audit-later), the store, transitions, exit codes, failure injection and the HTML page.
 
+use serde_json::{json, Value};
+
 use crate::util::{run, scenario};
 
 #[test]
@@ -135,18 +137,34 @@ fn default_store_lives_outside_the_repository() {
 }
 
 #[test]
-fn landing_verdicts_on_request() {
+fn landing_verdicts_computed_once_then_carried_over() {
     let repo = scenario("audit");
     let db = repo.home.path().join("l.sqlite");
-    let v = repo.rc(&["audit", "--db", db.to_str().unwrap(), "--landing", "--format", "json"]).json();
-    let landing: Vec<(&str, &str)> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["summary"].as_str().unwrap(), r["landing"].as_str().unwrap()))
-        .collect();
+    let audit = |extra: &[&str]| {
+        let mut args = vec!["audit", "--db", db.to_str().unwrap(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let v = repo.rc(&args).json();
+        let landing: Vec<(String, Value)> = v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["summary"].as_str().unwrap().to_string(), r["landing"].clone()))
+            .collect();
+        landing
+    };
     // util_add was new and unused when it landed; the test file defines a function nobody calls.
-    assert_eq!(landing, [("lib: add util_add", "leaf"), ("tests: add a lib test", "leaf")]);
-    let v = repo.rc(&["audit", "--db", db.to_str().unwrap(), "--format", "json"]).json();
-    assert!(v["results"][0]["landing"].is_null(), "not computed unless asked");
+    let leaf = [("lib: add util_add".to_string(), json!("leaf")), ("tests: add a lib test".to_string(), json!("leaf"))];
+    assert_eq!(audit(&[]), leaf, "on by default for tagged commits");
+
+    // A stored landing verdict is a fact of the commit: the next run takes it from the store
+    // (shown by editing the store) instead of building two graphs again.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE results SET landing = 'contained' WHERE summary = 'lib: add util_add'", []).unwrap();
+    drop(conn);
+    assert_eq!(audit(&[])[0].1, "contained");
+
+    assert!(audit(&["--no-landing"]).iter().all(|(_, l)| l.is_null()));
+    assert!(audit(&["--all-commits"]).iter().all(|(_, l)| l.is_null()), "off by default for research runs");
+    let all = audit(&["--all-commits", "--landing"]);
+    assert!(all.len() > 2 && all.iter().all(|(_, l)| l.is_string()), "{all:?}");
 }

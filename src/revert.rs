@@ -149,7 +149,15 @@ pub fn analyse(
 ) -> Result<RevertAnalysis> {
     let info = repo.commit_info(commit)?;
     let later: BTreeMap<CommitId, &CommitInfo> = history.later_than(commit).into_iter().map(|c| (c.id, c)).collect();
-    let textual = repo.revert_in_memory(commit, target.commit, mainline)?;
+    // What the commit changed, against the parent a revert goes back to.
+    repo.check_revertible(commit, mainline)?;
+    let parent = match mainline {
+        Some(m) => info.parents.get(m as usize - 1).copied(),
+        None => info.parents.first().copied(),
+    };
+    let old_tree = parent.map(|p| repo.tree_of(p)).transpose()?;
+    let diffs = repo.diff_trees(old_tree, repo.tree_of(commit)?)?;
+    let textual = repo.revert_diff_in_memory(commit, &diffs, target.commit, mainline)?;
     let mut blames = 0usize;
     let mut truncated = false;
 
@@ -176,12 +184,6 @@ pub fn analyse(
     }
 
     // What the commit did, symbol by symbol.
-    let parent = match mainline {
-        Some(m) => info.parents.get(m as usize - 1).copied(),
-        None => info.parents.first().copied(),
-    };
-    let old_tree = parent.map(|p| repo.tree_of(p)).transpose()?;
-    let diffs = repo.diff_trees(old_tree, repo.tree_of(commit)?)?;
     let mut extractor = Extractor::new(&config.queries, &config.idioms, config.limits);
     let mut own: BTreeSet<(String, String)> = BTreeSet::new(); // (path at target, symbol)
     let mut introduced = Vec::new(); // (path, name, change, file_scoped, new-side symbols)

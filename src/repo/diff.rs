@@ -81,6 +81,27 @@ impl Repo {
         collect(&diff)
     }
 
+    /// Files renamed between two trees (old path -> new path), found as `git diff -M` does,
+    /// without computing any line diff: months of history apart, that is most of the work.
+    pub fn renamed_paths(&self, old: TreeId, new: TreeId) -> Result<std::collections::HashMap<String, String>> {
+        let (old_tree, new_tree) = (self.find_tree(old)?, self.find_tree(new)?);
+        let mut opts = git2::DiffOptions::new();
+        opts.ignore_submodules(true);
+        let mut diff = self
+            .git
+            .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(&mut opts))
+            .map_err(|e| git_error("diffing trees", e))?;
+        let mut find = git2::DiffFindOptions::new();
+        find.renames(true).copies(false);
+        diff.find_similar(Some(&mut find)).map_err(|e| git_error("finding renames", e))?;
+        let path = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().into_owned());
+        Ok(diff
+            .deltas()
+            .filter(|d| d.status() == git2::Delta::Renamed)
+            .filter_map(|d| Some((path(d.old_file())?, path(d.new_file())?)))
+            .collect())
+    }
+
     /// The paths that differ between two trees with their blobs before and after; no line-level
     /// work and no rename search (a rename is a deletion and an addition).
     pub fn changed_paths(&self, old: Option<TreeId>, new: TreeId) -> Result<Vec<ChangedPath>> {

@@ -40,13 +40,25 @@ impl Repo {
     /// Reverts `commit` on top of `at` in memory. For a merge commit, `mainline` (1-based)
     /// names the parent to revert to, as `git revert -m`.
     pub fn revert_in_memory(&self, commit: CommitId, at: CommitId, mainline: Option<u32>) -> Result<RevertOutcome> {
-        let mainline = self.check_revertible(commit, mainline)?;
-        let info = self.commit_info(commit)?;
-        let parent = info.parents[if mainline == 0 { 0 } else { mainline as usize - 1 }];
-        let (c_tree, p_tree, h_tree) = (self.tree_of(commit)?, self.tree_of(parent)?, self.tree_of(at)?);
+        let m = self.check_revertible(commit, mainline)?;
+        let parent = self.commit_info(commit)?.parents[if m == 0 { 0 } else { m as usize - 1 }];
+        let changed = self.diff_trees(Some(self.tree_of(parent)?), self.tree_of(commit)?)?;
+        self.revert_diff_in_memory(commit, &changed, at, mainline)
+    }
+
+    /// `revert_in_memory` for a caller that already holds the commit's diff against the parent
+    /// reverted to (`changed`, as `diff_trees` gives it): one tree diff per commit, not two.
+    pub fn revert_diff_in_memory(
+        &self,
+        commit: CommitId,
+        changed: &[super::FileDiff],
+        at: CommitId,
+        mainline: Option<u32>,
+    ) -> Result<RevertOutcome> {
+        self.check_revertible(commit, mainline)?;
+        let (c_tree, h_tree) = (self.tree_of(commit)?, self.tree_of(at)?);
         // Where the files the commit left are at the target, followed through later renames:
         // a whole-tree rename search, so only done when a file is not where the commit left it.
-        let changed = self.diff_trees(Some(p_tree), c_tree)?;
         let mut moved: Option<std::collections::HashMap<String, String>> = None;
         let mut conflicts = Vec::new();
         for d in changed {
@@ -54,13 +66,7 @@ impl Repo {
             let path = d.new_path.clone().or(d.old_path.clone()).unwrap_or_default();
             let h_path = if d.new_blob.is_some() && self.entry_at(h_tree, &path)?.is_none() {
                 if moved.is_none() {
-                    moved = Some(
-                        self.diff_trees(Some(c_tree), h_tree)?
-                            .into_iter()
-                            .filter(|d| d.status == super::DiffStatus::Renamed)
-                            .filter_map(|d| Some((d.old_path?, d.new_path?)))
-                            .collect(),
-                    );
+                    moved = Some(self.renamed_paths(c_tree, h_tree)?);
                 }
                 moved.as_ref().and_then(|m| m.get(&path).cloned()).unwrap_or(path)
             } else {

@@ -30,13 +30,57 @@ pub struct IndexConfig {
     pub max_file_size: u64,
     pub cache: Option<Cache>,
     pub queries: Queries,
+    /// Recently extracted blobs, for `file_symbols`.
+    pub memo: Memo,
+}
+
+/// The extraction results `file_symbols` gave last, shared by all threads. Revert analysis
+/// asks for the same blobs again and again (every later version of a file, for every commit
+/// that touched it), and decoding a cache entry costs far more than this lookup. Two
+/// generations of at most `MEMO_GENERATION` blobs each approximate a bounded LRU.
+#[derive(Default)]
+pub struct Memo {
+    generations: Mutex<[HashMap<BlobId, Arc<FileSymbols>>; 2]>,
+}
+
+const MEMO_GENERATION: usize = 2048;
+
+impl Memo {
+    fn get(&self, blob: BlobId) -> Option<Arc<FileSymbols>> {
+        let mut g = self.generations.lock().expect("no panics while holding the lock");
+        if let Some(s) = g[0].get(&blob) {
+            return Some(s.clone());
+        }
+        let s = g[1].remove(&blob)?;
+        Self::insert_into(&mut g, blob, s.clone());
+        Some(s)
+    }
+
+    fn insert(&self, blob: BlobId, symbols: Arc<FileSymbols>) {
+        let mut g = self.generations.lock().expect("no panics while holding the lock");
+        Self::insert_into(&mut g, blob, symbols);
+    }
+
+    fn insert_into(g: &mut [HashMap<BlobId, Arc<FileSymbols>>; 2], blob: BlobId, symbols: Arc<FileSymbols>) {
+        if g[0].len() >= MEMO_GENERATION {
+            g[1] = std::mem::take(&mut g[0]);
+        }
+        g[0].insert(blob, symbols);
+    }
 }
 
 impl IndexConfig {
     pub fn new(idioms: IdiomTable, cache_dir: Option<&std::path::Path>) -> Result<IndexConfig, String> {
         let queries = Queries::load()?;
         let cache = cache_dir.map(|d| Cache::new(d, idioms.fingerprint()));
-        Ok(IndexConfig { idioms, limits: Limits::default(), max_file_size: 4 << 20, cache, queries })
+        Ok(IndexConfig {
+            idioms,
+            limits: Limits::default(),
+            max_file_size: 4 << 20,
+            cache,
+            queries,
+            memo: Memo::default(),
+        })
     }
 }
 
@@ -241,13 +285,17 @@ pub fn file_symbols(
     config: &IndexConfig,
     extractor: &mut Extractor,
 ) -> Result<Arc<FileSymbols>> {
-    let counters = Counters::default();
-    if let Some(Work::Done(_, BlobResult::Parsed { symbols, .. })) = cached(config, &counters, blob) {
+    if let Some(symbols) = config.memo.get(blob) {
         return Ok(symbols);
     }
-    let bytes = repo.read_blob(blob)?;
-    match extract_one(extractor, config, &counters, blob, &bytes) {
-        BlobResult::Parsed { symbols, .. } => Ok(symbols),
-        BlobResult::Binary => Ok(Arc::new(FileSymbols::default())),
-    }
+    let counters = Counters::default();
+    let symbols = match cached(config, &counters, blob) {
+        Some(Work::Done(_, BlobResult::Parsed { symbols, .. })) => symbols,
+        _ => match extract_one(extractor, config, &counters, blob, &repo.read_blob(blob)?) {
+            BlobResult::Parsed { symbols, .. } => symbols,
+            BlobResult::Binary => Arc::new(FileSymbols::default()),
+        },
+    };
+    config.memo.insert(blob, symbols.clone());
+    Ok(symbols)
 }

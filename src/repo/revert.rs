@@ -57,21 +57,24 @@ impl Repo {
     ) -> Result<RevertOutcome> {
         self.check_revertible(commit, mainline)?;
         let (c_tree, h_tree) = (self.tree_of(commit)?, self.tree_of(at)?);
-        // Where the files the commit left are at the target, followed through later renames:
-        // a whole-tree rename search, so only done when a file is not where the commit left it.
-        let mut moved: Option<std::collections::HashMap<String, String>> = None;
+        // Where the files the commit left are at the target, followed through later renames
+        // (a rename search, so only for the files that are not where the commit left them).
+        let path_of = |d: &super::FileDiff| d.new_path.clone().or(d.old_path.clone()).unwrap_or_default();
+        let mut missing = Vec::new();
+        for d in changed.iter().filter(|d| d.new_blob.is_some()) {
+            if self.entry_at(h_tree, &path_of(d))?.is_none() {
+                missing.push(path_of(d));
+            }
+        }
+        let moved = match missing.is_empty() {
+            true => Default::default(),
+            false => self.renamed_paths(c_tree, h_tree, &missing)?,
+        };
         let mut conflicts = Vec::new();
         for d in changed {
             // Three sides: base = as the commit left it, ours = at the target, theirs = before.
-            let path = d.new_path.clone().or(d.old_path.clone()).unwrap_or_default();
-            let h_path = if d.new_blob.is_some() && self.entry_at(h_tree, &path)?.is_none() {
-                if moved.is_none() {
-                    moved = Some(self.renamed_paths(c_tree, h_tree)?);
-                }
-                moved.as_ref().and_then(|m| m.get(&path).cloned()).unwrap_or(path)
-            } else {
-                path
-            };
+            let path = path_of(d);
+            let h_path = moved.get(&path).cloned().unwrap_or(path);
             let ours = self.entry_at(h_tree, &h_path)?.map(|e| e.1);
             let (base, theirs) = (d.new_blob, d.old_blob);
             if ours == base || ours == theirs {

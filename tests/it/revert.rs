@@ -42,6 +42,9 @@ fn each_case_and_agreement_with_git() {
         ("reworked", "entangled"),
         ("the-revert", "reverted"),
         ("before-rename", "clean"),
+        // Moved, then deleted while a similar header was added: git pairs that header with a
+        // closer deleted file, so the move meets a deletion (rename/delete conflict).
+        ("moved-riscv", "conflicting"),
     ];
     for (tag, expected) in cases {
         let (status, a) = analyse(&repo, tag, &[]);

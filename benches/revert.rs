@@ -1,6 +1,6 @@
 //! Revert analysis of one commit at HEAD on a warm cache (the target index built once), against
 //! `git merge-tree --write-tree --merge-base=<c> HEAD <c>^` in a scratch shared clone (merge-tree
-//! writes objects: never in the analysed repository); and an audit of up to 100 commits.
+//! writes objects: never in the analysed repository).
 
 mod common;
 
@@ -60,30 +60,6 @@ fn bench(c: &mut Criterion) {
     g.finish();
     common::report_ratio("revert", "textual_only", "git_merge_tree");
     common::report_ratio("revert", "analyse_warm", "git_merge_tree");
-
-    // Audit-style: one target and one history window shared by up to 100 commits.
-    let commits: Vec<_> = repo
-        .walk(head, &[])
-        .unwrap()
-        .into_iter()
-        .filter(|&c| repo.commit_info(c).unwrap().parents.len() == 1)
-        .take(100)
-        .collect();
-    let window = History::window(&repo, head, &commits).unwrap();
-    let mut g = c.benchmark_group("audit");
-    g.sample_size(10);
-    g.bench_function("100_commits", |b| {
-        b.iter(|| {
-            commits
-                .iter()
-                .map(|&c| analyse(&repo, &target, &window, c, None, &config, limits).unwrap().age_commits)
-                .sum::<usize>()
-        })
-    });
-    g.finish();
-    if let Some(ns) = common::median_ns("audit", "100_commits") {
-        println!("audit: {:.1} ms per commit ({} commits)", ns / 1e6 / commits.len() as f64, commits.len());
-    }
 }
 
 criterion_group!(benches, bench);

@@ -26,8 +26,9 @@ pub fn input() -> Input {
             label: "QEMU ece408818d27".into(),
             head: "ece408818d27f745ef1b05fb3cc99a1e7a5bf580".into(),
             revert: "7987d2be5a8bc3a502f89ba8cf3ac3e09f64d1ce".into(),
+            // A 10-patch series posted on top of that master (whpx, 9 C files).
             series: std::env::var("REVERTCHECK_QEMU_SERIES").unwrap_or_else(|_| {
-                "ece408818d27f745ef1b05fb3cc99a1e7a5bf580~10..ece408818d27f745ef1b05fb3cc99a1e7a5bf580".into()
+                "ece408818d27f745ef1b05fb3cc99a1e7a5bf580..20260213034556.13471-1-mohamed@unpredictable.fr".into()
             }),
         };
     }

@@ -8,8 +8,8 @@
 //! entry or none. An entry that fails any check is treated as absent and rewritten.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::facts::FileSymbols;
 use crate::lang::EXTRACTOR_VERSION;
@@ -69,14 +69,27 @@ impl Cache {
 
     /// Stores an entry atomically. Errors are returned for the caller to count and report once;
     /// a cache that cannot be written never fails the analysis.
+    ///
+    /// The temporary name is unique per process and write (`<entry>.tmp<pid>-<n>`), so writers
+    /// never share one; a killed writer leaves a `.tmp` file that no lookup ever reads. Plain
+    /// `write` + `rename`, creating the fan-out directory only when a write finds it missing
+    /// (not a `create_dir_all` per entry).
     pub fn put(&self, blob: BlobId, symbols: &FileSymbols) -> std::io::Result<()> {
+        static WRITES: AtomicU64 = AtomicU64::new(0);
         let path = self.entry_path(blob);
-        let dir = path.parent().expect("entry paths have a parent");
-        fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(&encode(symbols, self.fingerprint))?;
-        tmp.persist(&path).map_err(|e| e.error)?;
-        Ok(())
+        let n = WRITES.fetch_add(1, Ordering::Relaxed);
+        let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
+        let bytes = encode(symbols, self.fingerprint);
+        let written = match fs::write(&tmp, &bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir_all(path.parent().expect("entry paths have a parent"))?;
+                fs::write(&tmp, &bytes)
+            }
+            other => other,
+        };
+        written.and_then(|()| fs::rename(&tmp, &path)).inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })
     }
 }
 

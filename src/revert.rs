@@ -393,7 +393,7 @@ impl<'a> PathChanges<'a> {
                     }
             })
         };
-        for &(i, before, after) in self.history.changes_of(repo, path)? {
+        for &(i, before, after) in self.history.changes_of(repo, path)?.iter() {
             let info = &self.history.commits[i];
             if info.id == self.skip || !self.later.contains_key(&info.id) {
                 continue;

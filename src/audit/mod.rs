@@ -138,6 +138,9 @@ pub fn run(
     let target = Target::new(repo, head, config)?;
     let ids: Vec<CommitId> = selected.iter().map(|c| c.id).collect();
     let history = History::window(repo, head, &ids)?;
+    if ids.len() > 1 {
+        history.index_every_path(repo)?; // many commits ask about many paths
+    }
     let git_dir = repo.git_dir().to_path_buf();
     progress.set_length(selected.len() as u64);
     let limits = RevertLimits::default();

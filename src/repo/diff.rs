@@ -236,6 +236,12 @@ impl Repo {
         Ok(out)
     }
 
+    /// The file mode and blob at `path` in `tree`, if there is one (not a directory or
+    /// submodule).
+    pub fn file_in_tree(&self, tree: TreeId, path: &str) -> Result<Option<(i32, BlobId)>> {
+        self.entry_at(tree, path)
+    }
+
     pub(super) fn entry_at(&self, tree: TreeId, path: &str) -> Result<Option<(i32, BlobId)>> {
         let tree = self.find_tree(tree)?;
         Ok(tree

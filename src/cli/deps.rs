@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{Cli, Common, Format};
+use super::{Cli, Common, DepsFormat};
 use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::lang::IdiomTable;
@@ -25,8 +25,8 @@ pub struct DepsArgs {
     /// Stop after this many symbols (a cap on transitive work).
     #[arg(long, default_value_t = 10_000)]
     pub max_nodes: usize,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = DepsFormat::Text)]
+    pub format: DepsFormat,
 }
 
 pub fn run(cli: &Cli, args: &DepsArgs) -> Result<i32> {

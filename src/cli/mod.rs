@@ -67,8 +67,16 @@ pub enum Command {
     Debug(debug::DebugArgs),
 }
 
+/// `--format` of `index`, `revert` and `audit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    Text,
+    Json,
+}
+
+/// `--format` of `deps`, which can also draw its answer as a Graphviz graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DepsFormat {
     Text,
     Json,
     Dot,

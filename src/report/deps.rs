@@ -3,7 +3,7 @@
 use petgraph::Direction;
 use serde::Serialize;
 
-use crate::cli::Format;
+use crate::cli::DepsFormat;
 use crate::graph::{DepGraph, Node};
 use crate::symbols::{Scope, SymbolId, SymbolTable};
 
@@ -111,11 +111,11 @@ impl DepsResult {
     }
 }
 
-pub fn print(r: &DepsResult, table: &SymbolTable, format: Format) {
+pub fn print(r: &DepsResult, table: &SymbolTable, format: DepsFormat) {
     let _ = table;
     match format {
-        Format::Json => super::print_json(r),
-        Format::Dot => {
+        DepsFormat::Json => super::print_json(r),
+        DepsFormat::Dot => {
             println!("digraph deps {{");
             for s in &r.symbols {
                 for e in &s.entries {
@@ -129,7 +129,7 @@ pub fn print(r: &DepsResult, table: &SymbolTable, format: Format) {
             }
             println!("}}");
         }
-        Format::Text => {
+        DepsFormat::Text => {
             for s in &r.symbols {
                 let sym = &s.symbol;
                 println!(

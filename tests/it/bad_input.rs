@@ -21,6 +21,11 @@ fn unknown_revision_symbol_and_not_a_repository() {
     assert_usage_error(&out, "is not a git repository");
     assert_usage_error(&repo.rc(&["index", "HEAD:lib.c"]), "names a blob, not a commit");
     assert_usage_error(&repo.rc(&["check", "--profile", "lax"]), "lax");
+    // Only `deps` draws graphs: elsewhere `--format dot` is refused, not quietly printed as text.
+    for cmd in ["index", "revert", "audit"] {
+        assert_usage_error(&repo.rc(&[cmd, "--format", "dot"]), "'dot'");
+    }
+    assert!(repo.rc(&["deps", "--format", "dot", "alpha"]).stdout.starts_with("digraph"));
 }
 
 #[test]

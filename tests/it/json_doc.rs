@@ -1,0 +1,61 @@
+//! docs/json.md lists every field the JSON reports of `check`, `revert` and `audit` emit: the
+//! reports of the fixtures that exercise every part of them are walked, and each field path
+//! (`steps[].verdict.findings[].code`) must appear in the document as `` `path` ``.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::util::scenario;
+
+fn paths(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                out.insert(p.clone());
+                paths(child, &p, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                paths(item, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn undocumented(reports: &[Value]) -> Vec<String> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md")).unwrap();
+    let mut found = BTreeSet::new();
+    for r in reports {
+        paths(r, "", &mut found);
+    }
+    found.into_iter().filter(|p| !doc.contains(&format!("`{p}`"))).collect()
+}
+
+#[test]
+fn every_emitted_field_is_documented() {
+    let demo = scenario("demo");
+    let check = demo.rc(&["check", "--format", "json", "upstream..series"]).json();
+    assert_eq!(check["schema"], "revertcheck/check/v1");
+
+    let rev = scenario("revert");
+    let revert = rev
+        .rc(&["revert", "--format", "json", "helper", "conflicted", "reworked", "reverted-one", "moved-riscv"])
+        .json();
+    assert_eq!(revert["schema"], "revertcheck/revert/v1");
+
+    let aud = scenario("audit");
+    let db = aud.home.path().join("a.sqlite");
+    let db = db.to_str().unwrap();
+    aud.rc(&["audit", "--db", db]);
+    aud.apply("audit-later");
+    let audit = aud.rc(&["audit", "--db", db, "--format", "json"]).json();
+    assert_eq!(audit["schema"], "revertcheck/audit/v1");
+    assert!(!audit["transitions"]["lost_revertibility"].as_array().unwrap().is_empty());
+
+    let missing = undocumented(&[check, revert, audit]);
+    assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
+}

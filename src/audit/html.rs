@@ -41,10 +41,20 @@ pub fn render(outcome: &AuditOutcome, repo_label: &str) -> String {
     h.push_str("<h2>Changes since the previous run</h2>\n");
     transitions(&mut h, outcome);
     h.push_str("<h2>Commits</h2>\n<table id=\"results\"><thead><tr>");
-    for (i, col) in
-        ["commit", "summary", "author", "age (days)", "verdict", "conflicts", "later uses", "reworked", "responsible"]
-            .iter()
-            .enumerate()
+    for (i, col) in [
+        "commit",
+        "summary",
+        "author",
+        "age (days)",
+        "verdict",
+        "conflicts",
+        "later uses",
+        "reworked",
+        "responsible",
+        "at landing",
+    ]
+    .iter()
+    .enumerate()
     {
         let _ = write!(h, "<th onclick=\"sortBy({i})\">{col}</th>");
     }
@@ -52,7 +62,7 @@ pub fn render(outcome: &AuditOutcome, repo_label: &str) -> String {
     for r in &outcome.results {
         let _ = writeln!(
             h,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"v-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"v-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
             &r.commit_id[..12],
             esc(&r.summary),
             esc(&r.author),
@@ -62,7 +72,8 @@ pub fn render(outcome: &AuditOutcome, repo_label: &str) -> String {
             r.conflicts,
             r.cascade,
             r.rework,
-            esc(&r.responsible.split(',').filter(|s| !s.is_empty()).map(|s| &s[..12.min(s.len())]).collect::<Vec<_>>().join(" "))
+            esc(&r.responsible.split(',').filter(|s| !s.is_empty()).map(|s| &s[..12.min(s.len())]).collect::<Vec<_>>().join(" ")),
+            r.landing.as_deref().map_or("–".to_string(), esc)
         );
     }
     h.push_str("</tbody></table>\n");

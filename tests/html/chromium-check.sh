@@ -18,7 +18,7 @@ sed 's|</body>|<script>window.onerror=function(m){document.title="ERROR "+m};sor
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --user-data-dir="$OUT/profile")
 chromium "${flags[@]}" --dump-dom "file://$OUT/clicked.html" > "$OUT/dom.html" 2> "$OUT/chromium.log"
-chromium "${flags[@]}" --window-size=1100,900 --screenshot="$OUT/report.png" "file://$OUT/report.html" 2>> "$OUT/chromium.log"
+chromium "${flags[@]}" --window-size=1400,1200 --screenshot="$OUT/report.png" "file://$OUT/report.html" 2>> "$OUT/chromium.log"
 rows=$(grep -o '<tr><td><code>' "$OUT/dom.html" | wc -l)
 bars=$(grep -o '<rect ' "$OUT/dom.html" | wc -l)
 grep -q '<title>ERROR' "$OUT/dom.html" && { echo "script error: $(grep -o '<title>[^<]*' "$OUT/dom.html")"; exit 1; }

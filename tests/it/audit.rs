@@ -117,6 +117,9 @@ fn html_report_is_self_contained() {
     assert!(page.contains("<svg id=\"chart\""));
     assert!(page.contains("onclick=\"sortBy(0)\""));
     assert_eq!(page.matches("<tr><td><code>").count(), 3);
+    // The structural verdict each commit had when it landed, last column.
+    assert!(page.contains("<th onclick=\"sortBy(9)\">at landing</th>"), "{page}");
+    assert_eq!(page.matches("</code></td><td>leaf</td></tr>").count(), 3, "{page}");
     for external in ["src=", "href=", "@import", "url("] {
         assert!(!page.contains(external), "external asset ({external}) in the page");
     }

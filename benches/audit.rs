@@ -8,18 +8,12 @@ mod common;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rayon::prelude::*;
 use revertcheck::history::History;
-use revertcheck::index::IndexConfig;
-use revertcheck::lang::IdiomTable;
 use revertcheck::repo::Repo;
-use revertcheck::revert::{analyse, RevertLimits, Target};
+use revertcheck::revert::{analyse, RevertLimits};
 
 fn bench(c: &mut Criterion) {
     let input = common::input();
-    let repo = Repo::discover(&input.repo).unwrap();
-    let cache = tempfile::tempdir().unwrap();
-    let config = IndexConfig::new(IdiomTable::builtin(), Some(cache.path())).unwrap();
-    let head = repo.resolve(&input.head).unwrap();
-    let target = Target::new(&repo, head, &config).unwrap();
+    let common::WarmTarget { repo, config, head, target, .. } = common::warm_target(&input);
     let limits = RevertLimits::default();
     let commits: Vec<_> = repo
         .walk(head, &[])

@@ -8,19 +8,12 @@ use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use revertcheck::history::History;
-use revertcheck::index::IndexConfig;
-use revertcheck::lang::IdiomTable;
-use revertcheck::repo::Repo;
-use revertcheck::revert::{analyse, RevertLimits, Target};
+use revertcheck::revert::{analyse, RevertLimits};
 
 fn bench(c: &mut Criterion) {
     let input = common::input();
-    let repo = Repo::discover(&input.repo).unwrap();
-    let cache = tempfile::tempdir().unwrap();
-    let config = IndexConfig::new(IdiomTable::builtin(), Some(cache.path())).unwrap();
-    let head = repo.resolve(&input.head).unwrap();
+    let common::WarmTarget { repo, config, head, target, .. } = common::warm_target(&input);
     let commit = repo.resolve(&input.revert).unwrap();
-    let target = Target::new(&repo, head, &config).unwrap();
     let history = History::window(&repo, head, &[commit]).unwrap();
     let limits = RevertLimits { max_blames: 0 };
     let scratch = tempfile::tempdir().unwrap();

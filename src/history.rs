@@ -114,7 +114,7 @@ impl History {
             if before_tree == after_tree {
                 continue;
             }
-            let (before, after) = (repo.file_in_tree(before_tree, path)?, repo.file_in_tree(after_tree, path)?);
+            let (before, after) = (repo.entry_at(before_tree, path)?, repo.entry_at(after_tree, path)?);
             if before != after {
                 out.push((i, before.map(|f| f.1), after.map(|f| f.1)));
             }
@@ -166,14 +166,14 @@ impl History {
 
     /// Commits of the window that are not `commit` and not its ancestors: what came after it
     /// (or beside it, on a branch merged later), newest first.
-    pub fn later_than(&self, commit: CommitId) -> Vec<&CommitInfo> {
-        let ancestor = self.ancestors(commit);
-        self.commits.iter().enumerate().filter(|(i, _)| !ancestor[*i]).map(|(_, c)| c).collect()
+    /// `earlier` is `ancestors(commit)`.
+    pub fn later_than(&self, earlier: &[bool]) -> Vec<&CommitInfo> {
+        self.commits.iter().zip(earlier).filter(|(_, &e)| !e).map(|(c, _)| c).collect()
     }
 
     /// By window index: is this commit `commit` or one of its ancestors? All false when the
     /// window does not hold `commit`.
-    fn ancestors(&self, commit: CommitId) -> Vec<bool> {
+    pub fn ancestors(&self, commit: CommitId) -> Vec<bool> {
         let mut ancestor = vec![false; self.commits.len()];
         let mut stack: Vec<usize> = self.by_id.get(&commit).copied().into_iter().collect();
         while let Some(i) = stack.pop() {
@@ -195,8 +195,8 @@ impl History {
     ///
     /// libgit2's blame diffs whole trees at every step back (46% of an audit's time on QEMU);
     /// this reads only the blobs of the path.
-    pub fn blame_later(&self, repo: &Repo, path: &str, commit: CommitId, lines: (u32, u32)) -> Result<Vec<CommitId>> {
-        let earlier = self.ancestors(commit);
+    /// `earlier` is `ancestors(commit)`, computed once by the caller for all its conflicts.
+    pub fn blame_later(&self, repo: &Repo, path: &str, earlier: &[bool], lines: (u32, u32)) -> Result<Vec<CommitId>> {
         let mut tracked: Vec<u32> = (lines.0..=lines.1.max(lines.0)).collect();
         let mut out = Vec::new();
         for &(i, before, after) in self.changes_of(repo, path)?.iter() {

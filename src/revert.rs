@@ -148,7 +148,8 @@ pub fn analyse(
     limits: RevertLimits,
 ) -> Result<RevertAnalysis> {
     let info = repo.commit_info(commit)?;
-    let later: BTreeMap<CommitId, &CommitInfo> = history.later_than(commit).into_iter().map(|c| (c.id, c)).collect();
+    let earlier = history.ancestors(commit);
+    let later: BTreeMap<CommitId, &CommitInfo> = history.later_than(&earlier).into_iter().map(|c| (c.id, c)).collect();
     // What the commit changed, against the parent a revert goes back to.
     repo.check_revertible(commit, mainline)?;
     let parent = match mainline {
@@ -157,7 +158,7 @@ pub fn analyse(
     };
     let old_tree = parent.map(|p| repo.tree_of(p)).transpose()?;
     let diffs = repo.diff_trees(old_tree, repo.tree_of(commit)?)?;
-    let textual = repo.revert_diff_in_memory(commit, &diffs, target.commit, mainline)?;
+    let textual = repo.revert_diff_in_memory(commit, &diffs, target.commit)?;
     let mut blames = 0usize;
     let mut truncated = false;
 
@@ -166,7 +167,7 @@ pub fn analyse(
         let changed_by = if blames < limits.max_blames {
             blames += 1;
             history
-                .blame_later(repo, &c.path, commit, (c.start_line, c.end_line))?
+                .blame_later(repo, &c.path, &earlier, (c.start_line, c.end_line))?
                 .into_iter()
                 .filter_map(|id| later.get(&id).map(|c| CommitRef::of(c)))
                 .collect()

@@ -7,6 +7,11 @@ pub mod synth;
 
 use std::path::PathBuf;
 
+use revertcheck::index::IndexConfig;
+use revertcheck::lang::IdiomTable;
+use revertcheck::repo::{CommitId, Repo};
+use revertcheck::revert::Target;
+
 /// The repository benches run on, and the revisions they use.
 pub struct Input {
     pub repo: PathBuf,
@@ -41,6 +46,25 @@ pub fn input() -> Input {
         revert: "reverted-target".into(),
         series: "main..series".into(),
     }
+}
+
+/// What the revert and audit benches share: the repository and the index of HEAD, built once
+/// into a fresh cache (a warm target).
+pub struct WarmTarget {
+    pub repo: Repo,
+    pub config: IndexConfig,
+    pub head: CommitId,
+    pub target: Target,
+    _cache: tempfile::TempDir,
+}
+
+pub fn warm_target(input: &Input) -> WarmTarget {
+    let repo = Repo::discover(&input.repo).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let config = IndexConfig::new(IdiomTable::builtin(), Some(cache.path())).unwrap();
+    let head = repo.resolve(&input.head).unwrap();
+    let target = Target::new(&repo, head, &config).unwrap();
+    WarmTarget { repo, config, head, target, _cache: cache }
 }
 
 /// Median of a criterion benchmark from `target/criterion/<group>/<id>/new/estimates.json`.

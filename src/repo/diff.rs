@@ -238,11 +238,7 @@ impl Repo {
 
     /// The file mode and blob at `path` in `tree`, if there is one (not a directory or
     /// submodule).
-    pub fn file_in_tree(&self, tree: TreeId, path: &str) -> Result<Option<(i32, BlobId)>> {
-        self.entry_at(tree, path)
-    }
-
-    pub(super) fn entry_at(&self, tree: TreeId, path: &str) -> Result<Option<(i32, BlobId)>> {
+    pub fn entry_at(&self, tree: TreeId, path: &str) -> Result<Option<(i32, BlobId)>> {
         let tree = self.find_tree(tree)?;
         Ok(tree
             .get_path(std::path::Path::new(path))

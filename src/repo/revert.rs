@@ -43,39 +43,46 @@ impl Repo {
         let m = self.check_revertible(commit, mainline)?;
         let parent = self.commit_info(commit)?.parents[if m == 0 { 0 } else { m as usize - 1 }];
         let changed = self.diff_trees(Some(self.tree_of(parent)?), self.tree_of(commit)?)?;
-        self.revert_diff_in_memory(commit, &changed, at, mainline)
+        self.revert_diff_in_memory(commit, &changed, at)
     }
 
     /// `revert_in_memory` for a caller that already holds the commit's diff against the parent
-    /// reverted to (`changed`, as `diff_trees` gives it): one tree diff per commit, not two.
+    /// reverted to (`changed`, as `diff_trees` gives it) and has checked the commit with
+    /// `check_revertible`: one tree diff per commit, not two.
     pub fn revert_diff_in_memory(
         &self,
         commit: CommitId,
         changed: &[super::FileDiff],
         at: CommitId,
-        mainline: Option<u32>,
     ) -> Result<RevertOutcome> {
-        self.check_revertible(commit, mainline)?;
         let (c_tree, h_tree) = (self.tree_of(commit)?, self.tree_of(at)?);
-        // Where the files the commit left are at the target, followed through later renames
-        // (a rename search, so only for the files that are not where the commit left them).
-        let path_of = |d: &super::FileDiff| d.new_path.clone().or(d.old_path.clone()).unwrap_or_default();
-        let mut missing = Vec::new();
-        for d in changed.iter().filter(|d| d.new_blob.is_some()) {
-            if self.entry_at(h_tree, &path_of(d))?.is_none() {
-                missing.push(path_of(d));
-            }
-        }
+        // Each file at the target where the commit left it...
+        let at_target = changed
+            .iter()
+            .map(|d| {
+                let path = d.new_path.clone().or(d.old_path.clone()).unwrap_or_default();
+                let entry = self.entry_at(h_tree, &path)?;
+                Ok((path, entry))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // ...else where a later rename took it (a rename search, so only for those files).
+        let missing: Vec<String> = changed
+            .iter()
+            .zip(&at_target)
+            .filter(|(d, (_, entry))| d.new_blob.is_some() && entry.is_none())
+            .map(|(_, (path, _))| path.clone())
+            .collect();
         let moved = match missing.is_empty() {
             true => Default::default(),
             false => self.renamed_paths(c_tree, h_tree, &missing)?,
         };
         let mut conflicts = Vec::new();
-        for d in changed {
+        for (d, (path, entry)) in changed.iter().zip(at_target) {
             // Three sides: base = as the commit left it, ours = at the target, theirs = before.
-            let path = path_of(d);
-            let h_path = moved.get(&path).cloned().unwrap_or(path);
-            let ours = self.entry_at(h_tree, &h_path)?.map(|e| e.1);
+            let (h_path, ours) = match moved.get(&path) {
+                Some(new_path) => (new_path.clone(), self.entry_at(h_tree, new_path)?.map(|e| e.1)),
+                None => (path, entry.map(|e| e.1)),
+            };
             let (base, theirs) = (d.new_blob, d.old_blob);
             if ours == base || ours == theirs {
                 continue; // untouched since, or already back as it was

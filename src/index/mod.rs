@@ -125,9 +125,12 @@ pub struct Index {
 pub fn index_tree(repo: &Repo, tree_id: TreeId, config: &IndexConfig) -> Result<Index> {
     let started = Instant::now();
     let tree = repo.c_files(tree_id, config.max_file_size)?;
-    let mut unique: Vec<BlobId> = tree.files.iter().map(|f| f.blob).collect();
-    unique.sort_unstable();
-    unique.dedup();
+    // Largest first: the biggest file (3.3 MB on QEMU) must not be the last one a worker
+    // takes while the other workers sit idle.
+    let mut by_size: Vec<(u64, BlobId)> = tree.files.iter().map(|f| (f.size, f.blob)).collect();
+    by_size.sort_unstable_by(|a, b| b.cmp(a));
+    by_size.dedup_by_key(|(_, blob)| *blob);
+    let unique: Vec<BlobId> = by_size.into_iter().map(|(_, blob)| blob).collect();
     let (by_blob, mut stats) = extract_blobs(repo, &unique, config)?;
 
     let mut files = Vec::with_capacity(tree.files.len());

@@ -345,8 +345,10 @@ fn reference(capture: Capture, node: Node, c: &mut Collector) {
             let row = node.start_position().row as u32 + 1;
             let body = &c.src[node.byte_range()];
             let mut found = Vec::new();
+            let (mut line, mut counted) = (row, 0);
             lexer::identifiers(body, |off, word| {
-                let line = row + body[..off].iter().filter(|&&b| b == b'\n').count() as u32;
+                line += newlines(&body[counted..off]);
+                counted = off;
                 found.push((base + off, line, word.to_string()));
             });
             for (byte, line, word) in found {
@@ -474,9 +476,12 @@ fn typedef(node: Node, c: &mut Collector) {
 /// Masked file-level invocations: their identifiers are file-level references, and table idioms
 /// add the symbols they define and the names they use.
 fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
+    // Invocations come in file order: count lines from the previous one on.
+    let (mut line, mut counted) = (1, 0);
     for inv in invocations {
-        let line = c.src[..inv.start].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        let end_line = line + c.src[inv.start..inv.end].iter().filter(|&&b| b == b'\n').count() as u32;
+        line += newlines(&c.src[counted..inv.start]);
+        counted = inv.start;
+        let end_line = line + newlines(&c.src[inv.start..inv.end]);
         let idiom = c.idioms.get(&inv.name).cloned();
         let mut defined = HashSet::new();
         if let Some(idiom) = &idiom {
@@ -509,9 +514,12 @@ fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
         }
         let name_end = inv.start + inv.name.len();
         let mut found = Vec::new();
-        lexer::identifiers(&c.src[name_end..inv.end], |off, word| {
+        let args = &c.src[name_end..inv.end];
+        let (mut l, mut counted) = (line + newlines(&c.src[inv.start..name_end]), 0);
+        lexer::identifiers(args, |off, word| {
+            l += newlines(&args[counted..off]);
+            counted = off;
             if !defined.contains(word) {
-                let l = line + c.src[inv.start..name_end + off].iter().filter(|&&b| b == b'\n').count() as u32;
                 found.push((l, word.to_string()));
             }
         });
@@ -522,6 +530,10 @@ fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
             c.refs.push(RawRef { byte: usize::MAX, line: l, name, kind: RefKind::Lexical });
         }
     }
+}
+
+fn newlines(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u32
 }
 
 /// Counts ERROR and MISSING nodes, descending only into subtrees that hold one.
@@ -575,7 +587,7 @@ fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, usize)]) -> 
 
     let ref_owner = owners(&defs, refs.iter().map(|r| r.byte));
     let mut local_owner = owners(&defs, locals.iter().map(|l| l.0));
-    let shadowed: HashSet<(DefIdx, NameIdx)> =
+    let shadowed: FxHashSet<(DefIdx, NameIdx)> =
         locals.iter().zip(local_owner.drain(..)).filter_map(|(l, owner)| owner.map(|o| (o, l.1))).collect();
 
     let mut references: Vec<Reference> = refs

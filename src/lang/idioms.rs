@@ -4,7 +4,7 @@
 //! Masking replaces bytes with spaces and keeps every newline, so byte offsets and line numbers
 //! of the masked text are those of the original: nothing downstream needs to map positions.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 
 use serde::Deserialize;
 
@@ -62,7 +62,7 @@ pub struct Idiom {
 /// The compiled table, shared read-only by every extraction thread.
 #[derive(Clone, Debug)]
 pub struct IdiomTable {
-    idioms: HashMap<String, Idiom>,
+    idioms: FxHashMap<String, Idiom>,
     attribute_prefixes: Vec<String>,
     fingerprint: u64,
 }
@@ -76,7 +76,7 @@ impl IdiomTable {
     /// The built-in table with `extra` entries added; an entry with a built-in name replaces it.
     pub fn build(extra: &[IdiomSpec]) -> Result<IdiomTable, String> {
         let file: IdiomFile = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
-        let mut idioms = HashMap::new();
+        let mut idioms = FxHashMap::default();
         let mut canonical = String::new();
         for spec in file.idiom.iter().chain(extra) {
             let defines = spec
@@ -197,9 +197,17 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
         }
         if t.kind == TokenKind::Identifier {
             let word = std::str::from_utf8(&src[t.start..t.end]).unwrap_or_default();
+            let role = table.role(word);
+            let column0 = t.start == 0 || src[t.start - 1] == b'\n';
+            // Most identifiers are neither idioms nor at column 0: skip the paren matching.
+            if role.is_none() && !(column0 && t.line_start) {
+                prev_code = Some(i);
+                i += 1;
+                continue;
+            }
             let call = next_code(&toks, i).filter(|&j| is_punct(src, &toks[j], b'('));
             let close = call.and_then(|open| matching_paren(src, &toks, open));
-            match table.role(word) {
+            match role {
                 Some(IdiomRole::Attribute) => {
                     let end = close.map_or(t.end, |c| toks[c].end);
                     blank(&mut text, t.start, end);
@@ -216,7 +224,6 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
                 }
                 _ => {}
             }
-            let column0 = t.start == 0 || src[t.start - 1] == b'\n';
             let after_complete = prev_code
                 .is_none_or(|p| toks[p].kind == TokenKind::Punct && matches!(src[toks[p].start], b';' | b'}' | b')'));
             if let (true, true, Some(open), Some(close)) = (column0 && t.line_start, after_complete, call, close) {
@@ -259,7 +266,7 @@ fn tokenize(src: &[u8]) -> Vec<Tok> {
     lexer::scan(src, |kind, start, end| {
         let newline_between = src[last_line_end..start].contains(&b'\n') || toks.is_empty();
         // A directive goes on across backslash-newline continuations.
-        let continued = start > 0 && {
+        let continued = newline_between && start > 0 && {
             let gap = &src[last_line_end..start];
             let mut lines = gap.split(|&b| b == b'\n');
             lines.next().is_some_and(|l| l.ends_with(b"\\") || l.ends_with(b"\\\r"))

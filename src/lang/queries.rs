@@ -10,7 +10,7 @@
 //! The supported subset: `(kind child* ) @capture?` where a child is `field: (kind|_) @capture?`
 //! or `(kind) @capture?`, one level deep. Anything else is rejected when the file loads.
 
-use tree_sitter::{Language, Node, Tree};
+use tree_sitter::{Language, Node, Tree, TreeCursor};
 
 const DEFINITIONS: &str = include_str!("../../grammars/c/definitions.scm");
 const REFERENCES: &str = include_str!("../../grammars/c/references.scm");
@@ -124,12 +124,14 @@ impl Queries {
     /// (the order tree-sitter's `QueryCursor::matches` yields them).
     pub fn for_each_match<'t>(&self, tree: &'t Tree, mut f: impl FnMut(&[(Capture, Node<'t>)])) {
         let mut cursor = tree.walk();
+        // For the children of a match root; reset at each use (a fresh cursor allocates).
+        let mut children = tree.walk();
         let mut found: Vec<(Capture, Node<'t>)> = Vec::with_capacity(4);
         'walk: loop {
             let node = cursor.node();
             // ERROR nodes have kind id 65535, past the table: no pattern starts at one.
             for pattern in self.by_kind.get(node.kind_id() as usize).map_or(&[][..], Vec::as_slice) {
-                self.match_pattern(pattern, node, &mut found, &mut f);
+                Self::match_pattern(pattern, node, &mut children, &mut found, &mut f);
             }
             if cursor.goto_first_child() {
                 continue;
@@ -145,9 +147,9 @@ impl Queries {
     /// Matches `pattern` at `node`. A pattern with one child spec yields a match per matching
     /// child (as tree-sitter does); with several, every spec takes its first matching child.
     fn match_pattern<'t>(
-        &self,
         pattern: &Pattern,
         node: Node<'t>,
+        cursor: &mut TreeCursor<'t>,
         found: &mut Vec<(Capture, Node<'t>)>,
         f: &mut impl FnMut(&[(Capture, Node<'t>)]),
     ) {
@@ -158,7 +160,6 @@ impl Queries {
         if pattern.children.len() == 1 {
             let spec = &pattern.children[0];
             let base = found.len();
-            let mut cursor = node.walk();
             let mut emit = |child: Node<'t>| {
                 if child_fits(spec, child) {
                     found.truncate(base);
@@ -171,22 +172,18 @@ impl Queries {
             match spec.field {
                 Some(field) => {
                     let field = std::num::NonZeroU16::new(field).expect("field ids are non-zero");
-                    node.children_by_field_id(field, &mut cursor).for_each(&mut emit);
+                    node.children_by_field_id(field, cursor).for_each(&mut emit);
                 }
-                None => node.named_children(&mut cursor).for_each(&mut emit),
+                None => node.named_children(cursor).for_each(&mut emit),
             }
             return;
         }
         for spec in &pattern.children {
-            let mut cursor = node.walk();
             let child = match spec.field {
                 Some(field) => node
-                    .children_by_field_id(
-                        std::num::NonZeroU16::new(field).expect("field ids are non-zero"),
-                        &mut cursor,
-                    )
+                    .children_by_field_id(std::num::NonZeroU16::new(field).expect("field ids are non-zero"), cursor)
                     .find(|c| child_fits(spec, *c)),
-                None => node.named_children(&mut cursor).find(|c| child_fits(spec, *c)),
+                None => node.named_children(cursor).find(|c| child_fits(spec, *c)),
             };
             let Some(child) = child else { return };
             if let Some(c) = spec.capture {

@@ -1,23 +1,47 @@
-//! The content-addressed cache of extraction results: one file per blob, keyed by blob id,
-//! extractor version and idiom-table fingerprint, so a blob is parsed once across every
-//! revision and every run.
+//! The content-addressed cache of extraction results, keyed by blob id, extractor version and
+//! idiom-table fingerprint, so a blob is parsed once across every revision and every run.
 //!
-//! Layout: `<dir>/v<EXTRACTOR_VERSION>.<entry format>/<2 hex>/<38 hex>-<fingerprint>.bin`. Each entry is
-//! `MAGIC | version u32 | fingerprint u64 | payload checksum u64 | postcard payload`. Writes go to a
-//! temporary file in the same directory and are renamed into place, so a reader sees a whole
-//! entry or none. An entry that fails any check is treated as absent and rewritten.
+//! Layout: one SQLite database, `<dir>/v<EXTRACTOR_VERSION>.<entry format>/cache.sqlite`, table
+//! `entries(blob, fingerprint, data)`. Each `data` is `MAGIC | version u32 | fingerprint u64 |
+//! payload checksum u64 | postcard payload`; an entry that fails any check is treated as absent
+//! and rewritten.
+//!
+//! Why not a file per blob (the first layout): a cold QEMU index created 6,864 files, and on
+//! ext4 each new inode costs a search of the inode bitmap that grows with recently deleted
+//! inodes; perf put 0.4-4 s of kernel time (`find_inode_bit`, `recently_deleted`) on a 10 s
+//! index. One database, written in batches of `BATCH` entries per transaction (WAL, no fsync per
+//! commit), stores the same 6,864 entries in about 0.35 s of one thread and takes 26 MB instead
+//! of 45 MB. A batch is one transaction, so a killed run loses at most its unwritten batch and
+//! never leaves a torn entry; concurrent runs serialise on SQLite's write lock.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::facts::FileSymbols;
 use crate::lang::EXTRACTOR_VERSION;
 use crate::repo::BlobId;
 
 /// The entry layout's version is its last byte; a new layout also gets a new directory.
-const MAGIC: &[u8; 4] = b"RCK\x02";
+const MAGIC: &[u8; 4] = b"RCK\x03";
 const HEADER: usize = 4 + 4 + 8 + 8;
+const DATABASE: &str = "cache.sqlite";
+/// Entries written per transaction.
+const BATCH: usize = 256;
+/// How long a writer waits for another process's transaction before giving up on a batch.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const SCHEMA: &str = "PRAGMA journal_mode = WAL;
+    CREATE TABLE IF NOT EXISTS entries (
+        blob BLOB NOT NULL,
+        fingerprint INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (blob, fingerprint)
+    ) WITHOUT ROWID;";
 
 /// What reading an entry found.
 pub enum Lookup {
@@ -27,19 +51,34 @@ pub enum Lookup {
     Corrupt,
 }
 
-/// An on-disk cache directory. Cheap to clone; shared by all threads (every operation is a
-/// whole-file read or an atomic rename).
-#[derive(Clone, Debug)]
+/// An on-disk cache. Shared by all threads: lookups take a connection from a small pool,
+/// writes are queued and stored in batches. Dropping the cache stores what is still queued.
+#[derive(Debug)]
 pub struct Cache {
     root: PathBuf,
     fingerprint: u64,
+    /// Open read connections not in use; empty until the database exists.
+    readers: Mutex<Vec<Connection>>,
+    /// Encoded entries not yet stored, and the writer once it is open.
+    writes: Mutex<Writes>,
+}
+
+#[derive(Debug, Default)]
+struct Writes {
+    queued: Vec<(BlobId, Vec<u8>)>,
+    writer: Option<Connection>,
 }
 
 impl Cache {
     /// A cache under `dir` for extraction with the given idiom-table fingerprint. The directory
-    /// is created lazily, on the first write.
+    /// and database are created lazily, on the first write.
     pub fn new(dir: &Path, fingerprint: u64) -> Cache {
-        Cache { root: dir.join(format!("v{EXTRACTOR_VERSION}.{}", MAGIC[3])), fingerprint }
+        Cache {
+            root: dir.join(format!("v{EXTRACTOR_VERSION}.{}", MAGIC[3])),
+            fingerprint,
+            readers: Mutex::default(),
+            writes: Mutex::default(),
+        }
     }
 
     /// The default location: `$XDG_CACHE_HOME/revertcheck`, else `~/.cache/revertcheck`.
@@ -54,43 +93,126 @@ impl Cache {
         &self.root
     }
 
-    fn entry_path(&self, blob: BlobId) -> PathBuf {
-        let hex = blob.hex();
-        self.root.join(&hex[..2]).join(format!("{}-{:016x}.bin", &hex[2..], self.fingerprint))
+    /// The database file.
+    pub fn database(&self) -> PathBuf {
+        self.root.join(DATABASE)
     }
 
     pub fn get(&self, blob: BlobId) -> Lookup {
-        let Ok(bytes) = fs::read(self.entry_path(blob)) else { return Lookup::Miss };
-        match decode(&bytes, self.fingerprint) {
-            Some(symbols) => Lookup::Hit(symbols),
-            None => Lookup::Corrupt,
+        let pooled = self.readers.lock().expect("no panics while holding the lock").pop();
+        let Some(conn) = pooled.or_else(|| self.open_reader()) else { return Lookup::Miss };
+        // A value that is not bytes at all is as corrupt as a bad checksum.
+        let data: Option<Option<Vec<u8>>> = conn
+            .prepare_cached("SELECT data FROM entries WHERE blob = ?1 AND fingerprint = ?2")
+            .and_then(|mut s| {
+                s.query_row((&blob.0[..], self.fingerprint as i64), |r| {
+                    Ok(match r.get_ref(0)? {
+                        ValueRef::Blob(b) | ValueRef::Text(b) => Some(b.to_vec()),
+                        _ => None,
+                    })
+                })
+                .optional()
+            })
+            .unwrap_or(None);
+        self.readers.lock().expect("no panics while holding the lock").push(conn);
+        match data {
+            None => Lookup::Miss,
+            Some(bytes) => match bytes.and_then(|b| decode(&b, self.fingerprint)) {
+                Some(symbols) => Lookup::Hit(symbols),
+                None => Lookup::Corrupt,
+            },
         }
     }
 
-    /// Stores an entry atomically. Errors are returned for the caller to count and report once;
-    /// a cache that cannot be written never fails the analysis.
-    ///
-    /// The temporary name is unique per process and write (`<entry>.tmp<pid>-<n>`), so writers
-    /// never share one; a killed writer leaves a `.tmp` file that no lookup ever reads. Plain
-    /// `write` + `rename`, creating the fan-out directory only when a write finds it missing
-    /// (not a `create_dir_all` per entry).
-    pub fn put(&self, blob: BlobId, symbols: &FileSymbols) -> std::io::Result<()> {
-        static WRITES: AtomicU64 = AtomicU64::new(0);
-        let path = self.entry_path(blob);
-        let n = WRITES.fetch_add(1, Ordering::Relaxed);
-        let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
-        let bytes = encode(symbols, self.fingerprint);
-        let written = match fs::write(&tmp, &bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                fs::create_dir_all(path.parent().expect("entry paths have a parent"))?;
-                fs::write(&tmp, &bytes)
-            }
-            other => other,
-        };
-        written.and_then(|()| fs::rename(&tmp, &path)).inspect_err(|_| {
-            let _ = fs::remove_file(&tmp);
-        })
+    /// `None` while there is no database yet (or it cannot be read: every lookup misses, and
+    /// the first write says why).
+    fn open_reader(&self) -> Option<Connection> {
+        let conn = Connection::open_with_flags(
+            self.database(),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .ok()?;
+        conn.busy_timeout(BUSY_TIMEOUT).ok()?;
+        // Pages straight from the page cache instead of a read() per overflow page: a warm QEMU
+        // index reads 6,864 entries of ~5 KB each.
+        conn.pragma_update(None, "mmap_size", 1i64 << 30).ok()?;
+        Some(conn)
     }
+
+    /// Queues an entry; every `BATCH` entries the caller stores the batch in one transaction.
+    /// Errors are returned for the caller to count and report once; a cache that cannot be
+    /// written never fails the analysis.
+    pub fn put(&self, blob: BlobId, symbols: &FileSymbols) -> std::io::Result<()> {
+        let entry = (blob, encode(symbols, self.fingerprint));
+        let mut writes = self.writes.lock().expect("no panics while holding the lock");
+        writes.queued.push(entry);
+        if writes.queued.len() < BATCH {
+            return Ok(());
+        }
+        self.store(&mut writes)
+    }
+
+    /// Stores everything queued.
+    pub fn flush(&self) -> std::io::Result<()> {
+        let mut writes = self.writes.lock().expect("no panics while holding the lock");
+        self.store(&mut writes)
+    }
+
+    fn store(&self, writes: &mut Writes) -> std::io::Result<()> {
+        if writes.queued.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut writes.queued);
+        if writes.writer.is_none() {
+            writes.writer = Some(self.open_writer()?);
+        }
+        let conn = writes.writer.as_mut().expect("opened above");
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(io_error)?;
+        {
+            let mut insert = tx
+                .prepare_cached("INSERT OR REPLACE INTO entries (blob, fingerprint, data) VALUES (?1, ?2, ?3)")
+                .map_err(io_error)?;
+            for (blob, data) in &batch {
+                insert.execute((&blob.0[..], self.fingerprint as i64, data)).map_err(io_error)?;
+            }
+        }
+        tx.commit().map_err(io_error)
+    }
+
+    /// Opens (creating if needed) the database for writing. A file that is not a database is
+    /// ours to replace: it is the cache, and it is rebuilt.
+    fn open_writer(&self) -> std::io::Result<Connection> {
+        fs::create_dir_all(&self.root)?;
+        let open = || -> rusqlite::Result<Connection> {
+            let conn = Connection::open(self.database())?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.execute_batch(SCHEMA)?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            Ok(conn)
+        };
+        match open() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
+            {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = fs::remove_file(self.root.join(format!("{DATABASE}{suffix}")));
+                }
+                open().map_err(io_error)
+            }
+            other => other.map_err(io_error),
+        }
+    }
+}
+
+impl Drop for Cache {
+    fn drop(&mut self) {
+        // Best effort: an error here has nobody left to report it to, and costs only re-parsing.
+        let _ = self.flush();
+    }
+}
+
+fn io_error(e: rusqlite::Error) -> std::io::Error {
+    std::io::Error::other(e)
 }
 
 fn encode(symbols: &FileSymbols, fingerprint: u64) -> Vec<u8> {
@@ -153,17 +275,40 @@ mod tests {
         let blob = BlobId([3; 20]);
         assert!(matches!(cache.get(blob), Lookup::Miss));
         cache.put(blob, &sample()).unwrap();
+        assert!(matches!(cache.get(blob), Lookup::Miss), "queued, not yet stored");
+        cache.flush().unwrap();
         assert!(matches!(cache.get(blob), Lookup::Hit(s) if s == sample()));
 
-        let path = cache.entry_path(blob);
-        let mut bytes = fs::read(&path).unwrap();
-        let last = bytes.len() - 1;
-        bytes[last] ^= 0xff;
-        fs::write(&path, &bytes).unwrap();
+        let db = Connection::open(cache.database()).unwrap();
+        let mut data: Vec<u8> = db.query_row("SELECT data FROM entries", [], |r| r.get(0)).unwrap();
+        let set = |data: &[u8]| db.execute("UPDATE entries SET data = ?1", [data]).unwrap();
+        let last = data.len() - 1;
+        data[last] ^= 0xff;
+        set(&data);
         assert!(matches!(cache.get(blob), Lookup::Corrupt));
+        set(&data[..10]);
+        assert!(matches!(cache.get(blob), Lookup::Corrupt));
+        db.execute("UPDATE entries SET data = 42", []).unwrap();
+        assert!(matches!(cache.get(blob), Lookup::Corrupt));
+        cache.put(blob, &sample()).unwrap();
+        cache.flush().unwrap();
+        assert!(matches!(cache.get(blob), Lookup::Hit(_)), "rewritten");
+    }
 
-        fs::write(&path, &bytes[..10]).unwrap();
-        assert!(matches!(cache.get(blob), Lookup::Corrupt));
+    #[test]
+    fn batches_are_stored_when_full_and_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs: Vec<BlobId> =
+            (0..BATCH + 3).map(|i| BlobId(std::array::from_fn(|j| (i >> (j % 2 * 8)) as u8))).collect();
+        let cache = Cache::new(dir.path(), 1);
+        for &b in &blobs {
+            cache.put(b, &sample()).unwrap();
+        }
+        assert!(matches!(cache.get(blobs[0]), Lookup::Hit(_)), "a full batch is stored at once");
+        assert!(matches!(cache.get(blobs[BATCH]), Lookup::Miss));
+        drop(cache);
+        let again = Cache::new(dir.path(), 1);
+        assert!(blobs.iter().all(|&b| matches!(again.get(b), Lookup::Hit(_))));
     }
 
     #[test]
@@ -172,5 +317,19 @@ mod tests {
         let blob = BlobId([9; 20]);
         Cache::new(dir.path(), 1).put(blob, &sample()).unwrap();
         assert!(matches!(Cache::new(dir.path(), 2).get(blob), Lookup::Miss));
+        assert!(matches!(Cache::new(dir.path(), 1).get(blob), Lookup::Hit(_)));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), 1);
+        fs::create_dir_all(cache.root()).unwrap();
+        fs::write(cache.database(), b"not a database, only text that is long enough to be read").unwrap();
+        let blob = BlobId([5; 20]);
+        assert!(matches!(cache.get(blob), Lookup::Miss));
+        cache.put(blob, &sample()).unwrap();
+        cache.flush().unwrap();
+        assert!(matches!(cache.get(blob), Lookup::Hit(_)));
     }
 }

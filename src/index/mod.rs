@@ -224,6 +224,11 @@ fn extract_blobs(
         )
         .collect();
     map.extend(late);
+    if let Some(cache) = &config.cache {
+        if let Err(e) = cache.flush() {
+            counters.note_write_error(cache, e);
+        }
+    }
     let stats = IndexStats {
         unique_blobs: blobs.len(),
         parsed: counters.parsed.into_inner(),
@@ -241,6 +246,13 @@ struct Counters {
     corrupt: AtomicUsize,
     parsed: AtomicUsize,
     write_error: Mutex<Option<String>>,
+}
+
+impl Counters {
+    fn note_write_error(&self, cache: &Cache, e: std::io::Error) {
+        let mut slot = self.write_error.lock().expect("no panics while holding the lock");
+        slot.get_or_insert_with(|| format!("{}: {e}", cache.root().display()));
+    }
 }
 
 fn cached(config: &IndexConfig, counters: &Counters, blob: BlobId) -> Option<Work> {
@@ -274,8 +286,7 @@ fn extract_one(
     counters.parsed.fetch_add(1, Ordering::Relaxed);
     if let Some(cache) = &config.cache {
         if let Err(e) = cache.put(blob, &symbols) {
-            let mut slot = counters.write_error.lock().expect("no panics while holding the lock");
-            slot.get_or_insert_with(|| format!("{}: {e}", cache.root().display()));
+            counters.note_write_error(cache, e);
         }
     }
     BlobResult::Parsed { symbols: Arc::new(symbols), non_utf8 }

@@ -138,14 +138,29 @@ fn unusable_cache_directory_and_corrupt_entries() {
     let first = repo.rc(&["--cache-dir", cache_s, "index", "--format", "json"]).json();
     assert!(first["index"]["parsed"].as_u64().unwrap() > 0);
     // Corrupt every entry: each is detected and rebuilt, not trusted.
-    let mut corrupted = 0;
-    for entry in walk(&cache) {
-        std::fs::write(&entry, b"RCK\x01garbage").unwrap();
-        corrupted += 1;
-    }
+    let databases: Vec<_> = walk(&cache).into_iter().filter(|p| p.ends_with("cache.sqlite")).collect();
+    assert_eq!(databases.len(), 1, "one database: {databases:?}");
+    let db = rusqlite::Connection::open(&databases[0]).unwrap();
+    let corrupted = db.execute("UPDATE entries SET data = x'52434B0167617262616765'", []).unwrap() as u64;
+    assert!(corrupted > 0);
+    drop(db);
     let second = repo.rc(&["--cache-dir", cache_s, "index", "--format", "json"]).json();
     assert_eq!(second["index"]["cache_corrupt"].as_u64().unwrap(), corrupted);
     assert_eq!(second["symbols"], first["symbols"]);
+    let third = repo.rc(&["--cache-dir", cache_s, "index", "--format", "json"]).json();
+    assert_eq!(third["index"]["cache_corrupt"], 0, "rebuilt entries are good");
+    assert_eq!(third["index"]["parsed"], 0);
+    // A file where the database should be that is not one: replaced, and the run says nothing
+    // is wrong (it is only a cache).
+    std::fs::write(&databases[0], b"this is not an SQLite database at all, only text").unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", databases[0].display()));
+    }
+    let fourth = repo.rc(&["--cache-dir", cache_s, "index", "--format", "json"]).json();
+    assert_eq!(fourth["symbols"], first["symbols"]);
+    assert_eq!(fourth["index"]["cache_write_error"], serde_json::Value::Null, "{fourth:#}");
+    let fifth = repo.rc(&["--cache-dir", cache_s, "index", "--format", "json"]).json();
+    assert_eq!(fifth["index"]["parsed"], 0, "{fifth:#}");
     // A cache path that cannot be a directory: the run goes on without a cache, and says so.
     let file = repo.home.path().join("not-a-dir");
     std::fs::write(&file, b"x").unwrap();

@@ -266,3 +266,25 @@ fn parse_timeout_is_a_named_diagnostic_not_a_hang() {
     let text = repo.rc(&["--no-cache", "--parse-timeout", "1", "index", "--verbose"]).stdout;
     assert!(text.contains("parse: huge.c: timed out"), "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let repo = scenario("revert");
+    // The read end is closed right after the spawn, long before the child has indexed anything
+    // to print: its first write meets a closed pipe, as with `revertcheck index | head -0`.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_revertcheck"))
+        .current_dir(repo.path())
+        .args(["index", "--format", "json"])
+        .env("HOME", repo.home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?} {stderr}", out.status);
+}

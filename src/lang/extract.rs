@@ -570,19 +570,22 @@ fn parse_health(tree: &Tree) -> (ParseHealth, Vec<(usize, usize)>) {
 /// self-references and shadowed names, folds repeats.
 fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, usize)]) -> FileSymbols {
     let Collector { names, mut defs, mut refs, locals, name_bytes, includes, .. } = c;
-    defs.sort_by(|a, b| {
-        (a.start_byte, std::cmp::Reverse(a.end_byte), a.name, a.kind).cmp(&(
-            b.start_byte,
-            std::cmp::Reverse(b.end_byte),
-            b.name,
-            b.kind,
-        ))
+    // Unstable sorts on keys that order every field: deterministic, and no scratch buffer (the
+    // stable sorts' allocations were 2% of a cold index).
+    defs.sort_unstable_by_key(|d| {
+        (
+            d.start_byte,
+            std::cmp::Reverse(d.end_byte),
+            d.name,
+            d.kind,
+            (d.linkage, d.start_line, d.end_line, d.name_line, d.interface_hash, d.body_hash),
+        )
     });
     defs.dedup_by(|a, b| a.name == b.name && a.kind == b.kind && a.start_byte == b.start_byte);
 
     // One reference per position, the most specific capture winning.
     refs.retain(|r| !name_bytes.contains(&r.byte));
-    refs.sort_by_key(|r| (r.byte, ref_priority(r.kind)));
+    refs.sort_unstable_by_key(|r| (r.byte, ref_priority(r.kind), r.name, r.line));
     refs.dedup_by(|a, b| a.byte == b.byte && a.byte != usize::MAX);
 
     let ref_owner = owners(&defs, refs.iter().map(|r| r.byte));
@@ -596,9 +599,9 @@ fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, usize)]) -> 
         .filter(|(r, owner)| owner.is_none_or(|o| !shadowed.contains(&(o, r.name)) && defs[o as usize].name != r.name))
         .map(|(r, owner)| Reference { from: owner, name: r.name, kind: r.kind, line: r.line })
         .collect();
-    references.sort_by_key(|r| (r.from, r.name, r.kind, r.line));
+    references.sort_unstable_by_key(|r| (r.from, r.name, r.kind, r.line));
     references.dedup_by(|a, b| a.from == b.from && a.name == b.name && a.kind == b.kind);
-    references.sort_by_key(|r| (r.from, r.line, r.name, r.kind));
+    references.sort_unstable_by_key(|r| (r.from, r.line, r.name, r.kind));
 
     let definitions = defs
         .iter()

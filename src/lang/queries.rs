@@ -68,6 +68,9 @@ impl Capture {
 #[derive(Clone, Debug)]
 struct ChildSpec {
     field: Option<u16>,
+    /// The grammar allows at most one child in `field` (node-types.json says not `multiple`):
+    /// `child_by_field_id` finds it in one call instead of a cursor walk over the children.
+    single: bool,
     /// Node kind ids the child may have; empty for the `_` wildcard (any named node).
     kinds: Vec<u16>,
     capture: Option<Capture>,
@@ -96,6 +99,7 @@ impl Queries {
         let language: Language = tree_sitter_c::LANGUAGE.into();
         let source = source();
         tree_sitter::Query::new(&language, &source).map_err(|e| format!("grammars/c: {e}"))?;
+        let single_fields = single_fields()?;
         let mut by_kind = vec![Vec::new(); language.node_kind_count()];
         for (line_no, pattern) in parse_patterns(&source)? {
             let err = |why: String| format!("grammars/c, pattern at line {line_no}: {why}");
@@ -110,7 +114,14 @@ impl Queries {
                 };
                 let kinds =
                     if child.kind == "_" { Vec::new() } else { kind_ids(&language, &child.kind).map_err(err)? };
-                children.push(ChildSpec { field, kinds, capture: capture(child.capture.as_deref()).map_err(err)? });
+                let single =
+                    child.field.as_ref().is_some_and(|f| single_fields.contains(&(pattern.kind.clone(), f.clone())));
+                children.push(ChildSpec {
+                    field,
+                    single,
+                    kinds,
+                    capture: capture(child.capture.as_deref()).map_err(err)?,
+                });
             }
             let compiled = Pattern { capture: capture(pattern.capture.as_deref()).map_err(err)?, children };
             for id in root_ids {
@@ -157,8 +168,17 @@ impl Queries {
         if let Some(c) = pattern.capture {
             found.push((c, node));
         }
-        if pattern.children.len() == 1 {
-            let spec = &pattern.children[0];
+        if let [spec] = &pattern.children[..] {
+            if let (Some(field), true) = (spec.field, spec.single) {
+                let field = std::num::NonZeroU16::new(field).expect("field ids are non-zero");
+                if let Some(child) = node.child_by_field_id(field.get()).filter(|c| child_fits(spec, *c)) {
+                    if let Some(c) = spec.capture {
+                        found.push((c, child));
+                    }
+                    f(found);
+                }
+                return;
+            }
             let base = found.len();
             let mut emit = |child: Node<'t>| {
                 if child_fits(spec, child) {
@@ -180,6 +200,7 @@ impl Queries {
         }
         for spec in &pattern.children {
             let child = match spec.field {
+                Some(field) if spec.single => node.child_by_field_id(field).filter(|c| child_fits(spec, *c)),
                 Some(field) => node
                     .children_by_field_id(std::num::NonZeroU16::new(field).expect("field ids are non-zero"), cursor)
                     .find(|c| child_fits(spec, *c)),
@@ -192,6 +213,23 @@ impl Queries {
         }
         f(found);
     }
+}
+
+/// The (node kind, field) pairs that node-types.json says hold at most one child. A pair it
+/// does not describe is not in the set, so it is walked like a field that may repeat.
+fn single_fields() -> Result<std::collections::HashSet<(String, String)>, String> {
+    let types: serde_json::Value =
+        serde_json::from_str(tree_sitter_c::NODE_TYPES).map_err(|e| format!("tree-sitter-c node-types.json: {e}"))?;
+    let mut single = std::collections::HashSet::new();
+    for t in types.as_array().into_iter().flatten() {
+        let kind = t["type"].as_str().unwrap_or_default();
+        for (field, info) in t["fields"].as_object().into_iter().flatten() {
+            if info["multiple"].as_bool() == Some(false) {
+                single.insert((kind.to_string(), field.clone()));
+            }
+        }
+    }
+    Ok(single)
 }
 
 fn child_fits(spec: &ChildSpec, node: Node) -> bool {
@@ -302,6 +340,14 @@ mod tests {
             assert!(Capture::from_name(name).is_some(), "unknown capture @{name}");
         }
         Queries::load().unwrap();
+    }
+
+    #[test]
+    fn single_fields_come_from_the_grammar() {
+        let single = single_fields().unwrap();
+        let has = |k: &str, f: &str| single.contains(&(k.to_string(), f.to_string()));
+        assert!(has("call_expression", "function") && has("preproc_def", "name"));
+        assert!(!has("declaration", "declarator"), "`int a, b;` has two declarators");
     }
 
     #[test]

@@ -52,6 +52,8 @@ struct RawRef {
 /// Per-file working state: the string table and what the captures produced.
 struct Collector<'a> {
     src: &'a [u8],
+    /// The lexer's tokens of `src`, for the normalised hashes.
+    tokens: &'a [idioms::Tok],
     idioms: &'a IdiomTable,
     names: Vec<String>,
     index: FxHashMap<String, NameIdx>,
@@ -125,7 +127,43 @@ impl<'a> Collector<'a> {
     }
 
     fn hash(&self, start: usize, end: usize) -> u64 {
-        lexer::normalized_hash(&self.src[start..end.max(start)])
+        self.hash_spans(&[(start, end)])
+    }
+
+    /// `lexer::normalized_hash` of the spans joined by a space, from the file's tokens when
+    /// every span starts and ends between tokens (syntax nodes do), else by scanning the text
+    /// (only in files that are not C, where tree-sitter and the lexer disagree on tokens).
+    fn hash_spans(&self, spans: &[(usize, usize)]) -> u64 {
+        let mut runs: [&[idioms::Tok]; 2] = [&[], &[]];
+        assert!(spans.len() <= runs.len(), "at most a type and a declarator");
+        let aligned = spans
+            .iter()
+            .zip(&mut runs)
+            .all(|(&(s, e), run)| self.tokens_within(s, e).map(|tokens| *run = tokens).is_some());
+        if aligned {
+            return lexer::hash_tokens(self.src, runs.iter().copied().flatten().map(|t| (t.start, t.end)));
+        }
+        let joined: Vec<u8> = spans.iter().map(|&(s, e)| &self.src[s..e.max(s)]).collect::<Vec<_>>().join(&b" "[..]);
+        lexer::normalized_hash(&joined)
+    }
+
+    /// The tokens of `start..end`, or `None` when a token or a comment straddles either end.
+    fn tokens_within(&self, start: usize, end: usize) -> Option<&'a [idioms::Tok]> {
+        let tokens = self.tokens;
+        let first = tokens.partition_point(|t| t.start < start);
+        if tokens.get(first).is_none_or(|t| t.start != start) {
+            // Starting between tokens: only white space may lie between the previous one and
+            // `start` (a scan from inside a comment would see its words as tokens).
+            let gap_start = if first == 0 { 0 } else { tokens[first - 1].end };
+            if gap_start > start || !self.src[gap_start..start].iter().all(u8::is_ascii_whitespace) {
+                return None;
+            }
+        }
+        let last = first + tokens[first..].partition_point(|t| t.end <= end);
+        if tokens.get(last).is_some_and(|t| t.start < end) {
+            return None;
+        }
+        Some(&tokens[first..last])
     }
 }
 
@@ -264,6 +302,7 @@ impl<'q> Extractor<'q> {
         };
         let mut c = Collector {
             src,
+            tokens: &masked.tokens,
             idioms: self.idioms,
             names: Vec::new(),
             index: FxHashMap::default(),
@@ -437,9 +476,7 @@ fn declaration(node: Node, c: &mut Collector) {
     for d in declarators {
         let value = (d.kind() == "init_declarator").then(|| d.child_by_field_name("value")).flatten();
         let decl_end = value.map_or(d.end_byte(), |v| v.start_byte());
-        let iface = lexer::normalized_hash(
-            &[&c.src[type_part.0..type_part.1], b" ", &c.src[d.start_byte()..decl_end]].concat(),
-        );
+        let iface = c.hash_spans(&[type_part, (d.start_byte(), decl_end)]);
         let body = value.map_or(0, |v| c.hash(v.start_byte(), v.end_byte()));
         let (name_node, text, function) = match declarator_name(d, c) {
             DeclName::Ident { node: n, function } => (Some(n), c.text(n).to_string(), function),
@@ -489,7 +526,7 @@ fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
                 if let Some(name) = idioms::instantiate(&t.pattern, &inv.args) {
                     let name_idx = c.intern(&name);
                     defined.insert(name.clone());
-                    let iface = lexer::normalized_hash(&c.src[inv.start..inv.end]);
+                    let iface = c.hash(inv.start, inv.end);
                     c.defs.push(RawDef {
                         name: name_idx,
                         kind: t.kind,
@@ -657,4 +694,30 @@ fn owners(defs: &[RawDef], positions: impl Iterator<Item = usize>) -> Vec<Option
         out[slot] = stack.last().map(|&i| i as DefIdx);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hashes taken from the file's tokens equal a scan of the span's own text, wherever the span
+    /// sits: after a comment, at the start of the file, around a string holding comment marks.
+    #[test]
+    fn token_hashes_equal_scanning_the_span() {
+        let src = b"typedef struct S /* c */ { int a; } S;\n/* doc */ enum E { A = 1 /* x */, B };\n\
+                    static const char *s = \"/* not a comment */\" ; // end\n";
+        let (queries, idioms) = (Queries::load().unwrap(), IdiomTable::builtin());
+        let symbols = Extractor::new(&queries, &idioms, Limits::default()).extract(src);
+        let def = |name: &str| {
+            symbols.definitions.iter().find(|d| symbols.name(d.name) == name).unwrap_or_else(|| panic!("{name}"))
+        };
+        let span = |d: &Definition| &src[d.start_byte as usize..d.end_byte as usize];
+        assert_eq!(def("S").interface_hash, lexer::normalized_hash(span(def("S"))));
+        assert_eq!(def("A").interface_hash, lexer::normalized_hash(b"A = 1"));
+        assert_eq!(def("B").interface_hash, lexer::normalized_hash(b"B"));
+        let s = def("s");
+        // The type part, then the declarator up to its value.
+        assert_eq!(s.interface_hash, lexer::normalized_hash(b"static const char *s ="));
+        assert_eq!(s.body_hash, lexer::normalized_hash(b"\"/* not a comment */\""));
+    }
 }

@@ -169,13 +169,16 @@ pub struct Invocation {
 pub struct Masked {
     pub text: Vec<u8>,
     pub invocations: Vec<Invocation>,
+    /// The tokens of the original text, in order: extraction hashes spans from them instead of
+    /// scanning the text again.
+    pub tokens: Vec<Tok>,
 }
 
 #[derive(Clone, Copy)]
-struct Tok {
+pub struct Tok {
     kind: TokenKind,
-    start: usize,
-    end: usize,
+    pub start: usize,
+    pub end: usize,
     /// The first token of its line.
     line_start: bool,
     /// Part of a preprocessor directive line.
@@ -240,7 +243,7 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
         prev_code = Some(i);
         i += 1;
     }
-    Masked { text, invocations }
+    Masked { text, invocations, tokens: toks }
 }
 
 /// Where a column-0 `NAME(...)` ends if it is a file-level invocation: at its `)` when a newline

@@ -83,6 +83,17 @@ pub fn normalized_hash(text: &[u8]) -> u64 {
     hash
 }
 
+/// `normalized_hash` of a text whose tokens are already known: the same value as scanning it,
+/// for spans that start and end on token boundaries (syntax-node spans do).
+pub fn hash_tokens(text: &[u8], tokens: impl Iterator<Item = (usize, usize)>) -> u64 {
+    let mut hash = FNV_OFFSET;
+    for (start, end) in tokens {
+        hash = fnv(hash, &text[start..end]);
+        hash = fnv(hash, b" ");
+    }
+    hash
+}
+
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {

@@ -39,7 +39,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Entries are appended (rowid order) and found through a small unique index: with the entry
 /// as the clustered key, inserts in random blob-id order split and re-read pages all over a
 /// 35 MB tree (perf: 5% of a cold QEMU index in B-tree searches and `pread`).
-const SCHEMA: &str = "PRAGMA journal_mode = WAL;
+///
+/// 16 KB pages (set before the database exists, so before WAL): an entry averages 4.4 KB, and
+/// with 4 KB pages storing QEMU's took 24,000 `pwrite` calls instead of about 6,000.
+const SCHEMA: &str = "PRAGMA page_size = 16384;
+    PRAGMA journal_mode = WAL;
     CREATE TABLE IF NOT EXISTS entries (
         id INTEGER PRIMARY KEY,
         blob BLOB NOT NULL,

@@ -231,9 +231,6 @@ impl Cache {
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.execute_batch(SCHEMA)?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
-            // 16 MB of page cache (the default is 2 MB) keeps the index and the pages being
-            // filled resident through a cold index.
-            conn.pragma_update(None, "cache_size", -16_000)?;
             Ok(conn)
         };
         match open() {

@@ -288,3 +288,30 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?} {stderr}", out.status);
 }
+
+#[test]
+fn two_runs_sharing_a_cache_at_once() {
+    let repo = scenario("revert");
+    let cache = repo.home.path().join("shared");
+    let cache = cache.to_str().unwrap();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_revertcheck"))
+            .current_dir(repo.path())
+            .args(["--cache-dir", cache, "index", "--format", "json"])
+            .env("HOME", repo.home.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["index"]["cache_write_error"], serde_json::Value::Null, "{json:#}");
+        assert_eq!(json["index"]["cache_corrupt"], 0);
+    }
+    let third = repo.rc(&["--cache-dir", cache, "index", "--format", "json"]).json();
+    assert_eq!(third["index"]["parsed"], 0, "{third:#}");
+}

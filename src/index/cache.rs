@@ -2,17 +2,17 @@
 //! idiom-table fingerprint, so a blob is parsed once across every revision and every run.
 //!
 //! Layout: one SQLite database, `<dir>/v<EXTRACTOR_VERSION>.<entry format>/cache.sqlite`, table
-//! `entries(id, blob, fingerprint, data)` with a unique index on (blob, fingerprint). Each `data` is `MAGIC | version u32 | fingerprint u64 |
-//! payload checksum u64 | postcard payload`; an entry that fails any check is treated as absent
-//! and rewritten.
+//! `entries(id, blob, fingerprint, data)` with a unique index on (blob, fingerprint). Each
+//! `data` is `MAGIC | version u32 | fingerprint u64 | payload checksum u64 | postcard payload`;
+//! an entry that fails any check is treated as absent and rewritten.
 //!
 //! Why not a file per blob (the first layout): a cold QEMU index created 6,864 files, and on
 //! ext4 each new inode costs a search of the inode bitmap that grows with recently deleted
 //! inodes; perf put 0.4-4 s of kernel time (`find_inode_bit`, `recently_deleted`) on a 10 s
 //! index. One database, written in batches of `BATCH` entries per transaction (WAL, no fsync per
 //! commit), stores the same 6,783 unique entries in about 0.35 s of one thread and takes 30 MB
-//! instead of 45 MB. A batch is one transaction, so a killed run loses at most its unwritten batch and
-//! never leaves a torn entry; concurrent runs serialise on SQLite's write lock.
+//! instead of 45 MB. A batch is one transaction, so a killed run loses at most its unwritten
+//! batch and never leaves a torn entry; concurrent runs serialise on SQLite's write lock.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -118,27 +118,21 @@ impl Cache {
         }
         let pooled = self.readers.lock().expect("no panics while holding the lock").pop();
         let Some(conn) = pooled.or_else(|| self.open_reader()) else { return Lookup::Miss };
-        // A value that is not bytes at all is as corrupt as a bad checksum.
-        let data: Option<Option<Vec<u8>>> = conn
-            .prepare_cached("SELECT data FROM entries WHERE blob = ?1 AND fingerprint = ?2")
-            .and_then(|mut s| {
+        // Decoded straight from the row; a value that is not bytes is as corrupt as a bad checksum.
+        let found =
+            conn.prepare_cached("SELECT data FROM entries WHERE blob = ?1 AND fingerprint = ?2").and_then(|mut s| {
                 s.query_row((&blob.0[..], self.fingerprint as i64), |r| {
                     Ok(match r.get_ref(0)? {
-                        ValueRef::Blob(b) | ValueRef::Text(b) => Some(b.to_vec()),
-                        _ => None,
+                        ValueRef::Blob(b) | ValueRef::Text(b) => {
+                            decode(b, self.fingerprint).map_or(Lookup::Corrupt, Lookup::Hit)
+                        }
+                        _ => Lookup::Corrupt,
                     })
                 })
                 .optional()
-            })
-            .unwrap_or(None);
+            });
         self.readers.lock().expect("no panics while holding the lock").push(conn);
-        match data {
-            None => Lookup::Miss,
-            Some(bytes) => match bytes.and_then(|b| decode(&b, self.fingerprint)) {
-                Some(symbols) => Lookup::Hit(symbols),
-                None => Lookup::Corrupt,
-            },
-        }
+        found.ok().flatten().unwrap_or(Lookup::Miss)
     }
 
     fn holds(&self, blob: BlobId) -> bool {

@@ -384,12 +384,8 @@ fn reference(capture: Capture, node: Node, c: &mut Collector) {
             let row = node.start_position().row as u32 + 1;
             let body = &c.src[node.byte_range()];
             let mut found = Vec::new();
-            let (mut line, mut counted) = (row, 0);
-            lexer::identifiers(body, |off, word| {
-                line += newlines(&body[counted..off]);
-                counted = off;
-                found.push((base + off, line, word.to_string()));
-            });
+            let mut lines = lexer::Lines::new(body, row);
+            lexer::identifiers(body, |off, word| found.push((base + off, lines.at(off), word.to_string())));
             for (byte, line, word) in found {
                 let name = c.intern(&word);
                 c.refs.push(RawRef { byte, line, name, kind: RefKind::Lexical });
@@ -513,12 +509,11 @@ fn typedef(node: Node, c: &mut Collector) {
 /// Masked file-level invocations: their identifiers are file-level references, and table idioms
 /// add the symbols they define and the names they use.
 fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
-    // Invocations come in file order: count lines from the previous one on.
-    let (mut line, mut counted) = (1, 0);
+    // Invocations come in file order.
+    let mut lines = lexer::Lines::new(c.src, 1);
     for inv in invocations {
-        line += newlines(&c.src[counted..inv.start]);
-        counted = inv.start;
-        let end_line = line + newlines(&c.src[inv.start..inv.end]);
+        let line = lines.at(inv.start);
+        let end_line = line + lexer::newlines(&c.src[inv.start..inv.end]);
         let idiom = c.idioms.get(&inv.name).cloned();
         let mut defined = HashSet::new();
         if let Some(idiom) = &idiom {
@@ -552,12 +547,10 @@ fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
         let name_end = inv.start + inv.name.len();
         let mut found = Vec::new();
         let args = &c.src[name_end..inv.end];
-        let (mut l, mut counted) = (line + newlines(&c.src[inv.start..name_end]), 0);
+        let mut arg_lines = lexer::Lines::new(args, line + lexer::newlines(&c.src[inv.start..name_end]));
         lexer::identifiers(args, |off, word| {
-            l += newlines(&args[counted..off]);
-            counted = off;
             if !defined.contains(word) {
-                found.push((l, word.to_string()));
+                found.push((arg_lines.at(off), word.to_string()));
             }
         });
         let macro_name = c.intern(&inv.name);
@@ -567,10 +560,6 @@ fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
             c.refs.push(RawRef { byte: usize::MAX, line: l, name, kind: RefKind::Lexical });
         }
     }
-}
-
-fn newlines(bytes: &[u8]) -> u32 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u32
 }
 
 /// Counts ERROR and MISSING nodes, descending only into subtrees that hold one.
@@ -694,30 +683,4 @@ fn owners(defs: &[RawDef], positions: impl Iterator<Item = usize>) -> Vec<Option
         out[slot] = stack.last().map(|&i| i as DefIdx);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Hashes taken from the file's tokens equal a scan of the span's own text, wherever the span
-    /// sits: after a comment, at the start of the file, around a string holding comment marks.
-    #[test]
-    fn token_hashes_equal_scanning_the_span() {
-        let src = b"typedef struct S /* c */ { int a; } S;\n/* doc */ enum E { A = 1 /* x */, B };\n\
-                    static const char *s = \"/* not a comment */\" ; // end\n";
-        let (queries, idioms) = (Queries::load().unwrap(), IdiomTable::builtin());
-        let symbols = Extractor::new(&queries, &idioms, Limits::default()).extract(src);
-        let def = |name: &str| {
-            symbols.definitions.iter().find(|d| symbols.name(d.name) == name).unwrap_or_else(|| panic!("{name}"))
-        };
-        let span = |d: &Definition| &src[d.start_byte as usize..d.end_byte as usize];
-        assert_eq!(def("S").interface_hash, lexer::normalized_hash(span(def("S"))));
-        assert_eq!(def("A").interface_hash, lexer::normalized_hash(b"A = 1"));
-        assert_eq!(def("B").interface_hash, lexer::normalized_hash(b"B"));
-        let s = def("s");
-        // The type part, then the declarator up to its value.
-        assert_eq!(s.interface_hash, lexer::normalized_hash(b"static const char *s ="));
-        assert_eq!(s.body_hash, lexer::normalized_hash(b"\"/* not a comment */\""));
-    }
 }

@@ -94,6 +94,33 @@ pub fn hash_tokens(text: &[u8], tokens: impl Iterator<Item = (usize, usize)>) ->
     hash
 }
 
+/// Newlines in `bytes`.
+pub fn newlines(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u32
+}
+
+/// Line numbers of byte offsets into `text` given in increasing order, each found by counting
+/// only the newlines since the previous one.
+pub struct Lines<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl<'t> Lines<'t> {
+    /// `first_line` is the line of offset 0.
+    pub fn new(text: &'t [u8], first_line: u32) -> Lines<'t> {
+        Lines { text, offset: 0, line: first_line }
+    }
+
+    /// The line of `offset`, which is not before the previous one asked.
+    pub fn at(&mut self, offset: usize) -> u32 {
+        self.line += newlines(&self.text[self.offset..offset]);
+        self.offset = offset;
+        self.line
+    }
+}
+
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {

@@ -10,6 +10,8 @@
 //! The supported subset: `(kind child* ) @capture?` where a child is `field: (kind|_) @capture?`
 //! or `(kind) @capture?`, one level deep. Anything else is rejected when the file loads.
 
+use std::num::NonZeroU16;
+
 use tree_sitter::{Language, Node, Tree, TreeCursor};
 
 const DEFINITIONS: &str = include_str!("../../grammars/c/definitions.scm");
@@ -67,7 +69,7 @@ impl Capture {
 /// A child constraint of a pattern.
 #[derive(Clone, Debug)]
 struct ChildSpec {
-    field: Option<u16>,
+    field: Option<NonZeroU16>,
     /// The grammar allows at most one child in `field` (node-types.json says not `multiple`):
     /// `child_by_field_id` finds it in one call instead of a cursor walk over the children.
     single: bool,
@@ -107,9 +109,7 @@ impl Queries {
             let mut children = Vec::new();
             for child in &pattern.children {
                 let field = match &child.field {
-                    Some(f) => {
-                        Some(language.field_id_for_name(f).ok_or_else(|| err(format!("unknown field `{f}`")))?.get())
-                    }
+                    Some(f) => Some(language.field_id_for_name(f).ok_or_else(|| err(format!("unknown field `{f}`")))?),
                     None => None,
                 };
                 let kinds =
@@ -169,18 +169,8 @@ impl Queries {
             found.push((c, node));
         }
         if let [spec] = &pattern.children[..] {
-            if let (Some(field), true) = (spec.field, spec.single) {
-                let field = std::num::NonZeroU16::new(field).expect("field ids are non-zero");
-                if let Some(child) = node.child_by_field_id(field.get()).filter(|c| child_fits(spec, *c)) {
-                    if let Some(c) = spec.capture {
-                        found.push((c, child));
-                    }
-                    f(found);
-                }
-                return;
-            }
             let base = found.len();
-            let mut emit = |child: Node<'t>| {
+            let emit = |child: Node<'t>| {
                 if child_fits(spec, child) {
                     found.truncate(base);
                     if let Some(c) = spec.capture {
@@ -190,20 +180,16 @@ impl Queries {
                 }
             };
             match spec.field {
-                Some(field) => {
-                    let field = std::num::NonZeroU16::new(field).expect("field ids are non-zero");
-                    node.children_by_field_id(field, cursor).for_each(&mut emit);
-                }
-                None => node.named_children(cursor).for_each(&mut emit),
+                Some(field) if spec.single => node.child_by_field_id(field.get()).into_iter().for_each(emit),
+                Some(field) => node.children_by_field_id(field, cursor).for_each(emit),
+                None => node.named_children(cursor).for_each(emit),
             }
             return;
         }
         for spec in &pattern.children {
             let child = match spec.field {
-                Some(field) if spec.single => node.child_by_field_id(field).filter(|c| child_fits(spec, *c)),
-                Some(field) => node
-                    .children_by_field_id(std::num::NonZeroU16::new(field).expect("field ids are non-zero"), cursor)
-                    .find(|c| child_fits(spec, *c)),
+                Some(field) if spec.single => node.child_by_field_id(field.get()).filter(|c| child_fits(spec, *c)),
+                Some(field) => node.children_by_field_id(field, cursor).find(|c| child_fits(spec, *c)),
                 None => node.named_children(cursor).find(|c| child_fits(spec, *c)),
             };
             let Some(child) = child else { return };

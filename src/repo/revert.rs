@@ -72,10 +72,7 @@ impl Repo {
             .filter(|(d, (_, entry))| d.new_blob.is_some() && entry.is_none())
             .map(|(_, (path, _))| path.clone())
             .collect();
-        let moved = match missing.is_empty() {
-            true => Default::default(),
-            false => self.renamed_paths(c_tree, h_tree, &missing)?,
-        };
+        let moved = if missing.is_empty() { Default::default() } else { self.renamed_paths(c_tree, h_tree, &missing)? };
         let mut conflicts = Vec::new();
         for (d, (path, entry)) in changed.iter().zip(at_target) {
             // Three sides: base = as the commit left it, ours = at the target, theirs = before.

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use revertcheck::lang::lexer::normalized_hash;
 use revertcheck::lang::{Extractor, IdiomTable, Limits, Queries};
 
 fn check(name: &str) {
@@ -111,4 +112,25 @@ fn syntax_errors_are_counted_and_do_not_stop_extraction() {
     assert!(out.contains("def function good_before global 2-5\n"));
     assert!(out.contains("health errors=1"));
     assert!(out.contains("-> helper call 10\n"), "uses inside the error region are still mined");
+}
+
+/// Hashes taken from the file's tokens equal a scan of the span's own text, wherever the span
+/// sits: after a comment, at the start of the file, around a string holding comment marks.
+#[test]
+fn token_hashes_equal_scanning_the_span() {
+    let src = b"typedef struct S /* c */ { int a; } S;\n/* doc */ enum E { A = 1 /* x */, B };\n\
+                static const char *s = \"/* not a comment */\" ; // end\n";
+    let (queries, idioms) = (Queries::load().unwrap(), IdiomTable::builtin());
+    let symbols = Extractor::new(&queries, &idioms, Limits::default()).extract(src);
+    let def = |name: &str| {
+        symbols.definitions.iter().find(|d| symbols.name(d.name) == name).unwrap_or_else(|| panic!("{name}"))
+    };
+    let span = |d: &revertcheck::facts::Definition| &src[d.start_byte as usize..d.end_byte as usize];
+    assert_eq!(def("S").interface_hash, normalized_hash(span(def("S"))));
+    assert_eq!(def("A").interface_hash, normalized_hash(b"A = 1"));
+    assert_eq!(def("B").interface_hash, normalized_hash(b"B"));
+    let s = def("s");
+    // The type part, then the declarator up to its value.
+    assert_eq!(s.interface_hash, normalized_hash(b"static const char *s ="));
+    assert_eq!(s.body_hash, normalized_hash(b"\"/* not a comment */\""));
 }

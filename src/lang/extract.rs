@@ -314,6 +314,7 @@ impl<'q> Extractor<'q> {
             fn_body: (0, 0),
         };
         self.collect(&tree, &mut c);
+        add_masked_uses(&mut c, &masked.uses);
         add_invocations(&mut c, &masked.invocations);
         let (health, error_spans) = parse_health(&tree);
         drop(tree);
@@ -503,6 +504,17 @@ fn typedef(node: Node, c: &mut Collector) {
             let text = c.text(n);
             c.push_def(node, Some(n), text, SymbolKind::Typedef, Linkage::Global, iface, 0);
         }
+    }
+}
+
+/// Names masking took out of code that is still parsed: references where they stand.
+fn add_masked_uses(c: &mut Collector, uses: &[idioms::MaskedUse]) {
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for u in uses {
+        let line = lines.at(u.start);
+        let name = c.intern(&String::from_utf8_lossy(&c.src[u.start..u.end]));
+        let kind = if u.call { RefKind::Call } else { RefKind::Lexical };
+        c.refs.push(RawRef { byte: u.start, line, name, kind });
     }
 }
 

@@ -169,9 +169,22 @@ pub struct Invocation {
 pub struct Masked {
     pub text: Vec<u8>,
     pub invocations: Vec<Invocation>,
+    /// Names the general rules took out of the parser's view inside code that is still parsed
+    /// (a statement macro's name, a type macro's arguments), in file order: uses of the code
+    /// around them.
+    pub uses: Vec<MaskedUse>,
     /// The tokens of the original text, in order: extraction hashes spans from them instead of
     /// scanning the text again.
     pub tokens: Vec<Tok>,
+}
+
+/// An identifier blanked or renamed by masking that still counts as a reference where it stands.
+#[derive(Clone, Copy, Debug)]
+pub struct MaskedUse {
+    pub start: usize,
+    pub end: usize,
+    /// Called like a function (a statement macro), or only named (an argument).
+    pub call: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -185,68 +198,288 @@ pub struct Tok {
     directive: bool,
 }
 
-/// Blanks attribute idioms, type wrappers and file-level invocations in `src`.
+/// Blanks attribute idioms, type wrappers and file-level invocations in `src`, and rewrites the
+/// constructs of the general rules (grammars/c/idioms.toml) into C that tree-sitter parses.
 pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
     let toks = tokenize(src);
-    let mut text = src.to_vec();
-    let mut invocations = Vec::new();
-    let mut prev_code: Option<usize> = None; // index of the previous non-directive token
+    let mut m = Masker {
+        src,
+        toks: &toks,
+        text: src.to_vec(),
+        invocations: Vec::new(),
+        uses: Vec::new(),
+        prev_code: None,
+        depth: 0,
+        parens: 0,
+        in_case: false,
+    };
     let mut i = 0;
     while i < toks.len() {
+        i = if toks[i].directive {
+            i + 1
+        } else if toks[i].kind == TokenKind::Identifier {
+            m.identifier(i, table)
+        } else {
+            m.other(i)
+        };
+    }
+    Masked { text: m.text, invocations: m.invocations, uses: m.uses, tokens: toks }
+}
+
+/// The state of one masking pass over the tokens of a file. Each step takes the index of a
+/// code token and returns the index of the next token to look at.
+struct Masker<'s> {
+    src: &'s [u8],
+    toks: &'s [Tok],
+    text: Vec<u8>,
+    invocations: Vec<Invocation>,
+    uses: Vec<MaskedUse>,
+    /// The previous code (non-directive) token.
+    prev_code: Option<usize>,
+    /// Braces and parentheses open at this point, counted over code tokens (both arms of an
+    /// `#if` count).
+    depth: usize,
+    parens: usize,
+    /// Between `case` and its `:`.
+    in_case: bool,
+}
+
+/// Identifiers that look like calls but start no macro invocation.
+const KEYWORDS: &[&str] = &[
+    "if",
+    "while",
+    "for",
+    "switch",
+    "return",
+    "sizeof",
+    "typeof",
+    "__typeof__",
+    "__typeof",
+    "_Alignof",
+    "alignof",
+    "_Alignas",
+    "alignas",
+    "__attribute__",
+    "__attribute",
+    "__declspec",
+    "_Static_assert",
+    "static_assert",
+    "asm",
+    "__asm__",
+    "__asm",
+    "_Generic",
+    "__extension__",
+    "defined",
+];
+
+/// Identifiers that may precede a declaration's type.
+const DECLARATION_PREFIXES: &[&str] = &["static", "extern", "const", "volatile", "typedef", "register", "inline"];
+
+impl Masker<'_> {
+    fn identifier(&mut self, i: usize, table: &IdiomTable) -> usize {
+        let (src, toks) = (self.src, self.toks);
         let t = toks[i];
-        if t.directive {
-            i += 1;
-            continue;
+        let word = std::str::from_utf8(&src[t.start..t.end]).unwrap_or_default();
+        if word == "case" {
+            self.in_case = true;
         }
-        if t.kind == TokenKind::Identifier {
-            let word = std::str::from_utf8(&src[t.start..t.end]).unwrap_or_default();
-            let role = table.role(word);
-            let column0 = t.start == 0 || src[t.start - 1] == b'\n';
-            // Most identifiers are neither idioms nor at column 0: skip the paren matching.
-            if role.is_none() && !(column0 && t.line_start) {
-                prev_code = Some(i);
-                i += 1;
-                continue;
+        let role = table.role(word);
+        let column0 = t.start == 0 || src[t.start - 1] == b'\n';
+        let call = next_code(toks, i).filter(|&j| is_punct(src, &toks[j], b'('));
+        // Most identifiers are no macro at all: skip the paren matching.
+        if role.is_none() && (call.is_none() || KEYWORDS.contains(&word)) {
+            return self.advance(i);
+        }
+        let close = call.and_then(|open| matching_paren(src, toks, open));
+        match (role, call, close) {
+            (Some(IdiomRole::Attribute), _, _) => {
+                // `int GRAPH_RDLOCK_PTR (*fn)(...)`: a `(*` opens a declarator, not arguments.
+                let declarator = call.is_some_and(|open| toks.get(open + 1).is_some_and(|s| is_punct(src, s, b'*')));
+                let close = close.filter(|_| !declarator);
+                let end = close.map_or(t.end, |c| toks[c].end);
+                blank(&mut self.text, t.start, end);
+                return close.map_or(i + 1, |c| c + 1);
             }
-            let call = next_code(&toks, i).filter(|&j| is_punct(src, &toks[j], b'('));
-            let close = call.and_then(|open| matching_paren(src, &toks, open));
-            match role {
-                Some(IdiomRole::Attribute) => {
-                    let end = close.map_or(t.end, |c| toks[c].end);
-                    blank(&mut text, t.start, end);
-                    i = close.map_or(i + 1, |c| c + 1);
-                    continue;
+            (Some(IdiomRole::TypeWrapper), Some(open), Some(close)) => {
+                blank(&mut self.text, t.start, toks[open].end);
+                blank(&mut self.text, toks[close].start, toks[close].end);
+                return self.advance(i);
+            }
+            (_, Some(open), Some(close)) => {
+                if let Some(next) = self.invocation(i, open, close, column0, word) {
+                    return next;
                 }
-                Some(IdiomRole::TypeWrapper) if close.is_some() => {
-                    let (open, close) = (call.unwrap(), close.unwrap());
-                    blank(&mut text, t.start, toks[open].end);
-                    blank(&mut text, toks[close].start, toks[close].end);
-                    prev_code = Some(i);
-                    i += 1;
-                    continue;
+                if role.is_none() {
+                    if let Some(next) = self.statement_or_type_macro(i, open, close) {
+                        return next;
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.advance(i)
+    }
+
+    /// A file-level invocation at `i`: blanked and recorded; the index after it.
+    fn invocation(&mut self, i: usize, open: usize, close: usize, column0: bool, word: &str) -> Option<usize> {
+        let (src, toks) = (self.src, self.toks);
+        let t = toks[i];
+        let after_complete = self
+            .prev_code
+            .is_none_or(|p| toks[p].kind == TokenKind::Punct && matches!(src[toks[p].start], b';' | b'}' | b')'));
+        if !(t.line_start && (column0 || (self.depth == 0 && self.parens == 0)) && after_complete) {
+            return None;
+        }
+        let end = file_level_end(src, toks, close)?;
+        let args = split_args(&src[toks[open].end..toks[close].start]);
+        self.invocations.push(Invocation { name: word.to_string(), start: t.start, end: toks[end].end, args });
+        blank(&mut self.text, t.start, toks[end].end);
+        self.prev_code = Some(end);
+        Some(end + 1)
+    }
+
+    /// `NAME(...) {` inside a body, or `NAME(...) declarator` where a declaration starts.
+    fn statement_or_type_macro(&mut self, i: usize, open: usize, close: usize) -> Option<usize> {
+        let (src, toks) = (self.src, self.toks);
+        let t = toks[i];
+        let prev = self.prev_code.map(|p| (toks[p], &src[toks[p].start..toks[p].end]));
+        let after = next_code(toks, close).map(|j| toks[j]);
+        let statement_start = match prev {
+            None => true,
+            Some((p, text)) => {
+                matches!(text, b";" | b"{" | b"}" | b")") || (p.kind == TokenKind::Identifier && text == b"else")
+            }
+        };
+        let renameable = t.end - t.start >= 2;
+        if renameable && self.depth > 0 && statement_start && after.is_some_and(|a| is_punct(src, &a, b'{')) {
+            if close == open + 1 {
+                // `RCU_READ_LOCK_GUARD() {`: no condition to keep, the block stands alone.
+                blank(&mut self.text, t.start, toks[close].end);
+            } else {
+                self.text[t.start..t.start + 2].copy_from_slice(b"if");
+                blank(&mut self.text, t.start + 2, t.end);
+            }
+            self.uses.push(MaskedUse { start: t.start, end: t.end, call: true });
+            return Some(self.advance(i));
+        }
+        let declaration_start = match prev {
+            None => true,
+            Some((p, text)) => {
+                matches!(text, b";" | b"{" | b"}")
+                    || (p.kind == TokenKind::Identifier && DECLARATION_PREFIXES.iter().any(|d| d.as_bytes() == text))
+            }
+        };
+        if !(declaration_start && declarator_follows(src, toks, close)) {
+            return None;
+        }
+        for tok in &toks[open + 1..close] {
+            if tok.kind == TokenKind::Identifier
+                && !lexer::is_reserved(std::str::from_utf8(&src[tok.start..tok.end]).unwrap_or_default())
+            {
+                self.uses.push(MaskedUse { start: tok.start, end: tok.end, call: false });
+            }
+        }
+        blank(&mut self.text, toks[open].start, toks[close].end);
+        self.prev_code = Some(i);
+        Some(close + 1)
+    }
+
+    /// Punctuation and literals: brace depth, comparison arguments, case ranges.
+    fn other(&mut self, i: usize) -> usize {
+        let (src, toks) = (self.src, self.toks);
+        let t = toks[i];
+        if t.kind == TokenKind::Punct {
+            match src[t.start] {
+                b'{' => self.depth += 1,
+                b'}' => self.depth = self.depth.saturating_sub(1),
+                b'(' => self.parens += 1,
+                b')' => self.parens = self.parens.saturating_sub(1),
+                b':' => self.in_case = false,
+                b',' => {
+                    if let Some(second) = comparison_argument(src, toks, i) {
+                        blank(&mut self.text, t.start, t.end);
+                        blank(&mut self.text, toks[second].start, toks[second].end);
+                        self.prev_code = Some(second);
+                        return second + 1;
+                    }
+                }
+                b'.' if self.in_case
+                    && src[t.start..].starts_with(b"...")
+                    && self.prev_code.is_some_and(|p| ends_operand(src, &toks[p])) =>
+                {
+                    self.text[t.start..t.start + 3].copy_from_slice(b"+  ");
+                    self.prev_code = Some(i + 2);
+                    return i + 3;
                 }
                 _ => {}
             }
-            let after_complete = prev_code
-                .is_none_or(|p| toks[p].kind == TokenKind::Punct && matches!(src[toks[p].start], b';' | b'}' | b')'));
-            if let (true, true, Some(open), Some(close)) = (column0 && t.line_start, after_complete, call, close) {
-                if let Some(end) = file_level_end(src, &toks, close) {
-                    let args = split_args(&src[toks[open].end..toks[close].start]);
-                    invocations.push(Invocation { name: word.to_string(), start: t.start, end: toks[end].end, args });
-                    blank(&mut text, t.start, toks[end].end);
-                    prev_code = Some(end);
-                    i = end + 1;
-                    continue;
-                }
-            }
         }
-        prev_code = Some(i);
-        i += 1;
+        self.advance(i)
     }
-    Masked { text, invocations, tokens: toks }
+
+    fn advance(&mut self, i: usize) -> usize {
+        self.prev_code = Some(i);
+        i + 1
+    }
 }
 
-/// Where a column-0 `NAME(...)` ends if it is a file-level invocation: at its `)` when a newline
+/// `, OP ,` with OP a comparison operator, as in `g_assert_cmpint(a, ==, b)`: the index of the
+/// second comma. Never valid C, so blanking both commas can only repair.
+fn comparison_argument(src: &[u8], toks: &[Tok], comma: usize) -> Option<usize> {
+    let op_start = toks.get(comma + 1)?.start;
+    let mut j = comma + 1;
+    while j < toks.len() && toks[j].kind == TokenKind::Punct && matches!(src[toks[j].start], b'=' | b'!' | b'<' | b'>')
+    {
+        j += 1;
+    }
+    let op = &src[op_start..toks.get(j)?.start];
+    let op = op.trim_ascii_end();
+    let is_comparison = matches!(op, b"==" | b"!=" | b"<" | b">" | b"<=" | b">=");
+    (is_comparison && is_punct(src, &toks[j], b',')).then_some(j)
+}
+
+/// After a type macro's `)`: `*`s, a name that is no keyword, then `;`, `=`, `,` or `[`, as in
+/// `QLIST_HEAD(, Foo) *list = NULL;` (a name followed by `(` is another macro call).
+fn declarator_follows(src: &[u8], toks: &[Tok], close: usize) -> bool {
+    let mut j = next_code(toks, close);
+    while let Some(star) = j.filter(|&s| is_punct(src, &toks[s], b'*')) {
+        j = next_code(toks, star);
+    }
+    let Some(name) = j.filter(|&n| toks[n].kind == TokenKind::Identifier) else { return false };
+    let word = std::str::from_utf8(&src[toks[name].start..toks[name].end]).unwrap_or_default();
+    if KEYWORDS.contains(&word) || DECLARATION_PREFIXES.contains(&word) || is_builtin_type(word) {
+        return false;
+    }
+    next_code(toks, name)
+        .is_some_and(|n| toks[n].kind == TokenKind::Punct && matches!(src[toks[n].start], b';' | b'=' | b',' | b'['))
+}
+
+/// A token that can end the left operand of `...` in a case range.
+fn ends_operand(src: &[u8], t: &Tok) -> bool {
+    matches!(t.kind, TokenKind::Identifier | TokenKind::Number | TokenKind::Literal) || is_punct(src, t, b')')
+}
+
+fn is_builtin_type(word: &str) -> bool {
+    matches!(
+        word,
+        "void"
+            | "char"
+            | "short"
+            | "int"
+            | "long"
+            | "float"
+            | "double"
+            | "signed"
+            | "unsigned"
+            | "_Bool"
+            | "bool"
+            | "struct"
+            | "union"
+            | "enum"
+    )
+}
+
+/// Where a file-level `NAME(...)` ends if it is a file-level invocation: at its `)` when a newline
 /// (or the end of the file) follows, at the `;` when one follows; `None` when a `{` or more code
 /// follows on the same line (a function definition in GNU style, or a declaration).
 fn file_level_end(src: &[u8], toks: &[Tok], close: usize) -> Option<usize> {
@@ -382,6 +615,51 @@ mod tests {
         let (text, names) = masked("#define QEMU_PACKED __attribute__((packed))\n#define FOO(x) bar(x)\n");
         assert!(names.is_empty());
         assert!(text.contains("#define QEMU_PACKED"));
+    }
+
+    #[test]
+    fn general_rules_rewrite_into_parseable_c() {
+        let src = "void f(void)\n{\n    QTAILQ_FOREACH(r, &q, next) {\n    }\n    RCU_READ_LOCK_GUARD() {\n    }\n\
+                   \x20   g_assert_cmpint(a, ==, b);\n    switch (x) {\n    case 1 ... N:\n        break;\n    }\n}\n\
+                   static QLIST_HEAD(, Req) reqs;\n";
+        let m = mask(src.as_bytes(), &IdiomTable::builtin());
+        let text = String::from_utf8(m.text).unwrap();
+        assert_eq!(text.len(), src.len());
+        assert!(text.contains("    if            (r, &q, next) {\n"), "{text}");
+        assert!(text.contains("\n                          {\n"), "{text}");
+        assert!(text.contains("g_assert_cmpint(a  ==  b);"), "{text}");
+        assert!(text.contains("case 1 +   N:"), "{text}");
+        assert!(text.contains("static QLIST_HEAD        reqs;"), "{text}");
+        let uses: Vec<&str> = m.uses.iter().map(|u| &src[u.start..u.end]).collect();
+        assert_eq!(uses, ["QTAILQ_FOREACH", "RCU_READ_LOCK_GUARD", "Req"]);
+    }
+
+    #[test]
+    fn valid_c_is_left_alone() {
+        for src in [
+            "int sum(int first, ...);\nint a[4] = { [0 ... 3] = 1 };\n",
+            "void f(void)\n{\n    switch (x) {\n    CASE_OTHER(2)\n    CASE_OTHER(3)\n    }\n}\n",
+            "void f(void)\n{\n    if (x) {\n    }\n    y = FOO(a) * b;\n    g(a, -1, b);\n}\n",
+            "__attribute__((unused)) static int x;\nint (*fn)(void);\n",
+            "asm(\"nop\"\n    TEST(a)\n    TEST(b)\n);\n",
+        ] {
+            let m = mask(src.as_bytes(), &IdiomTable::builtin());
+            assert_eq!(String::from_utf8(m.text).unwrap(), src);
+            assert!(m.uses.is_empty() && m.invocations.is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn attribute_before_a_function_pointer_keeps_the_declarator() {
+        let (text, _) = masked("int GRAPH_RDLOCK_PTR (*flush)(void);\n");
+        assert_eq!(text, "int                  (*flush)(void);\n");
+    }
+
+    #[test]
+    fn indented_invocations_count_only_outside_braces() {
+        let (_, names) =
+            masked("REG32(CTRL, 4)\n    FIELD(CTRL, EN, 0, 1)\nvoid f(void)\n{\n    FIELD(CTRL, EN, 0, 1)\n}\n");
+        assert_eq!(names, ["REG32", "FIELD"]);
     }
 
     #[test]

@@ -52,7 +52,8 @@ fn index_counts_and_determinism() {
     assert_eq!(a["schema"], "revertcheck/index/v1");
     assert_eq!(a["files"], 7);
     assert_eq!(a["definitions"]["function"].as_u64().unwrap(), 12);
-    assert_eq!(a["index"]["files_with_parse_errors"], 1, "the qtest file with g_assert_cmpint(x, ==, y)");
+    // The qtest file's `g_assert_cmpint(x, ==, y)` parses once masking joins the comparison.
+    assert_eq!(a["index"]["files_with_parse_errors"], 0);
     let b = repo.rc(&["-j", "1", "--no-cache", "index", "--format", "json", "upstream"]).json();
     for key in ["definitions", "symbols", "references", "graph"] {
         assert_eq!(a[key], b[key], "{key} differs between runs");

@@ -52,6 +52,11 @@ fn syntax_errors() {
     check("syntax_errors");
 }
 
+#[test]
+fn qemu_statements() {
+    check("qemu_statements");
+}
+
 // The facts below are what the expectation files must say; they are asserted on their own so
 // that a careless `UPDATE_EXPECT=1` cannot silently accept a regression in them.
 
@@ -63,6 +68,32 @@ fn file_level_macro_does_not_become_a_return_type() {
     assert!(out.contains("ref <file> -> foo_register_types lexical 39\n"));
     assert!(!out.contains("DEFINE_TYPES global"), "DEFINE_TYPES must not be a definition");
     assert!(out.contains("health errors=0 missing=0"), "masking should leave no parse error");
+}
+
+/// Each general masking rule leaves the code parseable and keeps the names it hides as uses.
+#[test]
+fn statement_and_type_macros_parse_and_stay_references() {
+    let out = lines_of("qemu_statements");
+    assert!(out.contains("health errors=0 missing=0"), "{out}");
+    // Statement macros, with and without arguments.
+    for m in ["QTAILQ_FOREACH call 25", "WITH_QEMU_LOCK_GUARD call 28", "RCU_READ_LOCK_GUARD call 31"] {
+        assert!(out.contains(&format!("ref queue_len -> {m}\n")), "{m}: {out}");
+    }
+    assert!(out.contains("ref queue_len -> req_count call 29\n"), "the blocks are parsed as code");
+    // Type macros: the declarations are found, their arguments are uses.
+    assert!(out.contains("def variable pending static 10-10\n"));
+    assert!(out.contains("ref pending -> Req lexical 10\n"));
+    assert!(out.contains("ref Queue -> Req lexical 13\n"));
+    // An attribute before `(*name)` leaves the declarator alone; annotated prototypes are found.
+    assert!(out.contains("def prototype queue_flush global 18-18\n"));
+    assert!(!out.contains("GRAPH_RDLOCK"));
+    // Case ranges and comparison arguments.
+    assert!(out.contains("ref mode_class -> MODE_LAST value 40\n"));
+    assert!(out.contains("ref test_queue -> queue_len call 51\n"));
+    assert!(out.contains("ref test_queue -> R_CTRL_MODE_MASK value 52\n"));
+    // Indented file-level invocations.
+    assert!(out.contains("ref <file> -> FIELD call 6\n"));
+    assert!(out.contains("ref <file> -> MODE lexical 7\n"));
 }
 
 #[test]

@@ -91,6 +91,8 @@ fn statement_and_type_macros_parse_and_stay_references() {
     assert!(out.contains("ref mode_class -> MODE_LAST value 40\n"));
     assert!(out.contains("ref test_queue -> queue_len call 51\n"));
     assert!(out.contains("ref test_queue -> R_CTRL_MODE_MASK value 52\n"));
+    // binutils' ATTRIBUTE_UNUSED after a parameter is an attribute (the ATTRIBUTE_ prefix).
+    assert!(out.contains("def function field_get static 58-62\n"), "{out}");
     // Indented file-level invocations.
     assert!(out.contains("ref <file> -> FIELD call 6\n"));
     assert!(out.contains("ref <file> -> MODE lexical 7\n"));

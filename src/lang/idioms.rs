@@ -310,7 +310,8 @@ impl Masker<'_> {
                     return next;
                 }
                 if role.is_none() {
-                    if let Some(next) = self.statement_or_type_macro(i, open, close) {
+                    if let Some(next) = self.statement_macro(i, open, close).or_else(|| self.type_macro(i, open, close))
+                    {
                         return next;
                     }
                 }
@@ -338,44 +339,48 @@ impl Masker<'_> {
         Some(end + 1)
     }
 
-    /// `NAME(...) {` inside a body, or `NAME(...) declarator` where a declaration starts.
-    fn statement_or_type_macro(&mut self, i: usize, open: usize, close: usize) -> Option<usize> {
+    /// The previous code token and its text.
+    fn prev(&self) -> Option<(Tok, &[u8])> {
+        self.prev_code.map(|p| (self.toks[p], &self.src[self.toks[p].start..self.toks[p].end]))
+    }
+
+    /// `NAME(...) {` where a statement starts inside a body: the name becomes `if` (or the
+    /// whole `NAME()` goes when there are no arguments) and stays a use.
+    fn statement_macro(&mut self, i: usize, open: usize, close: usize) -> Option<usize> {
         let (src, toks) = (self.src, self.toks);
         let t = toks[i];
-        let prev = self.prev_code.map(|p| (toks[p], &src[toks[p].start..toks[p].end]));
-        let after = next_code(toks, close).map(|j| toks[j]);
-        let statement_start = match prev {
-            None => true,
-            Some((p, text)) => {
-                matches!(text, b";" | b"{" | b"}" | b")") || (p.kind == TokenKind::Identifier && text == b"else")
-            }
-        };
-        let renameable = t.end - t.start >= 2;
-        if renameable && self.depth > 0 && statement_start && after.is_some_and(|a| is_punct(src, &a, b'{')) {
-            if close == open + 1 {
-                // `RCU_READ_LOCK_GUARD() {`: no condition to keep, the block stands alone.
-                blank(&mut self.text, t.start, toks[close].end);
-            } else {
-                self.text[t.start..t.start + 2].copy_from_slice(b"if");
-                blank(&mut self.text, t.start + 2, t.end);
-            }
-            self.uses.push(MaskedUse { start: t.start, end: t.end, call: true });
-            return Some(self.advance(i));
+        let statement_start = self.prev().is_none_or(|(p, text)| {
+            matches!(text, b";" | b"{" | b"}" | b")") || (p.kind == TokenKind::Identifier && text == b"else")
+        });
+        let block_follows = next_code(toks, close).is_some_and(|j| is_punct(src, &toks[j], b'{'));
+        if !(self.depth > 0 && statement_start && block_follows && t.end - t.start >= 2) {
+            return None;
         }
-        let declaration_start = match prev {
-            None => true,
-            Some((p, text)) => {
-                matches!(text, b";" | b"{" | b"}")
-                    || (p.kind == TokenKind::Identifier && DECLARATION_PREFIXES.iter().any(|d| d.as_bytes() == text))
-            }
-        };
+        if close == open + 1 {
+            // `RCU_READ_LOCK_GUARD() {`: no condition to keep, the block stands alone.
+            blank(&mut self.text, t.start, toks[close].end);
+        } else {
+            self.text[t.start..t.start + 2].copy_from_slice(b"if");
+            blank(&mut self.text, t.start + 2, t.end);
+        }
+        self.uses.push(MaskedUse { start: t.start, end: t.end, call: true });
+        Some(self.advance(i))
+    }
+
+    /// `NAME(...) declarator` where a declaration starts: the arguments are blanked (and stay
+    /// uses), the name stands as the type.
+    fn type_macro(&mut self, i: usize, open: usize, close: usize) -> Option<usize> {
+        let (src, toks) = (self.src, self.toks);
+        let declaration_start = self.prev().is_none_or(|(p, text)| {
+            matches!(text, b";" | b"{" | b"}")
+                || (p.kind == TokenKind::Identifier && DECLARATION_PREFIXES.iter().any(|d| d.as_bytes() == text))
+        });
         if !(declaration_start && declarator_follows(src, toks, close)) {
             return None;
         }
         for tok in &toks[open + 1..close] {
-            if tok.kind == TokenKind::Identifier
-                && !lexer::is_reserved(std::str::from_utf8(&src[tok.start..tok.end]).unwrap_or_default())
-            {
+            let word = std::str::from_utf8(&src[tok.start..tok.end]).unwrap_or_default();
+            if tok.kind == TokenKind::Identifier && !lexer::is_reserved(word) {
                 self.uses.push(MaskedUse { start: tok.start, end: tok.end, call: false });
             }
         }

@@ -269,6 +269,7 @@ const KEYWORDS: &[&str] = &[
     "__asm",
     "_Generic",
     "__extension__",
+    "_Atomic",
     "defined",
 ];
 
@@ -645,7 +646,7 @@ mod tests {
             "int sum(int first, ...);\nint a[4] = { [0 ... 3] = 1 };\n",
             "void f(void)\n{\n    switch (x) {\n    CASE_OTHER(2)\n    CASE_OTHER(3)\n    }\n}\n",
             "void f(void)\n{\n    if (x) {\n    }\n    y = FOO(a) * b;\n    g(a, -1, b);\n}\n",
-            "__attribute__((unused)) static int x;\nint (*fn)(void);\n",
+            "__attribute__((unused)) static int x;\nint (*fn)(void);\nstatic _Atomic(int) counter;\n",
             "asm(\"nop\"\n    TEST(a)\n    TEST(b)\n);\n",
         ] {
             let m = mask(src.as_bytes(), &IdiomTable::builtin());

@@ -223,6 +223,8 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
             m.other(i)
         };
     }
+    // In file order for the line counting downstream (an `offsetof` adds its uses early).
+    m.uses.sort_unstable_by_key(|u| u.start);
     Masked { text: m.text, invocations: m.invocations, uses: m.uses, tokens: toks }
 }
 
@@ -287,6 +289,12 @@ impl Masker<'_> {
         let role = table.role(word);
         let column0 = t.start == 0 || src[t.start - 1] == b'\n';
         let call = next_code(toks, i).filter(|&j| is_punct(src, &toks[j], b'('));
+        if word == "offsetof" {
+            if let Some(open) = call {
+                self.offsetof_member(open);
+            }
+            return self.advance(i);
+        }
         // Most identifiers are no macro at all: skip the paren matching.
         if role.is_none() && (call.is_none() || KEYWORDS.contains(&word)) {
             return self.advance(i);
@@ -388,6 +396,46 @@ impl Masker<'_> {
         blank(&mut self.text, toks[open].start, toks[close].end);
         self.prev_code = Some(i);
         Some(close + 1)
+    }
+
+    /// `offsetof(T, a.b[i])`: tree-sitter-c takes only a field name as the member, so the
+    /// designator is cut after its first field (`offsetof(T, a      )`); names inside its
+    /// subscripts stay uses. The tokens are still visited for brace and parenthesis depth.
+    fn offsetof_member(&mut self, open: usize) {
+        let (src, toks) = (self.src, self.toks);
+        let Some(close) = matching_paren(src, toks, open) else { return };
+        let mut depth = 0;
+        let Some(comma) = (open + 1..close).find(|&j| {
+            if toks[j].kind != TokenKind::Punct {
+                return false;
+            }
+            match src[toks[j].start] {
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth -= 1,
+                b',' => return depth == 0,
+                _ => {}
+            }
+            false
+        }) else {
+            return;
+        };
+        let field = comma + 1;
+        let tail = field + 1;
+        let designator = toks[field].kind == TokenKind::Identifier
+            && tail < close
+            && toks[tail].kind == TokenKind::Punct
+            && matches!(src[toks[tail].start], b'.' | b'[');
+        if !designator {
+            return;
+        }
+        for j in tail..close {
+            let after_dot = is_punct(src, &toks[j - 1], b'.') || is_punct(src, &toks[j - 1], b'>');
+            let word = std::str::from_utf8(&src[toks[j].start..toks[j].end]).unwrap_or_default();
+            if toks[j].kind == TokenKind::Identifier && !after_dot && !lexer::is_reserved(word) {
+                self.uses.push(MaskedUse { start: toks[j].start, end: toks[j].end, call: false });
+            }
+        }
+        blank(&mut self.text, toks[tail].start, toks[close - 1].end);
     }
 
     /// Punctuation and literals: brace depth, comparison arguments, case ranges.

@@ -93,6 +93,9 @@ fn statement_and_type_macros_parse_and_stay_references() {
     assert!(out.contains("ref test_queue -> R_CTRL_MODE_MASK value 52\n"));
     // binutils' ATTRIBUTE_UNUSED after a parameter is an attribute (the ATTRIBUTE_ prefix).
     assert!(out.contains("def function field_get static 58-62\n"), "{out}");
+    // offsetof(T, a.b[i]): parsed, the subscript's names kept, the field names not uses.
+    assert!(out.contains("ref plugin_offset -> PLUGIN_IDX lexical 67\n"), "{out}");
+    assert!(!out.contains("-> neg ") && !out.contains("-> plugin_mem_cbs "), "{out}");
     // Indented file-level invocations.
     assert!(out.contains("ref <file> -> FIELD call 6\n"));
     assert!(out.contains("ref <file> -> MODE lexical 7\n"));

@@ -246,37 +246,64 @@ struct Masker<'s> {
     in_case: bool,
 }
 
-/// Identifiers that look like calls but start no macro invocation.
-const KEYWORDS: &[&str] = &[
-    "if",
-    "while",
-    "for",
-    "switch",
-    "return",
-    "sizeof",
-    "typeof",
-    "__typeof__",
-    "__typeof",
-    "_Alignof",
-    "alignof",
-    "_Alignas",
-    "alignas",
-    "__attribute__",
-    "__attribute",
-    "__declspec",
-    "_Static_assert",
-    "static_assert",
-    "asm",
-    "__asm__",
-    "__asm",
-    "_Generic",
-    "__extension__",
-    "_Atomic",
-    "defined",
-];
+/// Identifiers that look like calls but start no macro invocation. (Not all of
+/// `lexer::is_reserved`: with `break` counted, `CASE_GET_REG32(dsa, R)` before a `break;`
+/// in hw/scsi/ncr53c710.c is no longer read as a type macro, and that file parses worse.)
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "if" | "while"
+            | "for"
+            | "switch"
+            | "return"
+            | "sizeof"
+            | "typeof"
+            | "__typeof__"
+            | "__typeof"
+            | "_Alignof"
+            | "alignof"
+            | "_Alignas"
+            | "alignas"
+            | "__attribute__"
+            | "__attribute"
+            | "__declspec"
+            | "_Static_assert"
+            | "static_assert"
+            | "asm"
+            | "__asm__"
+            | "__asm"
+            | "_Generic"
+            | "__extension__"
+            | "_Atomic"
+            | "defined"
+    )
+}
+
+/// Type keywords: never the declarator a type macro is followed by.
+fn is_builtin_type(word: &str) -> bool {
+    matches!(
+        word,
+        "void"
+            | "char"
+            | "short"
+            | "int"
+            | "long"
+            | "float"
+            | "double"
+            | "signed"
+            | "unsigned"
+            | "_Bool"
+            | "bool"
+            | "struct"
+            | "union"
+            | "enum"
+    )
+}
 
 /// Identifiers that may precede a declaration's type.
-const DECLARATION_PREFIXES: &[&str] = &["static", "extern", "const", "volatile", "typedef", "register", "inline"];
+fn is_declaration_prefix(word: &[u8]) -> bool {
+    matches!(word, b"static" | b"extern" | b"const" | b"volatile" | b"typedef" | b"register" | b"inline")
+}
 
 impl Masker<'_> {
     fn identifier(&mut self, i: usize, table: &IdiomTable) -> usize {
@@ -295,8 +322,10 @@ impl Masker<'_> {
             }
             return self.advance(i);
         }
-        // Most identifiers are no macro at all: skip the paren matching.
-        if role.is_none() && (call.is_none() || KEYWORDS.contains(&word)) {
+        // Most identifiers are no macro at all: only an idiom, or a call first on its line or
+        // where a statement or declaration starts, is worth matching parentheses for.
+        let placed = t.line_start || self.starts_statement() || self.starts_declaration();
+        if role.is_none() && (call.is_none() || is_keyword(word) || !placed) {
             return self.advance(i);
         }
         let close = call.and_then(|open| matching_paren(src, toks, open));
@@ -358,11 +387,8 @@ impl Masker<'_> {
     fn statement_macro(&mut self, i: usize, open: usize, close: usize) -> Option<usize> {
         let (src, toks) = (self.src, self.toks);
         let t = toks[i];
-        let statement_start = self.prev().is_none_or(|(p, text)| {
-            matches!(text, b";" | b"{" | b"}" | b")") || (p.kind == TokenKind::Identifier && text == b"else")
-        });
         let block_follows = next_code(toks, close).is_some_and(|j| is_punct(src, &toks[j], b'{'));
-        if !(self.depth > 0 && statement_start && block_follows && t.end - t.start >= 2) {
+        if !(self.depth > 0 && self.starts_statement() && block_follows && t.end - t.start >= 2) {
             return None;
         }
         if close == open + 1 {
@@ -380,19 +406,10 @@ impl Masker<'_> {
     /// uses), the name stands as the type.
     fn type_macro(&mut self, i: usize, open: usize, close: usize) -> Option<usize> {
         let (src, toks) = (self.src, self.toks);
-        let declaration_start = self.prev().is_none_or(|(p, text)| {
-            matches!(text, b";" | b"{" | b"}")
-                || (p.kind == TokenKind::Identifier && DECLARATION_PREFIXES.iter().any(|d| d.as_bytes() == text))
-        });
-        if !(declaration_start && declarator_follows(src, toks, close)) {
+        if !(self.starts_declaration() && declarator_follows(src, toks, close)) {
             return None;
         }
-        for tok in &toks[open + 1..close] {
-            let word = std::str::from_utf8(&src[tok.start..tok.end]).unwrap_or_default();
-            if tok.kind == TokenKind::Identifier && !lexer::is_reserved(word) {
-                self.uses.push(MaskedUse { start: tok.start, end: tok.end, call: false });
-            }
-        }
+        self.keep_uses(open + 1..close);
         blank(&mut self.text, toks[open].start, toks[close].end);
         self.prev_code = Some(i);
         Some(close + 1)
@@ -428,14 +445,37 @@ impl Masker<'_> {
         if !designator {
             return;
         }
-        for j in tail..close {
-            let after_dot = is_punct(src, &toks[j - 1], b'.') || is_punct(src, &toks[j - 1], b'>');
+        self.keep_uses(tail..close);
+        blank(&mut self.text, toks[tail].start, toks[close - 1].end);
+    }
+
+    /// Records the names among `toks[range]`, about to be blanked, as uses: not keywords, not
+    /// field names (after `.` or `->`).
+    fn keep_uses(&mut self, range: std::ops::Range<usize>) {
+        let (src, toks) = (self.src, self.toks);
+        for j in range {
+            let field = j > 0 && (is_punct(src, &toks[j - 1], b'.') || is_punct(src, &toks[j - 1], b'>'));
             let word = std::str::from_utf8(&src[toks[j].start..toks[j].end]).unwrap_or_default();
-            if toks[j].kind == TokenKind::Identifier && !after_dot && !lexer::is_reserved(word) {
+            if toks[j].kind == TokenKind::Identifier && !field && !lexer::is_reserved(word) {
                 self.uses.push(MaskedUse { start: toks[j].start, end: toks[j].end, call: false });
             }
         }
-        blank(&mut self.text, toks[tail].start, toks[close - 1].end);
+    }
+
+    /// The previous code token opens a statement: none, `;`, a brace, `)` (of `if (...)`) or
+    /// `else`.
+    fn starts_statement(&self) -> bool {
+        self.prev().is_none_or(|(p, text)| {
+            matches!(text, b";" | b"{" | b"}" | b")") || (p.kind == TokenKind::Identifier && text == b"else")
+        })
+    }
+
+    /// The previous code token opens a declaration: none, `;`, a brace or a storage class or
+    /// qualifier.
+    fn starts_declaration(&self) -> bool {
+        self.prev().is_none_or(|(p, text)| {
+            matches!(text, b";" | b"{" | b"}") || (p.kind == TokenKind::Identifier && is_declaration_prefix(text))
+        })
     }
 
     /// Punctuation and literals: brace depth, comparison arguments, case ranges.
@@ -501,7 +541,7 @@ fn declarator_follows(src: &[u8], toks: &[Tok], close: usize) -> bool {
     }
     let Some(name) = j.filter(|&n| toks[n].kind == TokenKind::Identifier) else { return false };
     let word = std::str::from_utf8(&src[toks[name].start..toks[name].end]).unwrap_or_default();
-    if KEYWORDS.contains(&word) || DECLARATION_PREFIXES.contains(&word) || is_builtin_type(word) {
+    if is_keyword(word) || is_declaration_prefix(word.as_bytes()) || is_builtin_type(word) {
         return false;
     }
     next_code(toks, name)
@@ -511,26 +551,6 @@ fn declarator_follows(src: &[u8], toks: &[Tok], close: usize) -> bool {
 /// A token that can end the left operand of `...` in a case range.
 fn ends_operand(src: &[u8], t: &Tok) -> bool {
     matches!(t.kind, TokenKind::Identifier | TokenKind::Number | TokenKind::Literal) || is_punct(src, t, b')')
-}
-
-fn is_builtin_type(word: &str) -> bool {
-    matches!(
-        word,
-        "void"
-            | "char"
-            | "short"
-            | "int"
-            | "long"
-            | "float"
-            | "double"
-            | "signed"
-            | "unsigned"
-            | "_Bool"
-            | "bool"
-            | "struct"
-            | "union"
-            | "enum"
-    )
 }
 
 /// Where a file-level `NAME(...)` ends if it is a file-level invocation: at its `)` when a newline

@@ -1,15 +1,14 @@
 //! Syntax tree + query captures -> `FileSymbols`. The only place that reads tree-sitter nodes.
 
 use std::collections::HashSet;
-use std::num::NonZeroU16;
-use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-use tree_sitter::{Language, Node, ParseOptions, Parser, Tree};
+use tree_sitter::{Node, ParseOptions, Parser, Tree};
 
 use super::idioms::{self, IdiomTable};
 use super::lexer;
-use super::queries::{Capture, Queries};
+use super::mask::{self, Invocation, MaskedUse, Tok};
+use super::queries::{field, Capture, Queries, FIELDS};
 use crate::facts::{
     Confidence, DefIdx, Definition, FileSymbols, Include, Linkage, NameIdx, ParseHealth, RefKind, Reference, SymbolKind,
 };
@@ -27,25 +26,6 @@ impl Default for Limits {
     fn default() -> Self {
         Limits { parse_timeout: Duration::from_secs(10) }
     }
-}
-
-/// The grammar's field ids, looked up once: `child_by_field_name` searches the field names on
-/// every call (0.6% of a cold index).
-struct Fields {
-    declarator: NonZeroU16,
-    parameters: NonZeroU16,
-    body: NonZeroU16,
-    value: NonZeroU16,
-}
-
-static FIELDS: LazyLock<Fields> = LazyLock::new(|| {
-    let language: Language = tree_sitter_c::LANGUAGE.into();
-    let id = |name| language.field_id_for_name(name).expect("tree-sitter-c has the field");
-    Fields { declarator: id("declarator"), parameters: id("parameters"), body: id("body"), value: id("value") }
-});
-
-fn field<'t>(node: Node<'t>, id: NonZeroU16) -> Option<Node<'t>> {
-    node.child_by_field_id(id.get())
 }
 
 /// A definition as found, before names are interned and spans sorted.
@@ -74,7 +54,7 @@ struct RawRef {
 struct Collector<'a> {
     src: &'a [u8],
     /// The lexer's tokens of `src`, for the normalised hashes.
-    tokens: &'a [idioms::Tok],
+    tokens: &'a [Tok],
     idioms: &'a IdiomTable,
     names: Vec<String>,
     index: FxHashMap<String, NameIdx>,
@@ -155,7 +135,7 @@ impl<'a> Collector<'a> {
     /// every span starts and ends between tokens (syntax nodes do), else by scanning the text
     /// (only in files that are not C, where tree-sitter and the lexer disagree on tokens).
     fn hash_spans(&self, spans: &[(usize, usize)]) -> u64 {
-        let mut runs: [&[idioms::Tok]; 2] = [&[], &[]];
+        let mut runs: [&[Tok]; 2] = [&[], &[]];
         assert!(spans.len() <= runs.len(), "at most a type and a declarator");
         let aligned = spans
             .iter()
@@ -169,7 +149,7 @@ impl<'a> Collector<'a> {
     }
 
     /// The tokens of `start..end`, or `None` when a token or a comment straddles either end.
-    fn tokens_within(&self, start: usize, end: usize) -> Option<&'a [idioms::Tok]> {
+    fn tokens_within(&self, start: usize, end: usize) -> Option<&'a [Tok]> {
         let tokens = self.tokens;
         let first = tokens.partition_point(|t| t.start < start);
         if tokens.get(first).is_none_or(|t| t.start != start) {
@@ -317,7 +297,7 @@ impl<'q> Extractor<'q> {
     }
 
     fn extract_utf8_agnostic(&mut self, src: &[u8]) -> FileSymbols {
-        let masked = idioms::mask(src, self.idioms);
+        let masked = mask::mask(src, self.idioms);
         let Some(tree) = self.parse(&masked.text) else {
             return FileSymbols { health: ParseHealth { timed_out: true, ..Default::default() }, ..Default::default() };
         };
@@ -528,7 +508,7 @@ fn typedef(node: Node, c: &mut Collector) {
 }
 
 /// Names masking took out of code that is still parsed: references where they stand.
-fn add_masked_uses(c: &mut Collector, uses: &[idioms::MaskedUse]) {
+fn add_masked_uses(c: &mut Collector, uses: &[MaskedUse]) {
     let mut lines = lexer::Lines::new(c.src, 1);
     for u in uses {
         let line = lines.at(u.start);
@@ -540,7 +520,7 @@ fn add_masked_uses(c: &mut Collector, uses: &[idioms::MaskedUse]) {
 
 /// Masked file-level invocations: their identifiers are file-level references, and table idioms
 /// add the symbols they define and the names they use.
-fn add_invocations(c: &mut Collector, invocations: &[idioms::Invocation]) {
+fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
     // Invocations come in file order.
     let mut lines = lexer::Lines::new(c.src, 1);
     for inv in invocations {

@@ -1,12 +1,13 @@
 //! C source -> `FileSymbols`. The only module that imports tree-sitter.
 //!
-//! Pipeline for one file: mask QEMU macro idioms (`idioms`), parse, run the queries of
-//! grammars/c (`queries`), turn captures into definitions and references (`extract`). Syntax
-//! trees never leave this module and are dropped as soon as a file is done.
+//! Pipeline for one file: mask QEMU macro idioms (`mask`, with the table in `idioms`), parse,
+//! run the queries of grammars/c (`queries`), turn captures into definitions and references
+//! (`extract`). Syntax trees never leave this module and are dropped as soon as a file is done.
 
 mod extract;
 pub mod idioms;
 pub mod lexer;
+pub mod mask;
 mod queries;
 
 pub use extract::{Extractor, Limits};

@@ -1,0 +1,590 @@
+//! The masking pass: blanks the idioms of `super::idioms` and rewrites what the general rules
+//! of grammars/c/idioms.toml describe, before tree-sitter sees the text.
+//!
+//! Masking replaces bytes with spaces and keeps every newline, so byte offsets and line numbers
+//! of the masked text are those of the original: nothing downstream needs to map positions.
+
+use super::idioms::{IdiomRole, IdiomTable};
+use super::lexer::{self, TokenKind};
+
+/// A file-level macro invocation found and blanked by the masking pass.
+#[derive(Clone, Debug)]
+pub struct Invocation {
+    pub name: String,
+    pub start: usize,
+    pub end: usize,
+    /// Arguments as written, trimmed.
+    pub args: Vec<String>,
+}
+
+/// The masked text and what was taken out of it.
+pub struct Masked {
+    pub text: Vec<u8>,
+    pub invocations: Vec<Invocation>,
+    /// Names the general rules took out of the parser's view inside code that is still parsed
+    /// (a statement macro's name, a type macro's arguments), in file order: uses of the code
+    /// around them.
+    pub uses: Vec<MaskedUse>,
+    /// The tokens of the original text, in order: extraction hashes spans from them instead of
+    /// scanning the text again.
+    pub tokens: Vec<Tok>,
+}
+
+/// An identifier blanked or renamed by masking that still counts as a reference where it stands.
+#[derive(Clone, Copy, Debug)]
+pub struct MaskedUse {
+    pub start: usize,
+    pub end: usize,
+    /// Called like a function (a statement macro), or only named (an argument).
+    pub call: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct Tok {
+    kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+    /// The first token of its line.
+    line_start: bool,
+    /// Part of a preprocessor directive line.
+    directive: bool,
+}
+
+/// Blanks attribute idioms, type wrappers and file-level invocations in `src`, and rewrites the
+/// constructs of the general rules (grammars/c/idioms.toml) into C that tree-sitter parses.
+pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
+    let toks = tokenize(src);
+    let mut m = Masker {
+        src,
+        toks: &toks,
+        text: src.to_vec(),
+        invocations: Vec::new(),
+        uses: Vec::new(),
+        prev_code: None,
+        depth: 0,
+        parens: 0,
+        in_case: false,
+    };
+    let mut i = 0;
+    while i < toks.len() {
+        i = if toks[i].directive {
+            i + 1
+        } else if toks[i].kind == TokenKind::Identifier {
+            m.identifier(i, table)
+        } else {
+            m.other(i)
+        };
+    }
+    // In file order for the line counting downstream (an `offsetof` adds its uses early).
+    m.uses.sort_unstable_by_key(|u| u.start);
+    Masked { text: m.text, invocations: m.invocations, uses: m.uses, tokens: toks }
+}
+
+/// The state of one masking pass over the tokens of a file. Each step takes the index of a
+/// code token and returns the index of the next token to look at.
+struct Masker<'s> {
+    src: &'s [u8],
+    toks: &'s [Tok],
+    text: Vec<u8>,
+    invocations: Vec<Invocation>,
+    uses: Vec<MaskedUse>,
+    /// The previous code (non-directive) token.
+    prev_code: Option<usize>,
+    /// Braces and parentheses open at this point, counted over code tokens (both arms of an
+    /// `#if` count).
+    depth: usize,
+    parens: usize,
+    /// Between `case` and its `:`.
+    in_case: bool,
+}
+
+/// Identifiers that look like calls but start no macro invocation. (Not all of
+/// `lexer::is_reserved`: with `break` counted, `CASE_GET_REG32(dsa, R)` before a `break;`
+/// in hw/scsi/ncr53c710.c is no longer read as a type macro, and that file parses worse.)
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "if" | "while"
+            | "for"
+            | "switch"
+            | "return"
+            | "sizeof"
+            | "typeof"
+            | "__typeof__"
+            | "__typeof"
+            | "_Alignof"
+            | "alignof"
+            | "_Alignas"
+            | "alignas"
+            | "__attribute__"
+            | "__attribute"
+            | "__declspec"
+            | "_Static_assert"
+            | "static_assert"
+            | "asm"
+            | "__asm__"
+            | "__asm"
+            | "_Generic"
+            | "__extension__"
+            | "_Atomic"
+            | "defined"
+    )
+}
+
+/// Type keywords: never the declarator a type macro is followed by.
+fn is_builtin_type(word: &str) -> bool {
+    matches!(
+        word,
+        "void"
+            | "char"
+            | "short"
+            | "int"
+            | "long"
+            | "float"
+            | "double"
+            | "signed"
+            | "unsigned"
+            | "_Bool"
+            | "bool"
+            | "struct"
+            | "union"
+            | "enum"
+    )
+}
+
+/// Identifiers that may precede a declaration's type.
+fn is_declaration_prefix(word: &[u8]) -> bool {
+    matches!(word, b"static" | b"extern" | b"const" | b"volatile" | b"typedef" | b"register" | b"inline")
+}
+
+impl Masker<'_> {
+    fn identifier(&mut self, i: usize, table: &IdiomTable) -> usize {
+        let (src, toks) = (self.src, self.toks);
+        let t = toks[i];
+        let word = std::str::from_utf8(&src[t.start..t.end]).unwrap_or_default();
+        if word == "case" {
+            self.in_case = true;
+        }
+        let role = table.role(word);
+        let column0 = t.start == 0 || src[t.start - 1] == b'\n';
+        let call = next_code(toks, i).filter(|&j| is_punct(src, &toks[j], b'('));
+        if word == "offsetof" {
+            if let Some(open) = call {
+                self.offsetof_member(open);
+            }
+            return self.advance(i);
+        }
+        // Most identifiers are no macro at all: only an idiom, or a call first on its line or
+        // where a statement or declaration starts, is worth matching parentheses for.
+        let placed = t.line_start || self.starts_statement() || self.starts_declaration();
+        if role.is_none() && (call.is_none() || is_keyword(word) || !placed) {
+            return self.advance(i);
+        }
+        let close = call.and_then(|open| matching_paren(src, toks, open));
+        match (role, call, close) {
+            (Some(IdiomRole::Attribute), _, _) => {
+                // `int GRAPH_RDLOCK_PTR (*fn)(...)`: a `(*` opens a declarator, not arguments.
+                let declarator = call.is_some_and(|open| toks.get(open + 1).is_some_and(|s| is_punct(src, s, b'*')));
+                let close = close.filter(|_| !declarator);
+                let end = close.map_or(t.end, |c| toks[c].end);
+                blank(&mut self.text, t.start, end);
+                return close.map_or(i + 1, |c| c + 1);
+            }
+            (Some(IdiomRole::TypeWrapper), Some(open), Some(close)) => {
+                blank(&mut self.text, t.start, toks[open].end);
+                blank(&mut self.text, toks[close].start, toks[close].end);
+                return self.advance(i);
+            }
+            (_, Some(open), Some(close)) => {
+                if let Some(next) = self.invocation(i, open, close, column0, word) {
+                    return next;
+                }
+                if role.is_none() {
+                    if let Some(next) = self.statement_macro(i, open, close).or_else(|| self.type_macro(i, open, close))
+                    {
+                        return next;
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.advance(i)
+    }
+
+    /// A file-level invocation at `i`: blanked and recorded; the index after it.
+    fn invocation(&mut self, i: usize, open: usize, close: usize, column0: bool, word: &str) -> Option<usize> {
+        let (src, toks) = (self.src, self.toks);
+        let t = toks[i];
+        let after_complete = self
+            .prev_code
+            .is_none_or(|p| toks[p].kind == TokenKind::Punct && matches!(src[toks[p].start], b';' | b'}' | b')'));
+        if !(t.line_start && (column0 || (self.depth == 0 && self.parens == 0)) && after_complete) {
+            return None;
+        }
+        let end = file_level_end(src, toks, close)?;
+        let args = split_args(&src[toks[open].end..toks[close].start]);
+        self.invocations.push(Invocation { name: word.to_string(), start: t.start, end: toks[end].end, args });
+        blank(&mut self.text, t.start, toks[end].end);
+        self.prev_code = Some(end);
+        Some(end + 1)
+    }
+
+    /// The previous code token and its text.
+    fn prev(&self) -> Option<(Tok, &[u8])> {
+        self.prev_code.map(|p| (self.toks[p], &self.src[self.toks[p].start..self.toks[p].end]))
+    }
+
+    /// `NAME(...) {` where a statement starts inside a body: the name becomes `if` (or the
+    /// whole `NAME()` goes when there are no arguments) and stays a use.
+    fn statement_macro(&mut self, i: usize, open: usize, close: usize) -> Option<usize> {
+        let (src, toks) = (self.src, self.toks);
+        let t = toks[i];
+        let block_follows = next_code(toks, close).is_some_and(|j| is_punct(src, &toks[j], b'{'));
+        if !(self.depth > 0 && self.starts_statement() && block_follows && t.end - t.start >= 2) {
+            return None;
+        }
+        if close == open + 1 {
+            // `RCU_READ_LOCK_GUARD() {`: no condition to keep, the block stands alone.
+            blank(&mut self.text, t.start, toks[close].end);
+        } else {
+            self.text[t.start..t.start + 2].copy_from_slice(b"if");
+            blank(&mut self.text, t.start + 2, t.end);
+        }
+        self.uses.push(MaskedUse { start: t.start, end: t.end, call: true });
+        Some(self.advance(i))
+    }
+
+    /// `NAME(...) declarator` where a declaration starts: the arguments are blanked (and stay
+    /// uses), the name stands as the type.
+    fn type_macro(&mut self, i: usize, open: usize, close: usize) -> Option<usize> {
+        let (src, toks) = (self.src, self.toks);
+        if !(self.starts_declaration() && declarator_follows(src, toks, close)) {
+            return None;
+        }
+        self.keep_uses(open + 1..close);
+        blank(&mut self.text, toks[open].start, toks[close].end);
+        self.prev_code = Some(i);
+        Some(close + 1)
+    }
+
+    /// `offsetof(T, a.b[i])`: tree-sitter-c takes only a field name as the member, so the
+    /// designator is cut after its first field (`offsetof(T, a      )`); names inside its
+    /// subscripts stay uses. The tokens are still visited for brace and parenthesis depth.
+    fn offsetof_member(&mut self, open: usize) {
+        let (src, toks) = (self.src, self.toks);
+        let Some(close) = matching_paren(src, toks, open) else { return };
+        let mut depth = 0;
+        let Some(comma) = (open + 1..close).find(|&j| {
+            if toks[j].kind != TokenKind::Punct {
+                return false;
+            }
+            match src[toks[j].start] {
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth -= 1,
+                b',' => return depth == 0,
+                _ => {}
+            }
+            false
+        }) else {
+            return;
+        };
+        let field = comma + 1;
+        let tail = field + 1;
+        let designator = toks[field].kind == TokenKind::Identifier
+            && tail < close
+            && toks[tail].kind == TokenKind::Punct
+            && matches!(src[toks[tail].start], b'.' | b'[');
+        if !designator {
+            return;
+        }
+        self.keep_uses(tail..close);
+        blank(&mut self.text, toks[tail].start, toks[close - 1].end);
+    }
+
+    /// Records the names among `toks[range]`, about to be blanked, as uses: not keywords, not
+    /// field names (after `.` or `->`).
+    fn keep_uses(&mut self, range: std::ops::Range<usize>) {
+        let (src, toks) = (self.src, self.toks);
+        for j in range {
+            let field = j > 0 && (is_punct(src, &toks[j - 1], b'.') || is_punct(src, &toks[j - 1], b'>'));
+            let word = std::str::from_utf8(&src[toks[j].start..toks[j].end]).unwrap_or_default();
+            if toks[j].kind == TokenKind::Identifier && !field && !lexer::is_reserved(word) {
+                self.uses.push(MaskedUse { start: toks[j].start, end: toks[j].end, call: false });
+            }
+        }
+    }
+
+    /// The previous code token opens a statement: none, `;`, a brace, `)` (of `if (...)`) or
+    /// `else`.
+    fn starts_statement(&self) -> bool {
+        self.prev().is_none_or(|(p, text)| {
+            matches!(text, b";" | b"{" | b"}" | b")") || (p.kind == TokenKind::Identifier && text == b"else")
+        })
+    }
+
+    /// The previous code token opens a declaration: none, `;`, a brace or a storage class or
+    /// qualifier.
+    fn starts_declaration(&self) -> bool {
+        self.prev().is_none_or(|(p, text)| {
+            matches!(text, b";" | b"{" | b"}") || (p.kind == TokenKind::Identifier && is_declaration_prefix(text))
+        })
+    }
+
+    /// Punctuation and literals: brace depth, comparison arguments, case ranges.
+    fn other(&mut self, i: usize) -> usize {
+        let (src, toks) = (self.src, self.toks);
+        let t = toks[i];
+        if t.kind == TokenKind::Punct {
+            match src[t.start] {
+                b'{' => self.depth += 1,
+                b'}' => self.depth = self.depth.saturating_sub(1),
+                b'(' => self.parens += 1,
+                b')' => self.parens = self.parens.saturating_sub(1),
+                b':' => self.in_case = false,
+                b',' => {
+                    if let Some(second) = comparison_argument(src, toks, i) {
+                        blank(&mut self.text, t.start, t.end);
+                        blank(&mut self.text, toks[second].start, toks[second].end);
+                        self.prev_code = Some(second);
+                        return second + 1;
+                    }
+                }
+                b'.' if self.in_case
+                    && src[t.start..].starts_with(b"...")
+                    && self.prev_code.is_some_and(|p| ends_operand(src, &toks[p])) =>
+                {
+                    self.text[t.start..t.start + 3].copy_from_slice(b"+  ");
+                    self.prev_code = Some(i + 2);
+                    return i + 3;
+                }
+                _ => {}
+            }
+        }
+        self.advance(i)
+    }
+
+    fn advance(&mut self, i: usize) -> usize {
+        self.prev_code = Some(i);
+        i + 1
+    }
+}
+
+/// `, OP ,` with OP a comparison operator, as in `g_assert_cmpint(a, ==, b)`: the index of the
+/// second comma. Never valid C, so blanking both commas can only repair.
+fn comparison_argument(src: &[u8], toks: &[Tok], comma: usize) -> Option<usize> {
+    let op_start = toks.get(comma + 1)?.start;
+    let mut j = comma + 1;
+    while j < toks.len() && toks[j].kind == TokenKind::Punct && matches!(src[toks[j].start], b'=' | b'!' | b'<' | b'>')
+    {
+        j += 1;
+    }
+    let op = &src[op_start..toks.get(j)?.start];
+    let op = op.trim_ascii_end();
+    let is_comparison = matches!(op, b"==" | b"!=" | b"<" | b">" | b"<=" | b">=");
+    (is_comparison && is_punct(src, &toks[j], b',')).then_some(j)
+}
+
+/// After a type macro's `)`: `*`s, a name that is no keyword, then `;`, `=`, `,` or `[`, as in
+/// `QLIST_HEAD(, Foo) *list = NULL;` (a name followed by `(` is another macro call).
+fn declarator_follows(src: &[u8], toks: &[Tok], close: usize) -> bool {
+    let mut j = next_code(toks, close);
+    while let Some(star) = j.filter(|&s| is_punct(src, &toks[s], b'*')) {
+        j = next_code(toks, star);
+    }
+    let Some(name) = j.filter(|&n| toks[n].kind == TokenKind::Identifier) else { return false };
+    let word = std::str::from_utf8(&src[toks[name].start..toks[name].end]).unwrap_or_default();
+    if is_keyword(word) || is_declaration_prefix(word.as_bytes()) || is_builtin_type(word) {
+        return false;
+    }
+    next_code(toks, name)
+        .is_some_and(|n| toks[n].kind == TokenKind::Punct && matches!(src[toks[n].start], b';' | b'=' | b',' | b'['))
+}
+
+/// A token that can end the left operand of `...` in a case range.
+fn ends_operand(src: &[u8], t: &Tok) -> bool {
+    matches!(t.kind, TokenKind::Identifier | TokenKind::Number | TokenKind::Literal) || is_punct(src, t, b')')
+}
+
+/// Where a file-level `NAME(...)` ends if it is a file-level invocation: at its `)` when a newline
+/// (or the end of the file) follows, at the `;` when one follows; `None` when a `{` or more code
+/// follows on the same line (a function definition in GNU style, or a declaration).
+fn file_level_end(src: &[u8], toks: &[Tok], close: usize) -> Option<usize> {
+    match next_code(toks, close) {
+        None => Some(close),
+        Some(j) if is_punct(src, &toks[j], b';') => Some(j),
+        Some(j) if is_punct(src, &toks[j], b'{') => None,
+        Some(j) if toks[j].line_start || toks[j].directive => {
+            // A `{` on the next line still opens a GNU-style function body.
+            (!is_punct(src, &toks[j], b'{')).then_some(close)
+        }
+        Some(_) => None,
+    }
+}
+
+fn tokenize(src: &[u8]) -> Vec<Tok> {
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut last_line_end = 0usize; // offset after which a token is first on its line
+    let mut in_directive = false;
+    lexer::scan(src, |kind, start, end| {
+        let newline_between = src[last_line_end..start].contains(&b'\n') || toks.is_empty();
+        // A directive goes on across backslash-newline continuations.
+        let continued = newline_between && start > 0 && {
+            let gap = &src[last_line_end..start];
+            let mut lines = gap.split(|&b| b == b'\n');
+            lines.next().is_some_and(|l| l.ends_with(b"\\") || l.ends_with(b"\\\r"))
+        };
+        if newline_between && !continued {
+            in_directive = kind == TokenKind::Punct && src[start] == b'#';
+        }
+        toks.push(Tok { kind, start, end, line_start: newline_between, directive: in_directive });
+        last_line_end = end;
+    });
+    toks
+}
+
+fn next_code(toks: &[Tok], i: usize) -> Option<usize> {
+    (i + 1..toks.len()).find(|&j| !toks[j].directive)
+}
+
+fn is_punct(src: &[u8], t: &Tok, c: u8) -> bool {
+    t.kind == TokenKind::Punct && src[t.start] == c
+}
+
+fn matching_paren(src: &[u8], toks: &[Tok], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (j, t) in toks.iter().enumerate().skip(open) {
+        if t.kind != TokenKind::Punct {
+            continue;
+        }
+        match src[t.start] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            b';' | b'{' | b'}' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn split_args(inner: &[u8]) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut depth = 0i32;
+    let mut current = Vec::new();
+    for &b in inner {
+        match b {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b',' if depth == 0 => {
+                args.push(String::from_utf8_lossy(&current).trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(b);
+    }
+    let last = String::from_utf8_lossy(&current).trim().to_string();
+    if !last.is_empty() || !args.is_empty() {
+        args.push(last);
+    }
+    args
+}
+
+fn blank(text: &mut [u8], start: usize, end: usize) {
+    for b in &mut text[start..end] {
+        if *b != b'\n' {
+            *b = b' ';
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(src: &str) -> (String, Vec<String>) {
+        let m = mask(src.as_bytes(), &IdiomTable::builtin());
+        (String::from_utf8(m.text).unwrap(), m.invocations.into_iter().map(|i| i.name).collect())
+    }
+
+    #[test]
+    fn file_level_invocations_are_blanked_but_gnu_style_definitions_are_not() {
+        let src = "DEFINE_TYPES(foo_types)\nstatic void\nbar(void)\n{\n}\nint\nbaz(int x)\n{\n}\n";
+        let (text, names) = masked(src);
+        assert_eq!(names, ["DEFINE_TYPES"]);
+        assert!(text.starts_with("                       \nstatic void\nbar(void)"));
+        assert!(text.contains("baz(int x)"));
+    }
+
+    #[test]
+    fn gnu_style_prototype_is_not_an_invocation() {
+        let (_, names) = masked("static void\nfoo(void);\n");
+        assert!(names.is_empty());
+    }
+
+    #[test]
+    fn attributes_and_wrappers_keep_offsets() {
+        let src = "struct S { int a; } QEMU_PACKED;\nvoid f(void) { g_autoptr(Error) err = NULL; }\n";
+        let (text, _) = masked(src);
+        assert_eq!(text.len(), src.len());
+        assert!(text.contains("} ".to_string().as_str()) && !text.contains("QEMU_PACKED"));
+        assert!(text.contains("          Error  err = NULL;"));
+    }
+
+    #[test]
+    fn directives_are_never_masked() {
+        let (text, names) = masked("#define QEMU_PACKED __attribute__((packed))\n#define FOO(x) bar(x)\n");
+        assert!(names.is_empty());
+        assert!(text.contains("#define QEMU_PACKED"));
+    }
+
+    #[test]
+    fn general_rules_rewrite_into_parseable_c() {
+        let src = "void f(void)\n{\n    QTAILQ_FOREACH(r, &q, next) {\n    }\n    RCU_READ_LOCK_GUARD() {\n    }\n\
+                   \x20   g_assert_cmpint(a, ==, b);\n    switch (x) {\n    case 1 ... N:\n        break;\n    }\n}\n\
+                   static QLIST_HEAD(, Req) reqs;\n";
+        let m = mask(src.as_bytes(), &IdiomTable::builtin());
+        let text = String::from_utf8(m.text).unwrap();
+        assert_eq!(text.len(), src.len());
+        assert!(text.contains("    if            (r, &q, next) {\n"), "{text}");
+        assert!(text.contains("\n                          {\n"), "{text}");
+        assert!(text.contains("g_assert_cmpint(a  ==  b);"), "{text}");
+        assert!(text.contains("case 1 +   N:"), "{text}");
+        assert!(text.contains("static QLIST_HEAD        reqs;"), "{text}");
+        let uses: Vec<&str> = m.uses.iter().map(|u| &src[u.start..u.end]).collect();
+        assert_eq!(uses, ["QTAILQ_FOREACH", "RCU_READ_LOCK_GUARD", "Req"]);
+    }
+
+    #[test]
+    fn valid_c_is_left_alone() {
+        for src in [
+            "int sum(int first, ...);\nint a[4] = { [0 ... 3] = 1 };\n",
+            "void f(void)\n{\n    switch (x) {\n    CASE_OTHER(2)\n    CASE_OTHER(3)\n    }\n}\n",
+            "void f(void)\n{\n    if (x) {\n    }\n    y = FOO(a) * b;\n    g(a, -1, b);\n}\n",
+            "__attribute__((unused)) static int x;\nint (*fn)(void);\nstatic _Atomic(int) counter;\n",
+            "asm(\"nop\"\n    TEST(a)\n    TEST(b)\n);\n",
+        ] {
+            let m = mask(src.as_bytes(), &IdiomTable::builtin());
+            assert_eq!(String::from_utf8(m.text).unwrap(), src);
+            assert!(m.uses.is_empty() && m.invocations.is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn attribute_before_a_function_pointer_keeps_the_declarator() {
+        let (text, _) = masked("int GRAPH_RDLOCK_PTR (*flush)(void);\n");
+        assert_eq!(text, "int                  (*flush)(void);\n");
+    }
+
+    #[test]
+    fn indented_invocations_count_only_outside_braces() {
+        let (_, names) =
+            masked("REG32(CTRL, 4)\n    FIELD(CTRL, EN, 0, 1)\nvoid f(void)\n{\n    FIELD(CTRL, EN, 0, 1)\n}\n");
+        assert_eq!(names, ["REG32", "FIELD"]);
+    }
+}

@@ -9,6 +9,7 @@ use super::idioms::{self, IdiomTable};
 use super::lexer;
 use super::mask::{self, Invocation, MaskedUse, Tok};
 use super::queries::{field, Capture, Queries, FIELDS};
+use super::walk::Walk;
 use crate::facts::{
     Confidence, DefIdx, Definition, FileSymbols, Include, Linkage, NameIdx, ParseHealth, RefKind, Reference, SymbolKind,
 };
@@ -275,6 +276,7 @@ fn storage_class(node: Node, src: &[u8]) -> (bool, bool) {
 /// Turns one file's bytes into `FileSymbols`. One per thread: it owns a parser and a cursor.
 pub struct Extractor<'q> {
     parser: Parser,
+    walk: Walk,
     queries: &'q Queries,
     idioms: &'q IdiomTable,
     limits: Limits,
@@ -284,7 +286,7 @@ impl<'q> Extractor<'q> {
     pub fn new(queries: &'q Queries, idioms: &'q IdiomTable, limits: Limits) -> Extractor<'q> {
         let mut parser = Parser::new();
         parser.set_language(&tree_sitter_c::LANGUAGE.into()).expect("tree-sitter-c matches the tree-sitter ABI");
-        Extractor { parser, queries, idioms, limits }
+        Extractor { parser, walk: Walk::default(), queries, idioms, limits }
     }
 
     /// Extracts everything from `src`. Never fails: a damaged file yields what could be read and
@@ -336,7 +338,7 @@ impl<'q> Extractor<'q> {
     }
 
     fn collect(&mut self, tree: &Tree, c: &mut Collector) {
-        self.queries.for_each_match(tree, |m| {
+        self.queries.for_each_match(tree, &mut self.walk, |m| {
             let (capture, node) = m[0];
             let name = m.iter().find(|(cap, _)| *cap == Capture::Name).map(|&(_, n)| n);
             match capture {

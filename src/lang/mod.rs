@@ -9,6 +9,7 @@ pub mod idioms;
 pub mod lexer;
 pub mod mask;
 mod queries;
+mod walk;
 
 pub use extract::{Extractor, Limits};
 pub use idioms::{IdiomSpec, IdiomTable};

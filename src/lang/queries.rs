@@ -3,7 +3,8 @@
 //! tree-sitter's `QueryCursor` costs about 4.3 s on QEMU for even one small pattern set (it
 //! visits all 18.7 M nodes with a general matching machine) where a typed `TreeCursor` walk costs
 //! 1.7 s. Our patterns are deliberately simple, so they are compiled here into a table indexed by
-//! node kind and run in one pre-order walk (`for_each_match`). The `.scm` files stay the single
+//! node kind and run in one pre-order walk (`for_each_match`) over only the nodes of the kinds a
+//! pattern starts at, which src/lang/walk.c picks out inside C (`super::walk`). The `.scm` files stay the single
 //! source of truth: they are also compiled by tree-sitter itself (so they are valid queries), and
 //! a test checks that both engines produce the same captures on the fixtures.
 //!
@@ -14,6 +15,8 @@ use std::num::NonZeroU16;
 use std::sync::LazyLock;
 
 use tree_sitter::{Language, Node, Tree, TreeCursor};
+
+use super::walk::Walk;
 
 const DEFINITIONS: &str = include_str!("../../grammars/c/definitions.scm");
 const REFERENCES: &str = include_str!("../../grammars/c/references.scm");
@@ -107,6 +110,8 @@ struct Pattern {
 /// The compiled patterns, indexed by node kind id.
 pub struct Queries {
     by_kind: Vec<Vec<Pattern>>,
+    /// `wanted[k]` is 1 where `by_kind[k]` has a pattern: the kinds the walk stops at.
+    wanted: Vec<u8>,
 }
 
 /// The text of both query files, as tree-sitter would load it.
@@ -148,31 +153,26 @@ impl Queries {
                 by_kind[id as usize].push(compiled.clone());
             }
         }
-        Ok(Queries { by_kind })
+        let wanted = by_kind.iter().map(|patterns| u8::from(!patterns.is_empty())).collect();
+        Ok(Queries { by_kind, wanted })
+    }
+
+    /// The node kinds a pattern starts at, as a table indexed by kind id.
+    pub(super) fn wanted(&self) -> &[u8] {
+        &self.wanted
     }
 
     /// Calls `f` with each match's captures, root capture first, in pre-order of the match roots
     /// (the order tree-sitter's `QueryCursor::matches` yields them).
-    pub fn for_each_match<'t>(&self, tree: &'t Tree, mut f: impl FnMut(&[(Capture, Node<'t>)])) {
-        let mut cursor = tree.walk();
+    pub fn for_each_match<'t>(&self, tree: &'t Tree, walk: &mut Walk, mut f: impl FnMut(&[(Capture, Node<'t>)])) {
         // For the children of a match root; reset at each use (a fresh cursor allocates).
         let mut children = tree.walk();
         let mut found: Vec<(Capture, Node<'t>)> = Vec::with_capacity(4);
-        'walk: loop {
-            let node = cursor.node();
-            // ERROR nodes have kind id 65535, past the table: no pattern starts at one.
-            for pattern in self.by_kind.get(node.kind_id() as usize).map_or(&[][..], Vec::as_slice) {
+        walk.for_each(tree, self.wanted(), |node| {
+            for pattern in &self.by_kind[node.kind_id() as usize] {
                 Self::match_pattern(pattern, node, &mut children, &mut found, &mut f);
             }
-            if cursor.goto_first_child() {
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-            }
-        }
+        });
     }
 
     /// Matches `pattern` at `node`. A pattern with one child spec yields a match per matching

@@ -7,7 +7,7 @@ use tree_sitter::{Node, ParseOptions, Parser, Tree};
 
 use super::idioms::{self, IdiomTable};
 use super::lexer;
-use super::mask::{self, Invocation, MaskedUse, Tok};
+use super::mask::{self, Invocation, MaskedMacro, MaskedUse, Tok};
 use super::queries::{field, Capture, Queries, FIELDS};
 use super::walk::Walk;
 use crate::facts::{
@@ -318,6 +318,7 @@ impl<'q> Extractor<'q> {
         };
         self.collect(&tree, &mut c);
         add_masked_uses(&mut c, &masked.uses);
+        add_masked_directives(&mut c, &masked.macros, &masked.includes);
         add_invocations(&mut c, &masked.invocations);
         let (health, error_spans) = parse_health(&tree);
         drop(tree);
@@ -517,6 +518,47 @@ fn add_masked_uses(c: &mut Collector, uses: &[MaskedUse]) {
         let name = c.intern(&String::from_utf8_lossy(&c.src[u.start..u.end]));
         let kind = if u.call { RefKind::Call } else { RefKind::Lexical };
         c.refs.push(RawRef { byte: u.start, line, name, kind });
+    }
+}
+
+/// Directives masking took out of initializers and parentheses: the macros they define (as a
+/// `preproc_def` capture would give them) and the files they include. Their bodies' names are
+/// among the masked uses.
+fn add_masked_directives(c: &mut Collector, macros: &[MaskedMacro], includes: &[(usize, usize)]) {
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for m in macros {
+        let start_line = lines.at(m.start);
+        let end_line = start_line + lexer::newlines(&c.src[m.start..m.end]);
+        let name = c.intern(&String::from_utf8_lossy(&c.src[m.name.0..m.name.1]));
+        c.name_bytes.insert(m.name.0);
+        for &(s, e) in m.params.iter().flatten() {
+            let param = c.intern(&String::from_utf8_lossy(&c.src[s..e]));
+            c.locals.push((s, param));
+        }
+        let hash = c.hash(m.name.1, m.end);
+        c.defs.push(RawDef {
+            name,
+            kind: if m.params.is_some() { SymbolKind::FunctionMacro } else { SymbolKind::Macro },
+            linkage: Linkage::Global,
+            start_byte: m.start,
+            end_byte: m.end,
+            start_line,
+            end_line,
+            name_line: start_line,
+            interface_hash: hash,
+            body_hash: hash,
+        });
+    }
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for &(s, e) in includes {
+        let line = lines.at(s);
+        let raw = String::from_utf8_lossy(&c.src[s..e]);
+        let path = raw.trim_matches(|ch| ch == '"' || ch == '<' || ch == '>').to_string();
+        c.includes.push(Include { path, system: raw.starts_with('<'), line });
+    }
+    if !includes.is_empty() {
+        // After the ones tree-sitter found: back into file order (stable, so ties keep theirs).
+        c.includes.sort_by_key(|i| i.line);
     }
 }
 

@@ -53,6 +53,11 @@ fn syntax_errors() {
 }
 
 #[test]
+fn directives_in_expressions() {
+    check("directives_in_expressions");
+}
+
+#[test]
 fn qemu_statements() {
     check("qemu_statements");
 }
@@ -99,6 +104,36 @@ fn statement_and_type_macros_parse_and_stay_references() {
     // Indented file-level invocations.
     assert!(out.contains("ref <file> -> FIELD call 6\n"));
     assert!(out.contains("ref <file> -> MODE lexical 7\n"));
+}
+
+/// Directives tree-sitter-c cannot take (inside initializers, compound literals, parentheses,
+/// `#define` in an enum) are blanked: the variable around them is still found, the macros they
+/// define and the files they include are kept, and their conditions' names stay uses.
+#[test]
+fn directives_in_expressions_keep_the_code_around_them() {
+    let out = lines_of("directives_in_expressions");
+    assert!(out.contains("health errors=0 missing=0"), "{out}");
+    // The initialised variables: an `#if` inside lost `operands` (and any array like it) whole.
+    for def in ["variable types static 6-11", "variable operands global 19-24", "variable vmstate static 30-39"] {
+        assert!(out.contains(&format!("def {def}\n")), "{def}: {out}");
+    }
+    // Both arms stay; the condition is a use.
+    assert!(out.contains("ref types -> TYPE_B value 9\n") && out.contains("ref types -> CONFIG_B lexical 8\n"));
+    assert!(out.contains("ref vmstate -> TARGET_X lexical 34\n") && !out.contains("-> defined "), "{out}");
+    // Macros defined inside, with their bodies' uses and parameters shadowing.
+    for def in ["function_macro MAKE_SIG_ENTRY global 14-14", "macro UNUSED global 20-20", "macro RA global 22-22"] {
+        assert!(out.contains(&format!("def {def}\n")), "{def}: {out}");
+    }
+    assert!(out.contains("ref RA -> UNUSED lexical 22\n") && !out.contains("-> sig "), "{out}");
+    assert!(out.contains("ref after -> RA value 64\n"));
+    // An enum takes `#ifdef` as it is, not `#define`.
+    assert!(
+        out.contains("def macro MODE_BASE global 42-42\n") && out.contains("def enum_constant MODE_B global 45-45\n")
+    );
+    // A table included into an initializer is still an include.
+    assert!(out.contains("include \"table.h.inc\" 27\n"), "{out}");
+    // Arguments split by `#ifdef`: the call is still a call.
+    assert!(out.contains("ref report -> log_error call 51\n") && out.contains("ref report -> VERBOSE lexical 52\n"));
 }
 
 #[test]

@@ -4,6 +4,11 @@
 //! Masking replaces bytes with spaces and keeps every newline, so byte offsets and line numbers
 //! of the masked text are those of the original: nothing downstream needs to map positions.
 
+mod directives;
+
+pub use directives::MaskedMacro;
+use directives::Open;
+
 use super::idioms::{IdiomRole, IdiomTable};
 use super::lexer::{self, TokenKind};
 
@@ -28,6 +33,11 @@ pub struct Masked {
     /// The tokens of the original text, in order: extraction hashes spans from them instead of
     /// scanning the text again.
     pub tokens: Vec<Tok>,
+    /// `#define`s blanked out of initializers and parentheses (see `Masker::directive`), in file
+    /// order: extraction adds the macros they define.
+    pub macros: Vec<MaskedMacro>,
+    /// The paths of `#include`s blanked likewise, quotes or brackets included.
+    pub includes: Vec<(usize, usize)>,
 }
 
 /// An identifier blanked or renamed by masking that still counts as a reference where it stands.
@@ -48,6 +58,8 @@ pub struct Tok {
     line_start: bool,
     /// Part of a preprocessor directive line.
     directive: bool,
+    /// The `#` that starts a directive.
+    directive_start: bool,
 }
 
 /// Blanks attribute idioms, type wrappers and file-level invocations in `src`, and rewrites the
@@ -64,10 +76,16 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
         depth: 0,
         parens: 0,
         in_case: false,
+        open: Vec::new(),
+        last_closed: None,
+        macros: Vec::new(),
+        includes: Vec::new(),
     };
     let mut i = 0;
     while i < toks.len() {
-        i = if toks[i].directive {
+        i = if toks[i].directive_start {
+            m.directive(i)
+        } else if toks[i].directive {
             i + 1
         } else if toks[i].kind == TokenKind::Identifier {
             m.identifier(i, table)
@@ -77,7 +95,8 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
     }
     // In file order for the line counting downstream (an `offsetof` adds its uses early).
     m.uses.sort_unstable_by_key(|u| u.start);
-    Masked { text: m.text, invocations: m.invocations, uses: m.uses, tokens: toks }
+    let Masker { text, invocations, uses, macros, includes, .. } = m;
+    Masked { text, invocations, uses, tokens: toks, macros, includes }
 }
 
 /// The state of one masking pass over the tokens of a file. Each step takes the index of a
@@ -96,6 +115,15 @@ struct Masker<'s> {
     parens: usize,
     /// Between `case` and its `:`.
     in_case: bool,
+    /// The braces and parentheses open at this point, innermost last. Unlike `depth` and
+    /// `parens`, a `}` also closes the parentheses left open inside it, and a `;` outside every
+    /// brace closes them all: `#if` arms that open a parenthesis twice must not leave the rest
+    /// of the file "inside parentheses".
+    open: Vec<Open>,
+    /// The `(` that the last `)` closed.
+    last_closed: Option<usize>,
+    macros: Vec<MaskedMacro>,
+    includes: Vec<(usize, usize)>,
 }
 
 /// Identifiers that look like calls but start no macro invocation. (Not all of
@@ -336,10 +364,33 @@ impl Masker<'_> {
         let t = toks[i];
         if t.kind == TokenKind::Punct {
             match src[t.start] {
-                b'{' => self.depth += 1,
-                b'}' => self.depth = self.depth.saturating_sub(1),
-                b'(' => self.parens += 1,
-                b')' => self.parens = self.parens.saturating_sub(1),
+                b'{' => {
+                    self.depth += 1;
+                    let kind = if self.opens_initializer() {
+                        Open::Initializer
+                    } else if self.opens_enum() {
+                        Open::Enum
+                    } else {
+                        Open::Body
+                    };
+                    self.open.push(kind);
+                }
+                b'}' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    while let Some(Open::Paren(_)) = self.open.pop() {}
+                }
+                b'(' => {
+                    self.parens += 1;
+                    self.open.push(Open::Paren(i));
+                }
+                b')' => {
+                    self.parens = self.parens.saturating_sub(1);
+                    if let Some(&Open::Paren(open)) = self.open.last() {
+                        self.open.pop();
+                        self.last_closed = Some(open);
+                    }
+                }
+                b';' if self.open.iter().all(|o| matches!(o, Open::Paren(_))) => self.open.clear(),
                 b':' => self.in_case = false,
                 b',' => {
                     if let Some(second) = comparison_argument(src, toks, i) {
@@ -433,10 +484,11 @@ fn tokenize(src: &[u8]) -> Vec<Tok> {
             let mut lines = gap.split(|&b| b == b'\n');
             lines.next().is_some_and(|l| l.ends_with(b"\\") || l.ends_with(b"\\\r"))
         };
+        let directive_start = newline_between && !continued && kind == TokenKind::Punct && src[start] == b'#';
         if newline_between && !continued {
-            in_directive = kind == TokenKind::Punct && src[start] == b'#';
+            in_directive = directive_start;
         }
-        toks.push(Tok { kind, start, end, line_start: newline_between, directive: in_directive });
+        toks.push(Tok { kind, start, end, line_start: newline_between, directive: in_directive, directive_start });
         last_line_end = end;
     });
     toks

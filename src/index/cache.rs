@@ -22,6 +22,7 @@ use std::time::Duration;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+use super::prune::{self, Pruned};
 use crate::facts::FileSymbols;
 use crate::fxhash::FxHashSet;
 use crate::lang::EXTRACTOR_VERSION;
@@ -74,6 +75,8 @@ pub struct Cache {
     present: Mutex<Option<FxHashSet<BlobId>>>,
     /// Encoded entries not yet stored, and the writer once it is open.
     writes: Mutex<Writes>,
+    /// Older versions' directories removed when this version's was created, until reported.
+    pruned: Mutex<Vec<Pruned>>,
 }
 
 #[derive(Debug, Default)]
@@ -92,6 +95,7 @@ impl Cache {
             readers: Mutex::default(),
             present: Mutex::default(),
             writes: Mutex::default(),
+            pruned: Mutex::default(),
         }
     }
 
@@ -216,10 +220,21 @@ impl Cache {
         Ok(())
     }
 
+    /// The older versions' directories this cache removed and has not reported yet.
+    pub fn take_pruned(&self) -> Vec<Pruned> {
+        std::mem::take(&mut *self.pruned.lock().expect("no panics while holding the lock"))
+    }
+
     /// Opens (creating if needed) the database for writing. A file that is not a database is
-    /// ours to replace: it is the cache, and it is rebuilt.
+    /// ours to replace: it is the cache, and it is rebuilt. Creating this version's directory
+    /// is the moment older versions' directories become garbage (`prune`).
     fn open_writer(&self) -> std::io::Result<Connection> {
+        let fresh = !self.root.exists();
         fs::create_dir_all(&self.root)?;
+        if let (true, Some(parent)) = (fresh, self.root.parent()) {
+            let removed = prune::older_versions(parent, (EXTRACTOR_VERSION, u32::from(MAGIC[3])));
+            self.pruned.lock().expect("no panics while holding the lock").extend(removed);
+        }
         let open = || -> rusqlite::Result<Connection> {
             let conn = Connection::open(self.database())?;
             conn.busy_timeout(BUSY_TIMEOUT)?;

@@ -6,6 +6,7 @@
 //! be read at all.
 
 mod cache;
+mod prune;
 
 pub use cache::{Cache, Lookup};
 
@@ -106,12 +107,21 @@ pub struct IndexStats {
     pub cache_corrupt: usize,
     /// The first error met writing the cache, if any (the run goes on without storing).
     pub cache_write_error: Option<String>,
+    /// Directories of older cache versions removed when this version's was created.
+    pub cache_pruned: Vec<PrunedCache>,
     pub files_with_parse_errors: usize,
     pub files_timed_out: usize,
     pub non_utf8: Vec<String>,
     pub binary: Vec<String>,
     pub skipped: Vec<Skip>,
     pub elapsed_ms: u128,
+}
+
+/// An older cache version's directory that was removed.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrunedCache {
+    pub path: String,
+    pub bytes: u64,
 }
 
 /// The index of one tree: files sorted by path.
@@ -224,10 +234,16 @@ fn extract_blobs(
         )
         .collect();
     map.extend(late);
+    let mut cache_pruned = Vec::new();
     if let Some(cache) = &config.cache {
         if let Err(e) = cache.flush() {
             counters.note_write_error(cache, e);
         }
+        cache_pruned = cache
+            .take_pruned()
+            .into_iter()
+            .map(|p| PrunedCache { path: p.path.display().to_string(), bytes: p.bytes })
+            .collect();
     }
     let stats = IndexStats {
         unique_blobs: blobs.len(),
@@ -235,6 +251,7 @@ fn extract_blobs(
         cache_hits: counters.hits.into_inner(),
         cache_corrupt: counters.corrupt.into_inner(),
         cache_write_error: counters.write_error.into_inner().expect("no panics while holding the lock"),
+        cache_pruned,
         ..Default::default()
     };
     Ok((map, stats))

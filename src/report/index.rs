@@ -103,7 +103,7 @@ pub fn print(s: &IndexSummary, format: Format, verbose: bool) {
         st.cache_hits,
         st.parsed,
         st.cache_corrupt,
-        st.cache_write_error.as_ref().map_or(String::new(), |e| format!(" (not written: {e})"))
+        st.cache_write_error.as_ref().map_or(String::new(), |e| format!(" (not written: {e})")) + &pruned(st)
     );
     println!("elapsed      {} ms (index {} ms)", s.elapsed_ms, st.elapsed_ms);
     if verbose {
@@ -124,4 +124,15 @@ pub fn print(s: &IndexSummary, format: Format, verbose: bool) {
             println!("  not UTF-8: {p}");
         }
     }
+}
+
+/// `, removed older cache versions v2.3 (30.1 MB)`, or nothing.
+fn pruned(st: &IndexStats) -> String {
+    if st.cache_pruned.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> =
+        st.cache_pruned.iter().map(|p| p.path.rsplit(['/', '\\']).next().unwrap_or(&p.path)).collect();
+    let bytes: u64 = st.cache_pruned.iter().map(|p| p.bytes).sum();
+    format!(", removed older cache versions {} ({:.1} MB)", names.join(", "), bytes as f64 / 1e6)
 }

@@ -169,6 +169,41 @@ fn unusable_cache_directory_and_corrupt_entries() {
     assert!(out.json()["index"]["cache_write_error"].as_str().unwrap().contains("not-a-dir"));
 }
 
+/// An upgrade starts a new cache directory and removes the older versions' beside it, but only
+/// directories that hold nothing but cache files, and says so.
+#[test]
+fn older_cache_versions_are_removed_when_a_new_one_starts() {
+    let repo = scenario("revert");
+    let cache = repo.home.path().join("c");
+    let cache_s = cache.to_str().unwrap();
+    let old_db = cache.join("v1.3").join("cache.sqlite");
+    let foreign = cache.join("v0.9").join("notes.txt");
+    for (path, bytes) in [(&old_db, &b"an old database"[..]), (&foreign, &b"not ours"[..])] {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let first = repo.rc(&["--cache-dir", cache_s, "index", "--format", "json"]).json();
+    let pruned = first["index"]["cache_pruned"].as_array().unwrap();
+    assert_eq!(pruned.len(), 1, "{first:#}");
+    assert_eq!(pruned[0]["path"], cache.join("v1.3").to_str().unwrap());
+    assert_eq!(pruned[0]["bytes"], 15);
+    assert!(!old_db.exists() && foreign.exists());
+    let text = repo.rc(&["--cache-dir", cache_s, "index"]);
+    assert!(!text.stdout.contains("removed older cache"), "once only: {}", text.stdout);
+    std::fs::create_dir_all(cache.join("v2.3")).unwrap();
+    std::fs::write(cache.join("v2.3").join("cache.sqlite-wal"), b"1234").unwrap();
+    let current: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("cache.sqlite").exists())
+        .collect();
+    assert_eq!(current.len(), 1, "{current:?}");
+    std::fs::remove_dir_all(&current[0]).unwrap();
+    let text = repo.rc(&["--cache-dir", cache_s, "index"]);
+    assert!(text.stdout.contains("removed older cache versions v2.3 (0.0 MB)"), "{}", text.stdout);
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {

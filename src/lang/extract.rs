@@ -7,7 +7,7 @@ use tree_sitter::{Node, ParseOptions, Parser, Tree};
 
 use super::idioms::{self, IdiomTable};
 use super::lexer;
-use super::mask::{self, Invocation, MaskedMacro, MaskedUse, Tok};
+use super::mask::{self, Invocation, MaskedEnumerators, MaskedMacro, MaskedUse, Tok};
 use super::queries::{field, Capture, Queries, FIELDS};
 use super::walk::Walk;
 use crate::facts::{
@@ -319,6 +319,7 @@ impl<'q> Extractor<'q> {
         self.collect(&tree, &mut c);
         add_masked_uses(&mut c, &masked.uses);
         add_masked_directives(&mut c, &masked.macros, &masked.includes);
+        add_masked_enumerators(&mut c, &masked.enumerators);
         add_invocations(&mut c, &masked.invocations);
         let (health, error_spans) = parse_health(&tree);
         drop(tree);
@@ -559,6 +560,37 @@ fn add_masked_directives(c: &mut Collector, macros: &[MaskedMacro], includes: &[
     if !includes.is_empty() {
         // After the ones tree-sitter found: back into file order (stable, so ties keep theirs).
         c.includes.sort_by_key(|i| i.line);
+    }
+}
+
+/// Enumerators made by macro invocations in enum lists: definitions spanning the invocation,
+/// as a plain enumerator spans its name and value (not inside a function: those are local).
+fn add_masked_enumerators(c: &mut Collector, enumerators: &[MaskedEnumerators]) {
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for e in enumerators {
+        let line = lines.at(e.start);
+        let local =
+            c.defs.iter().any(|d| d.kind == SymbolKind::Function && d.start_byte <= e.start && e.end <= d.end_byte);
+        if local || e.names.is_empty() {
+            continue;
+        }
+        let end_line = line + lexer::newlines(&c.src[e.start..e.end]);
+        let hash = c.hash(e.start, e.end);
+        for name in &e.names {
+            let name = c.intern(name);
+            c.defs.push(RawDef {
+                name,
+                kind: SymbolKind::EnumConstant,
+                linkage: Linkage::Global,
+                start_byte: e.start,
+                end_byte: e.end,
+                start_line: line,
+                end_line,
+                name_line: line,
+                interface_hash: hash,
+                body_hash: 0,
+            });
+        }
     }
 }
 

@@ -58,6 +58,11 @@ fn directives_in_expressions() {
 }
 
 #[test]
+fn enumerator_macros() {
+    check("enumerator_macros");
+}
+
+#[test]
 fn qemu_statements() {
     check("qemu_statements");
 }
@@ -134,6 +139,30 @@ fn directives_in_expressions_keep_the_code_around_them() {
     assert!(out.contains("include \"table.h.inc\" 27\n"), "{out}");
     // Arguments split by `#ifdef`: the call is still a call.
     assert!(out.contains("ref report -> log_error call 51\n") && out.contains("ref report -> VERBOSE lexical 52\n"));
+}
+
+/// `enum { defreg(CTRL), DO_BIT(R, B), ... }`: the enumerators the macros make, worked out from
+/// their definitions in the file; never the macro's name or its arguments as enumerators.
+#[test]
+fn enumerator_macros_define_what_they_expand_to() {
+    let out = lines_of("enumerator_macros");
+    assert!(out.contains("health errors=0 missing=0"), "{out}");
+    for def in ["CTRL global 5-5", "EECD global 5-5", "EERD global 6-6", "FGT_AFSR0_EL1 global 13-13"] {
+        assert!(out.contains(&format!("def enum_constant {def}\n")), "{def}: {out}");
+    }
+    // Nested macros and several enumerators from one invocation.
+    for def in ["MBVFICR0 global 22-22", "MBVFICR1 global 22-22", "FGT_TLBIVMALLE1OS global 23-23"] {
+        assert!(out.contains(&format!("def enum_constant {def}\n")), "{def}: {out}");
+    }
+    assert!(out.contains("def enum_constant FGT_TLBIVMALLE1OSNXS global 23-23\n"));
+    // Names that are no enumerator: the macros and their arguments, a macro defined elsewhere.
+    for bogus in ["defreg ", "DO_BIT ", "HFGRTR ", "AFSR0_EL1 ", "OTHER_MACRO "] {
+        assert!(!out.contains(&format!("def enum_constant {bogus}")), "{bogus}: {out}");
+    }
+    assert!(
+        out.contains("ref FGT_AFSR0_EL1 -> DO_BIT call 13\n") && out.contains("ref FGTBit -> OTHER_MACRO call 14\n")
+    );
+    assert!(out.contains("ref use -> MBVFICR1 value 25\n"));
 }
 
 #[test]

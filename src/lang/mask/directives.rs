@@ -78,6 +78,9 @@ impl Masker<'_> {
             return end;
         }
         let directive = &src[toks[i + 1].start..toks[i + 1].end];
+        if directive == b"define" && i + 2 < end && toks[i + 2].kind == TokenKind::Identifier {
+            self.note_function_macro(i, end);
+        }
         let taken = match self.open.last() {
             Some(Open::Paren(_) | Open::Initializer) => true,
             Some(Open::Enum) => matches!(directive, b"define" | b"undef"),

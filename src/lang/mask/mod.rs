@@ -5,12 +5,15 @@
 //! of the masked text are those of the original: nothing downstream needs to map positions.
 
 mod directives;
+mod enumerators;
 
 pub use directives::MaskedMacro;
 use directives::Open;
+pub use enumerators::MaskedEnumerators;
 
 use super::idioms::{IdiomRole, IdiomTable};
 use super::lexer::{self, TokenKind};
+use crate::fxhash::FxHashMap;
 
 /// A file-level macro invocation found and blanked by the masking pass.
 #[derive(Clone, Debug)]
@@ -38,6 +41,9 @@ pub struct Masked {
     pub macros: Vec<MaskedMacro>,
     /// The paths of `#include`s blanked likewise, quotes or brackets included.
     pub includes: Vec<(usize, usize)>,
+    /// Macro invocations blanked where an enumerator stands, with the enumerators they make
+    /// (`enumerators`), in file order.
+    pub enumerators: Vec<MaskedEnumerators>,
 }
 
 /// An identifier blanked or renamed by masking that still counts as a reference where it stands.
@@ -80,6 +86,8 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
         last_closed: None,
         macros: Vec::new(),
         includes: Vec::new(),
+        function_macros: FxHashMap::default(),
+        enumerators: Vec::new(),
     };
     let mut i = 0;
     while i < toks.len() {
@@ -95,8 +103,8 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
     }
     // In file order for the line counting downstream (an `offsetof` adds its uses early).
     m.uses.sort_unstable_by_key(|u| u.start);
-    let Masker { text, invocations, uses, macros, includes, .. } = m;
-    Masked { text, invocations, uses, tokens: toks, macros, includes }
+    let Masker { text, invocations, uses, macros, includes, enumerators, .. } = m;
+    Masked { text, invocations, uses, tokens: toks, macros, includes, enumerators }
 }
 
 /// The state of one masking pass over the tokens of a file. Each step takes the index of a
@@ -124,6 +132,10 @@ struct Masker<'s> {
     last_closed: Option<usize>,
     macros: Vec<MaskedMacro>,
     includes: Vec<(usize, usize)>,
+    /// Function-like macros defined so far: name -> (token index of the `(` after the name,
+    /// end of the directive's tokens).
+    function_macros: FxHashMap<&'s [u8], (usize, usize)>,
+    enumerators: Vec<MaskedEnumerators>,
 }
 
 /// Identifiers that look like calls but start no macro invocation. (Not all of
@@ -201,6 +213,11 @@ impl Masker<'_> {
                 self.offsetof_member(open);
             }
             return self.advance(i);
+        }
+        if let (None, Some(open), Some(Open::Enum)) = (role, call, self.open.last()) {
+            if let Some(next) = self.enumerator_invocation(i, open) {
+                return next;
+            }
         }
         // Most identifiers are no macro at all: only an idiom, or a call first on its line or
         // where a statement or declaration starts, is worth matching parentheses for.

@@ -1,0 +1,231 @@
+//! Macro invocations that stand for enumerators: `enum { defreg(CTRL), defreg(EECD), ... }`
+//! (hw/net/e1000_common.h), `DO_BIT(HFGRTR, AFSR0_EL1),` (target/arm/cpregs.h). tree-sitter-c
+//! takes only a name (and a value) there, so each such invocation was an ERROR node, 800 of
+//! them on QEMU. The invocation is blanked with the comma after it (an enum list may end in a
+//! comma or be empty); the macro name is a use, and so are the names in its arguments.
+//!
+//! When the macro is function-like and defined earlier in the same file, the enumerators it
+//! makes are worked out from its body, the way the preprocessor would: the body is a
+//! comma-separated list of `NAME [= value]` items, where NAME pastes parameters and literal
+//! names with `##` (`#define defreg(x) x = (E1000_##x >> 2)` makes `CTRL`), or of invocations of
+//! other such macros (`defreg8(x)` -> eight `defreg_indexed(x, i)`). Anything else in the body,
+//! or a macro defined elsewhere, makes no definition: better none than a wrong one.
+
+use super::{blank, is_punct, matching_paren, split_args, Masker, Tok};
+use crate::lang::lexer::TokenKind;
+
+/// Enumerators masking took out with the invocation that makes them.
+#[derive(Clone, Debug)]
+pub struct MaskedEnumerators {
+    /// The invocation, from its name to its `)`.
+    pub start: usize,
+    pub end: usize,
+    /// The enumerator names it expands to, in order; empty when the macro is unknown.
+    pub names: Vec<String>,
+}
+
+/// How deep expansions may nest, and how many names one invocation may make: a guard against
+/// recursive or explosive macros, far above what QEMU uses (two levels, eight names).
+const MAX_DEPTH: usize = 6;
+const MAX_NAMES: usize = 1024;
+
+impl<'s> Masker<'s> {
+    /// Records a function-like `#define` (directive tokens `i..end`, name at `i + 2`) for
+    /// expanding enumerator invocations later in the file.
+    pub(super) fn note_function_macro(&mut self, i: usize, end: usize) {
+        let (src, toks) = (self.src, self.toks);
+        let name = toks[i + 2];
+        if toks.get(i + 3).is_some_and(|t| i + 3 < end && is_punct(src, t, b'(') && t.start == name.end) {
+            self.function_macros.insert(&src[name.start..name.end], (i + 3, end));
+        }
+    }
+
+    /// An invocation at `i` (its `(` at `open`) where an enumerator starts: blanked and
+    /// recorded; the index after it. `None` when it does not end where an enumerator does.
+    pub(super) fn enumerator_invocation(&mut self, i: usize, open: usize) -> Option<usize> {
+        let (src, toks) = (self.src, self.toks);
+        let starts_enumerator = self.prev().is_some_and(|(_, text)| matches!(text, b"{" | b","));
+        if !starts_enumerator {
+            return None;
+        }
+        let close = matching_paren(src, toks, open)?;
+        let after = super::next_code(toks, close);
+        let end = match after {
+            Some(j) if is_punct(src, &toks[j], b',') => j,
+            Some(j) if is_punct(src, &toks[j], b'}') => close,
+            _ => return None,
+        };
+        let t = toks[i];
+        let args = split_args(&src[toks[open].end..toks[close].start]);
+        let names = self.expand(&src[t.start..t.end], &args, 0).unwrap_or_default();
+        self.uses.push(super::MaskedUse { start: t.start, end: t.end, call: true });
+        self.keep_uses(open + 1..close);
+        blank(&mut self.text, t.start, toks[end].end);
+        self.enumerators.push(MaskedEnumerators { start: t.start, end: toks[close].end, names });
+        self.prev_code = Some(end);
+        Some(end + 1)
+    }
+
+    /// The enumerator names `name(args)` expands to, or `None` when it cannot be worked out.
+    fn expand(&self, name: &[u8], args: &[String], depth: usize) -> Option<Vec<String>> {
+        let (src, toks) = (self.src, self.toks);
+        let &(open, end) = self.function_macros.get(name)?;
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let close = (open..end).find(|&j| is_punct(src, &toks[j], b')'))?;
+        let params: Vec<&[u8]> =
+            toks[open + 1..close].iter().filter(|t| !is_punct(src, t, b',')).map(|t| &src[t.start..t.end]).collect();
+        if params.len() != args.len()
+            || params.iter().any(|p| !p.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_'))
+        {
+            return None;
+        }
+        let arg_of = |word: &[u8]| params.iter().position(|&p| p == word).map(|k| args[k].as_str());
+        let mut names = Vec::new();
+        for item in split_top_level(src, &toks[close + 1..end]) {
+            match item {
+                // An invocation of another macro, its arguments substituted.
+                [callee, paren, inner @ .., last]
+                    if callee.kind == TokenKind::Identifier
+                        && is_punct(src, paren, b'(')
+                        && is_punct(src, last, b')')
+                        && self.function_macros.contains_key(&src[callee.start..callee.end]) =>
+                {
+                    let inner_args = split_top_level(src, inner)
+                        .into_iter()
+                        .map(|arg| substitute(src, arg, &arg_of))
+                        .collect::<Option<Vec<String>>>()?;
+                    names.extend(self.expand(&src[callee.start..callee.end], &inner_args, depth + 1)?);
+                }
+                _ => {
+                    let lhs_end = item.iter().position(|t| is_punct(src, t, b'=')).unwrap_or(item.len());
+                    let name = paste(src, &item[..lhs_end], &arg_of)?;
+                    names.push(name);
+                }
+            }
+            if names.len() > MAX_NAMES {
+                return None;
+            }
+        }
+        Some(names)
+    }
+}
+
+/// `toks` split at the commas outside parentheses; an empty list for no tokens.
+fn split_top_level<'t>(src: &[u8], toks: &'t [Tok]) -> Vec<&'t [Tok]> {
+    if toks.is_empty() {
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    let (mut depth, mut from) = (0usize, 0);
+    for (j, t) in toks.iter().enumerate() {
+        if t.kind != TokenKind::Punct {
+            continue;
+        }
+        match src[t.start] {
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                items.push(&toks[from..j]);
+                from = j + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&toks[from..]);
+    items
+}
+
+/// An argument of a nested invocation with parameters replaced: a single name or number.
+fn substitute<'a>(src: &[u8], arg: &[Tok], arg_of: &impl Fn(&[u8]) -> Option<&'a str>) -> Option<String> {
+    let [t] = arg else { return None };
+    let word = &src[t.start..t.end];
+    match t.kind {
+        TokenKind::Identifier => {
+            Some(arg_of(word).map_or_else(|| String::from_utf8_lossy(word).into_owned(), String::from))
+        }
+        TokenKind::Number => Some(String::from_utf8_lossy(word).into_owned()),
+        _ => None,
+    }
+}
+
+/// `A ## b ## C` with parameters replaced and pasted into one name; `None` unless the result is
+/// an identifier.
+fn paste<'a>(src: &[u8], toks: &[Tok], arg_of: &impl Fn(&[u8]) -> Option<&'a str>) -> Option<String> {
+    let mut name = String::new();
+    let mut expect_part = true;
+    let mut j = 0;
+    while j < toks.len() {
+        let t = &toks[j];
+        if expect_part {
+            let word = &src[t.start..t.end];
+            match t.kind {
+                TokenKind::Identifier => match arg_of(word) {
+                    Some(arg) => name.push_str(arg),
+                    None => name.push_str(std::str::from_utf8(word).ok()?),
+                },
+                TokenKind::Number if !name.is_empty() => name.push_str(std::str::from_utf8(word).ok()?),
+                _ => return None,
+            }
+            expect_part = false;
+            j += 1;
+        } else if is_punct(src, t, b'#') && toks.get(j + 1).is_some_and(|h| is_punct(src, h, b'#') && h.start == t.end)
+        {
+            expect_part = true;
+            j += 2;
+        } else {
+            return None;
+        }
+    }
+    let valid = !expect_part
+        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    valid.then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::mask;
+    use crate::lang::IdiomTable;
+
+    fn enumerators(src: &str) -> (String, Vec<Vec<String>>) {
+        let m = mask(src.as_bytes(), &IdiomTable::builtin());
+        (String::from_utf8(m.text).unwrap(), m.enumerators.into_iter().map(|e| e.names).collect())
+    }
+
+    #[test]
+    fn enumerator_macros_expand_through_their_definitions() {
+        let src = "#define defreg(x) x = (E1000_##x >> 2)\n\
+                   #define defreg_indexed(x, i) x##i = (E1000_##x(i) >> 2)\n\
+                   #define defreg2(x) defreg_indexed(x, 0), defreg_indexed(x, 1)\n\
+                   #define DO_BIT(REG, BITNAME) FGT_##BITNAME = FGT_##REG | R_##REG##_SHIFT, FGT_##BITNAME##NXS\n\
+                   enum {\n    defreg(CTRL),    defreg(EECD),\n    defreg2(MBX),\n    DO_BIT(HFGRTR, AFSR0_EL1)\n};\n";
+        let (text, names) = enumerators(src);
+        assert_eq!(
+            names,
+            [vec!["CTRL"], vec!["EECD"], vec!["MBX0", "MBX1"], vec!["FGT_AFSR0_EL1", "FGT_AFSR0_EL1NXS"]]
+        );
+        let body = text.split("enum {").nth(1).unwrap();
+        assert_eq!(body.len(), src.split("enum {").nth(1).unwrap().len());
+        assert_eq!(body.trim(), "};", "every invocation and its comma blanked: {text}");
+    }
+
+    #[test]
+    fn unknown_or_unreadable_macros_define_nothing() {
+        let src = "#define ODD(x) x + 1\n#define VAR(...) __VA_ARGS__\nenum E {\n    A,\n    ELSEWHERE(B),\n    ODD(C),\n    VAR(D),\n    E_LAST\n};\n";
+        let (text, names) = enumerators(src);
+        assert_eq!(names, [Vec::<String>::new(), vec![], vec![]]);
+        assert!(text.contains("    A,\n") && text.contains("    E_LAST\n"), "{text}");
+        assert!(!text.contains("ELSEWHERE") && !text.contains("ODD(C)"), "{text}");
+    }
+
+    #[test]
+    fn invocations_elsewhere_in_an_enum_are_left_alone() {
+        // A value (`A = F(1)`) and an initializer are not enumerator positions.
+        let src = "#define F(x) x\nenum { A = F(1), B = 2 };\nint v[] = { F(3), F(4) };\n";
+        let (text, names) = enumerators(src);
+        assert!(names.is_empty());
+        assert_eq!(text, src);
+    }
+}

@@ -120,11 +120,13 @@ impl<'a> Collector<'a> {
     }
 
     fn push_ref(&mut self, node: Node, kind: RefKind) {
-        // A MISSING identifier is zero-width: tree-sitter's guess, not a use.
-        if node.start_byte() == node.end_byte() {
+        // A MISSING identifier is zero-width: tree-sitter's guess, not a use. A keyword read as
+        // an identifier (error recovery, `g_new(char, n)`) names no symbol either.
+        let text = self.text(node);
+        if text.is_empty() || lexer::is_reserved(text) {
             return;
         }
-        let name = self.intern(self.text(node));
+        let name = self.intern(text);
         self.refs.push(RawRef { byte: node.start_byte(), line: node.start_position().row as u32 + 1, name, kind });
     }
 
@@ -517,8 +519,7 @@ fn add_masked_uses(c: &mut Collector, uses: &[MaskedUse]) {
     for u in uses {
         let line = lines.at(u.start);
         let name = c.intern(&String::from_utf8_lossy(&c.src[u.start..u.end]));
-        let kind = if u.call { RefKind::Call } else { RefKind::Lexical };
-        c.refs.push(RawRef { byte: u.start, line, name, kind });
+        c.refs.push(RawRef { byte: u.start, line, name, kind: u.kind });
     }
 }
 

@@ -109,6 +109,13 @@ fn statement_and_type_macros_parse_and_stay_references() {
     // Indented file-level invocations.
     assert!(out.contains("ref <file> -> FIELD call 6\n"));
     assert!(out.contains("ref <file> -> MODE lexical 7\n"));
+    // Types as macro arguments: the initialised array and the function parse; tags stay tags.
+    assert!(
+        out.contains("def variable rate_props static 71-73\n") && out.contains("ref rate_props -> Object value 72\n")
+    );
+    assert!(out.contains("ref rate_new -> rate_wrapper tag 79\n") && out.contains("ref rate_new -> g_new0 call 77\n"));
+    // A keyword where an expression stands (`g_new0(char *, 4)` -> `char`) is no reference.
+    assert!(!out.contains("-> char "), "{out}");
 }
 
 /// Directives tree-sitter-c cannot take (inside initializers, compound literals, parentheses,

@@ -12,6 +12,7 @@
 //! or a macro defined elsewhere, makes no definition: better none than a wrong one.
 
 use super::{blank, is_punct, matching_paren, split_args, Masker, Tok};
+use crate::facts::RefKind;
 use crate::lang::lexer::TokenKind;
 
 /// Enumerators masking took out with the invocation that makes them.
@@ -58,7 +59,7 @@ impl<'s> Masker<'s> {
         let t = toks[i];
         let args = split_args(&src[toks[open].end..toks[close].start]);
         let names = self.expand(&src[t.start..t.end], &args, 0).unwrap_or_default();
-        self.uses.push(super::MaskedUse { start: t.start, end: t.end, call: true });
+        self.uses.push(super::MaskedUse { start: t.start, end: t.end, kind: RefKind::Call });
         self.keep_uses(open + 1..close);
         blank(&mut self.text, t.start, toks[end].end);
         self.enumerators.push(MaskedEnumerators { start: t.start, end: toks[close].end, names });

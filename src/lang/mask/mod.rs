@@ -4,6 +4,7 @@
 //! Masking replaces bytes with spaces and keeps every newline, so byte offsets and line numbers
 //! of the masked text are those of the original: nothing downstream needs to map positions.
 
+mod arguments;
 mod directives;
 mod enumerators;
 
@@ -13,6 +14,7 @@ pub use enumerators::MaskedEnumerators;
 
 use super::idioms::{IdiomRole, IdiomTable};
 use super::lexer::{self, TokenKind};
+use crate::facts::RefKind;
 use crate::fxhash::FxHashMap;
 
 /// A file-level macro invocation found and blanked by the masking pass.
@@ -51,8 +53,9 @@ pub struct Masked {
 pub struct MaskedUse {
     pub start: usize,
     pub end: usize,
-    /// Called like a function (a statement macro), or only named (an argument).
-    pub call: bool,
+    /// `Call` for a name called like a function (a statement macro), `Tag` for a struct,
+    /// union or enum name, `Lexical` for a name only named (an argument).
+    pub kind: RefKind,
 }
 
 #[derive(Clone, Copy)]
@@ -295,7 +298,7 @@ impl Masker<'_> {
             self.text[t.start..t.start + 2].copy_from_slice(b"if");
             blank(&mut self.text, t.start + 2, t.end);
         }
-        self.uses.push(MaskedUse { start: t.start, end: t.end, call: true });
+        self.uses.push(MaskedUse { start: t.start, end: t.end, kind: RefKind::Call });
         Some(self.advance(i))
     }
 
@@ -354,7 +357,7 @@ impl Masker<'_> {
             let field = j > 0 && (is_punct(src, &toks[j - 1], b'.') || is_punct(src, &toks[j - 1], b'>'));
             let word = std::str::from_utf8(&src[toks[j].start..toks[j].end]).unwrap_or_default();
             if toks[j].kind == TokenKind::Identifier && !field && !lexer::is_reserved(word) {
-                self.uses.push(MaskedUse { start: toks[j].start, end: toks[j].end, call: false });
+                self.uses.push(MaskedUse { start: toks[j].start, end: toks[j].end, kind: RefKind::Lexical });
             }
         }
     }
@@ -399,6 +402,7 @@ impl Masker<'_> {
                 b'(' => {
                     self.parens += 1;
                     self.open.push(Open::Paren(i));
+                    self.type_argument(i);
                 }
                 b')' => {
                     self.parens = self.parens.saturating_sub(1);
@@ -416,6 +420,7 @@ impl Masker<'_> {
                         self.prev_code = Some(second);
                         return second + 1;
                     }
+                    self.type_argument(i);
                 }
                 b'.' if self.in_case
                     && src[t.start..].starts_with(b"...")

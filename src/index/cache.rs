@@ -73,16 +73,14 @@ pub struct Cache {
     /// the first lookup and grown by this process's writes: a miss, the whole of a cold run,
     /// costs no query.
     present: Mutex<Option<FxHashSet<BlobId>>>,
-    /// Encoded entries not yet stored, and the writer once it is open.
-    writes: Mutex<Writes>,
+    /// Encoded entries not yet stored.
+    queued: Mutex<Vec<(BlobId, Vec<u8>)>>,
+    /// The writer, once open. A batch is stored holding this lock alone, so the other threads
+    /// go on queueing (and parsing) meanwhile: with one lock for both, every worker that
+    /// finished a file while a batch was being stored waited for it.
+    writer: Mutex<Option<Connection>>,
     /// Older versions' directories removed when this version's was created, until reported.
     pruned: Mutex<Vec<Pruned>>,
-}
-
-#[derive(Debug, Default)]
-struct Writes {
-    queued: Vec<(BlobId, Vec<u8>)>,
-    writer: Option<Connection>,
 }
 
 impl Cache {
@@ -94,7 +92,8 @@ impl Cache {
             fingerprint,
             readers: Mutex::default(),
             present: Mutex::default(),
-            writes: Mutex::default(),
+            queued: Mutex::default(),
+            writer: Mutex::default(),
             pruned: Mutex::default(),
         }
     }
@@ -181,29 +180,32 @@ impl Cache {
     /// written never fails the analysis.
     pub fn put(&self, blob: BlobId, symbols: &FileSymbols) -> std::io::Result<()> {
         let entry = (blob, encode(symbols, self.fingerprint));
-        let mut writes = self.writes.lock().expect("no panics while holding the lock");
-        writes.queued.push(entry);
-        if writes.queued.len() < BATCH {
-            return Ok(());
-        }
-        self.store(&mut writes)
+        let batch = {
+            let mut queued = self.queued.lock().expect("no panics while holding the lock");
+            queued.push(entry);
+            if queued.len() < BATCH {
+                return Ok(());
+            }
+            std::mem::take(&mut *queued)
+        };
+        self.store(batch)
     }
 
     /// Stores everything queued.
     pub fn flush(&self) -> std::io::Result<()> {
-        let mut writes = self.writes.lock().expect("no panics while holding the lock");
-        self.store(&mut writes)
+        let batch = std::mem::take(&mut *self.queued.lock().expect("no panics while holding the lock"));
+        self.store(batch)
     }
 
-    fn store(&self, writes: &mut Writes) -> std::io::Result<()> {
-        if writes.queued.is_empty() {
+    fn store(&self, batch: Vec<(BlobId, Vec<u8>)>) -> std::io::Result<()> {
+        if batch.is_empty() {
             return Ok(());
         }
-        let batch = std::mem::take(&mut writes.queued);
-        if writes.writer.is_none() {
-            writes.writer = Some(self.open_writer()?);
+        let mut writer = self.writer.lock().expect("no panics while holding the lock");
+        if writer.is_none() {
+            *writer = Some(self.open_writer()?);
         }
-        let conn = writes.writer.as_mut().expect("opened above");
+        let conn = writer.as_mut().expect("opened above");
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(io_error)?;
         {
             let mut insert = tx

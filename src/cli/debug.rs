@@ -6,7 +6,9 @@ use clap::{Args, Subcommand};
 
 use super::{Cli, Common};
 use crate::error::{Error, Result};
-use crate::lang::{Extractor, IdiomTable, Limits, Queries};
+use std::io::Write;
+
+use crate::lang::{mask, parse_error_sites, Extractor, IdiomTable, Limits, Queries};
 
 #[derive(Args, Debug)]
 pub struct DebugArgs {
@@ -26,6 +28,20 @@ pub enum DebugCommand {
         #[arg(long)]
         extend: bool,
     },
+    /// Print C files as tree-sitter sees them after idiom masking (same length, same lines).
+    Mask {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List the ERROR and MISSING nodes tree-sitter leaves after masking, as
+    /// `path:line:column: ERROR|MISSING (N bytes) | the line`: where a masking rule is wanted.
+    /// Files from disk, or with `--rev` every C file of a revision.
+    ParseErrors {
+        files: Vec<PathBuf>,
+        /// Every C file of this revision instead of files from disk.
+        #[arg(long, conflicts_with = "files")]
+        rev: Option<String>,
+    },
     /// List every definition site of a revision as `path:name kind line`.
     Defs {
         #[arg(default_value = "HEAD")]
@@ -43,6 +59,51 @@ pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
             let queries = Queries::load().map_err(|e| Error::bad_input("grammars/c", e))?;
             let idioms = IdiomTable::builtin();
             print!("{}", Extractor::new(&queries, &idioms, Limits::default()).extract(&src).render());
+        }
+        DebugCommand::Mask { files } => {
+            let idioms = IdiomTable::builtin();
+            let mut out = std::io::stdout().lock();
+            for file in files {
+                let src = std::fs::read(file).map_err(|e| Error::Io { path: file.clone(), source: e })?;
+                // A closed pipe (`| head`) ends the dump; nothing is left half-done.
+                if out.write_all(&mask::mask(&src, &idioms).text).is_err() {
+                    break;
+                }
+            }
+        }
+        DebugCommand::ParseErrors { files, rev } => {
+            let idioms = IdiomTable::builtin();
+            let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
+            if let Some(rev) = rev {
+                let common = Common::new(cli, IdiomTable::builtin())?;
+                let tree = common.repo.tree_of(common.repo.resolve(rev)?)?;
+                for f in common.repo.c_files(tree, common.index_config.max_file_size)?.files {
+                    inputs.push((f.path, common.repo.read_blob(f.blob)?));
+                }
+            } else {
+                if files.is_empty() {
+                    return Err(Error::bad_input("debug parse-errors", "name C files, or a revision with --rev"));
+                }
+                for file in files {
+                    let src = std::fs::read(file).map_err(|e| Error::Io { path: file.clone(), source: e })?;
+                    inputs.push((file.display().to_string(), src));
+                }
+            }
+            for (path, src) in &inputs {
+                let lines: Vec<&[u8]> = src.split(|&b| b == b'\n').collect();
+                for site in parse_error_sites(src, &idioms) {
+                    let text =
+                        lines.get(site.line as usize - 1).map_or(Default::default(), |l| String::from_utf8_lossy(l));
+                    let what = if site.missing { "MISSING" } else { "ERROR" };
+                    println!(
+                        "{path}:{}:{}: {what} ({} bytes) | {}",
+                        site.line,
+                        site.column + 1,
+                        site.len,
+                        text.trim_end()
+                    );
+                }
+            }
         }
         DebugCommand::Scenario { dir, into, extend } => {
             let scenario = crate::scenario::Scenario::from_dir(dir)?;

@@ -4,6 +4,7 @@
 //! run the queries of grammars/c (`queries`), turn captures into definitions and references
 //! (`extract`). Syntax trees never leave this module and are dropped as soon as a file is done.
 
+mod errors;
 mod extract;
 pub mod idioms;
 pub mod lexer;
@@ -11,6 +12,7 @@ pub mod mask;
 mod queries;
 mod walk;
 
+pub use errors::{parse_error_sites, ErrorSite};
 pub use extract::{Extractor, Limits};
 pub use idioms::{IdiomSpec, IdiomTable};
 pub use queries::Queries;

@@ -241,3 +241,26 @@ fn token_hashes_equal_scanning_the_span() {
     assert_eq!(s.interface_hash, normalized_hash(b"static const char *s ="));
     assert_eq!(s.body_hash, normalized_hash(b"\"/* not a comment */\""));
 }
+
+/// `debug mask` prints what tree-sitter reads, `debug parse-errors` where it still fails: the
+/// tools for writing the next masking rule.
+#[test]
+fn debug_mask_and_parse_errors_show_the_parser_s_view() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/c");
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| crate::util::run(&dir, home.path(), args, None);
+    let src = std::fs::read_to_string(dir.join("directives_in_expressions.c")).unwrap();
+    let masked = run(&["debug", "mask", "directives_in_expressions.c"]);
+    assert_eq!(masked.status, 0, "{}", masked.stderr);
+    assert_eq!(masked.stdout.len(), src.len(), "offsets are kept");
+    assert_eq!(masked.stdout.lines().count(), src.lines().count(), "lines are kept");
+    assert!(src.contains("#if defined(TARGET_X)") && !masked.stdout.contains("#if defined(TARGET_X)"));
+    let errors = run(&["debug", "parse-errors", "syntax_errors.c", "directives_in_expressions.c"]);
+    assert_eq!(errors.status, 0, "{}", errors.stderr);
+    assert!(errors.stdout.lines().all(|l| l.starts_with("syntax_errors.c:")), "{}", errors.stdout);
+    assert!(errors.stdout.starts_with("syntax_errors.c:7:1: ERROR ("), "{}", errors.stdout);
+    assert!(errors.stdout.contains("| int broken(int x\n"), "the line is shown: {}", errors.stdout);
+    let none = run(&["debug", "parse-errors"]);
+    assert_eq!(none.status, 2);
+    assert!(none.stderr.contains("parse-errors"), "{}", none.stderr);
+}

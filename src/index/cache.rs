@@ -240,7 +240,7 @@ impl Cache {
         let open = || -> rusqlite::Result<Connection> {
             let conn = Connection::open(self.database())?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
-            conn.execute_batch(SCHEMA)?;
+            retry_while_busy(|| conn.execute_batch(SCHEMA))?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             Ok(conn)
         };
@@ -255,6 +255,26 @@ impl Cache {
                 open().map_err(io_error)
             }
             other => other.map_err(io_error),
+        }
+    }
+}
+
+/// Runs `f` again while SQLite answers "database is locked", for up to `BUSY_TIMEOUT`.
+/// `PRAGMA journal_mode = WAL` needs the database to itself and fails at once, without the busy
+/// handler, while another process is creating the same database: two cold runs started
+/// together lost one of their caches to that a quarter of the time.
+fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match f() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other,
         }
     }
 }

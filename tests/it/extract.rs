@@ -116,6 +116,15 @@ fn statement_and_type_macros_parse_and_stay_references() {
     assert!(out.contains("ref rate_new -> rate_wrapper tag 79\n") && out.contains("ref rate_new -> g_new0 call 77\n"));
     // A keyword where an expression stands (`g_new0(char *, 4)` -> `char`) is no reference.
     assert!(!out.contains("-> char "), "{out}");
+    // Designated arguments: the values stay, the field names are no uses; `args...` parses.
+    assert!(
+        out.contains("def variable rate_cpus static 84-89\n")
+            && out.contains("ref rate_cpus -> rate_default value 87\n")
+    );
+    assert!(
+        out.contains("ref rate_cpus -> RATE_IDX lexical 87\n") && !out.contains("-> mmu ") && !out.contains("-> cfg ")
+    );
+    assert!(out.contains("def function_macro RATE_LOG global 83-83\n") && !out.contains("-> args "), "{out}");
 }
 
 /// Directives tree-sitter-c cannot take (inside initializers, compound literals, parentheses,

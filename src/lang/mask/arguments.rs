@@ -14,9 +14,9 @@ use crate::facts::RefKind;
 use crate::lang::lexer::TokenKind;
 
 impl Masker<'_> {
-    /// After the `(` or `,` at `sep` inside a call: a type argument up to the next `,` or `)` is
-    /// rewritten to its bare name.
-    pub(super) fn type_argument(&mut self, sep: usize) {
+    /// After the `(` or `,` at `sep`: when it opens an argument of a call inside code, a type
+    /// or designated argument there is rewritten.
+    pub(super) fn call_argument(&mut self, sep: usize) {
         let (src, toks) = (self.src, self.toks);
         let Some(&Open::Paren(open)) = self.open.last() else { return };
         let in_code = self.open.iter().any(|o| matches!(o, Open::Body | Open::Initializer));
@@ -24,9 +24,53 @@ impl Masker<'_> {
             && toks[open - 1].kind == TokenKind::Identifier
             && !toks[open - 1].directive
             && !is_keyword(std::str::from_utf8(&src[toks[open - 1].start..toks[open - 1].end]).unwrap_or_default());
-        if !(in_code && called) {
-            return;
+        if in_code && called && !self.designated_argument(sep) {
+            self.type_argument(sep);
         }
+    }
+
+    /// `DEFINE_RISCV_CPU(T, P, .cfg.mmu = true, [i] = x)`: a macro that builds an initializer
+    /// from its arguments. The designators and the `=` go, the value stays an argument; names
+    /// inside subscripts stay uses (field names are no uses anyway). Whether there was one.
+    fn designated_argument(&mut self, sep: usize) -> bool {
+        let (src, toks) = (self.src, self.toks);
+        let punct = |j: usize, c: u8| toks.get(j).is_some_and(|t| !t.directive && is_punct(src, t, c));
+        let mut j = sep + 1;
+        let mut subscripts = Vec::new();
+        loop {
+            if punct(j, b'.') && toks.get(j + 1).is_some_and(|t| t.kind == TokenKind::Identifier) {
+                j += 2;
+            } else if punct(j, b'[') {
+                let mut depth = 0usize;
+                let close = (j..toks.len().min(j + 64)).find(|&k| {
+                    match toks[k].kind == TokenKind::Punct {
+                        true if src[toks[k].start] == b'[' => depth += 1,
+                        true if src[toks[k].start] == b']' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                });
+                let Some(close) = close else { return false };
+                subscripts.push(j + 1..close);
+                j = close + 1;
+            } else {
+                break;
+            }
+        }
+        let assigns = j > sep + 1 && punct(j, b'=') && !punct(j + 1, b'=');
+        if !assigns {
+            return false;
+        }
+        for range in subscripts {
+            self.keep_uses(range);
+        }
+        blank(&mut self.text, toks[sep + 1].start, toks[j].end);
+        true
+    }
+
+    /// A type argument up to the next `,` or `)` after `sep` is rewritten to its bare name.
+    fn type_argument(&mut self, sep: usize) {
+        let (src, toks) = (self.src, self.toks);
         let word = |j: usize| {
             toks.get(j).filter(|t| t.kind == TokenKind::Identifier && !t.directive).map(|t| &src[t.start..t.end])
         };
@@ -38,6 +82,16 @@ impl Masker<'_> {
         }
         let tag = word(j).is_some_and(|w| matches!(w, b"struct" | b"union" | b"enum"));
         if tag {
+            hidden.push(j);
+            j += 1;
+        }
+        // `unsigned long`, `long long`: all but the last word go.
+        let builtin =
+            |w: &[u8]| matches!(w, b"char" | b"short" | b"int" | b"long" | b"double" | b"signed" | b"unsigned");
+        while !tag
+            && word(j).is_some_and(|w| matches!(w, b"signed" | b"unsigned" | b"short" | b"long"))
+            && word(j + 1).is_some_and(builtin)
+        {
             hidden.push(j);
             j += 1;
         }
@@ -91,6 +145,20 @@ mod tests {
         let m = mask(src.as_bytes(), &IdiomTable::builtin());
         let tags: Vec<&str> = m.uses.iter().map(|u| &src[u.start..u.end]).collect();
         assert_eq!(tags, ["rate", "Foo"]);
+    }
+
+    #[test]
+    fn designated_arguments_keep_their_values() {
+        let src = "static const T cpus[] = {\n    DEFINE_CPU(TYPE_A, TYPE_B,\n        .cfg.mmu = true,\n        [IDX] = x,\n        .priv = V)\n};\n";
+        let m = mask(src.as_bytes(), &IdiomTable::builtin());
+        let text = String::from_utf8(m.text).unwrap();
+        assert!(text.contains("\n                   true,\n                x,\n                V)\n"), "{text}");
+        let uses: Vec<&str> = m.uses.iter().map(|u| &src[u.start..u.end]).collect();
+        assert_eq!(uses, ["IDX"]);
+        // Comparisons and plain values are no designators.
+        for src in ["void f(void)\n{\n    g(a == b, .5, x);\n}\n", "void f(void)\n{\n    g(s.a = 1);\n}\n"] {
+            assert_eq!(masked(src), src);
+        }
     }
 
     #[test]

@@ -32,12 +32,22 @@ const MAX_NAMES: usize = 1024;
 
 impl<'s> Masker<'s> {
     /// Records a function-like `#define` (directive tokens `i..end`, name at `i + 2`) for
-    /// expanding enumerator invocations later in the file.
+    /// expanding enumerator invocations later in the file. GNU's named variadic parameter,
+    /// `args...`, loses its `...`: tree-sitter-c takes only a bare `...`, and the whole macro was
+    /// an ERROR node (117 on QEMU, `DB_PRINT_L(lvl, fmt, args...)`).
     pub(super) fn note_function_macro(&mut self, i: usize, end: usize) {
         let (src, toks) = (self.src, self.toks);
         let name = toks[i + 2];
-        if toks.get(i + 3).is_some_and(|t| i + 3 < end && is_punct(src, t, b'(') && t.start == name.end) {
-            self.function_macros.insert(&src[name.start..name.end], (i + 3, end));
+        if !toks.get(i + 3).is_some_and(|t| i + 3 < end && is_punct(src, t, b'(') && t.start == name.end) {
+            return;
+        }
+        self.function_macros.insert(&src[name.start..name.end], (i + 3, end));
+        let close = (i + 4..end).find(|&j| is_punct(src, &toks[j], b')')).unwrap_or(end);
+        for j in i + 4..close.saturating_sub(3) {
+            let dots = (j + 1..j + 4).all(|k| is_punct(src, &toks[k], b'.'));
+            if toks[j].kind == TokenKind::Identifier && dots && toks[j + 3].end == toks[j + 1].start + 3 {
+                blank(&mut self.text, toks[j + 1].start, toks[j + 3].end);
+            }
         }
     }
 
@@ -228,5 +238,14 @@ mod tests {
         let (text, names) = enumerators(src);
         assert!(names.is_empty());
         assert_eq!(text, src);
+    }
+
+    #[test]
+    fn gnu_named_variadic_parameters_lose_their_dots() {
+        let (text, _) = enumerators(
+            "#define DPRINT(lvl, fmt, args...) do { printf(fmt, ## args); } while (0)\n#define V(...) f(__VA_ARGS__)\n",
+        );
+        assert!(text.starts_with("#define DPRINT(lvl, fmt, args   ) do"), "{text}");
+        assert!(text.contains("#define V(...) f(__VA_ARGS__)"), "{text}");
     }
 }

@@ -402,7 +402,7 @@ impl Masker<'_> {
                 b'(' => {
                     self.parens += 1;
                     self.open.push(Open::Paren(i));
-                    self.type_argument(i);
+                    self.call_argument(i);
                 }
                 b')' => {
                     self.parens = self.parens.saturating_sub(1);
@@ -420,7 +420,7 @@ impl Masker<'_> {
                         self.prev_code = Some(second);
                         return second + 1;
                     }
-                    self.type_argument(i);
+                    self.call_argument(i);
                 }
                 b'.' if self.in_case
                     && src[t.start..].starts_with(b"...")

@@ -100,6 +100,10 @@ impl<'a> Collector<'a> {
         iface: u64,
         body: u64,
     ) {
+        // A MISSING identifier (zero-width, tree-sitter's guess) names nothing.
+        if name.is_empty() {
+            return;
+        }
         let name_idx = self.intern(name);
         let name_line = name_node.map_or(node.start_position().row, |n| n.start_position().row) as u32 + 1;
         if let Some(n) = name_node {

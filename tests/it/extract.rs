@@ -63,6 +63,11 @@ fn enumerator_macros() {
 }
 
 #[test]
+fn missing_names() {
+    check("missing_names");
+}
+
+#[test]
 fn qemu_statements() {
     check("qemu_statements");
 }
@@ -220,6 +225,18 @@ fn token_pasting_names_are_not_references() {
     assert!(!out.contains("-> SUFFIX"));
     assert!(!out.contains("-> helper_store_"));
     assert!(out.contains("ref CLAMP -> clamp_slow lexical 4\n"), "macro bodies are mined");
+}
+
+/// A name tree-sitter made up (a MISSING identifier, zero bytes) defines nothing: QEMU had six
+/// nameless "definitions" (`extern DECLARE_BITMAP(...)`, `static const\nMACRO(...)`).
+#[test]
+fn missing_names_define_nothing() {
+    let out = lines_of("missing_names");
+    assert!(!out.lines().any(|l| l.starts_with("def ") && l.split(' ').nth(2) == Some("")), "{out}");
+    assert!(
+        out.contains("def macro SMBIOS_MAX_TYPE global 2-2\n") && out.contains("def variable x global 9-9\n"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -6,7 +6,8 @@
 //! both arms of an `#if` stay, as tree-sitter keeps both elsewhere, and the condition's names
 //! stay uses; a `#define` is recorded for extraction to add its macro, an `#include` its path.
 
-use super::{blank, is_punct, Masker};
+use super::{blank, is_punct, matching_paren, Masker};
+use crate::lang::idioms::IdiomRole;
 use crate::lang::lexer::TokenKind;
 
 /// A `#define` taken out of the parser's view: where it stands and what it names.
@@ -68,6 +69,38 @@ impl Masker<'_> {
         word(p) == Some(b"enum") || (p > 0 && word(p).is_some() && word(p - 1) == Some(b"enum"))
     }
 
+    /// Records whether the object-like `#define` at `i` (tokens `i..end`, name at `i + 2`)
+    /// expands to nothing but attributes (`__attribute__((...))`, the table's attributes) or to
+    /// nothing at all: `#define NI __attribute__((noinline))` before `TCGOp * NI f(...)`.
+    fn note_attribute_macro(&mut self, i: usize, end: usize) {
+        let (src, toks) = (self.src, self.toks);
+        let name = toks[i + 2];
+        if toks.get(i + 3).is_some_and(|t| i + 3 < end && is_punct(src, t, b'(') && t.start == name.end) {
+            return;
+        }
+        let mut j = i + 3;
+        let mut attributes_only = true;
+        while j < end && attributes_only {
+            let t = toks[j];
+            let word = std::str::from_utf8(&src[t.start..t.end]).unwrap_or_default();
+            let gnu = matches!(word, "__attribute__" | "__attribute");
+            if t.kind == TokenKind::Identifier && (gnu || self.table.role(word) == Some(IdiomRole::Attribute)) {
+                let paren = toks.get(j + 1).filter(|p| j + 1 < end && is_punct(src, p, b'('));
+                match paren.and_then(|_| matching_paren(src, toks, j + 1)) {
+                    Some(close) if close < end => j = close + 1,
+                    None if !gnu => j += 1,
+                    _ => attributes_only = false,
+                }
+            } else {
+                attributes_only = false;
+            }
+        }
+        self.file_attributes
+            .entry(&src[name.start..name.end])
+            .and_modify(|like| *like &= attributes_only)
+            .or_insert(attributes_only);
+    }
+
     /// A directive starting at the `#` token `i`: blanked and recorded where the innermost
     /// open bracket is one tree-sitter-c takes it in no more (see the module doc); the index
     /// after it.
@@ -80,6 +113,7 @@ impl Masker<'_> {
         let directive = &src[toks[i + 1].start..toks[i + 1].end];
         if directive == b"define" && i + 2 < end && toks[i + 2].kind == TokenKind::Identifier {
             self.note_function_macro(i, end);
+            self.note_attribute_macro(i, end);
         }
         let taken = match self.open.last() {
             Some(Open::Paren(_) | Open::Initializer) => true,

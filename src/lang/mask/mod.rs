@@ -78,6 +78,7 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
     let mut m = Masker {
         src,
         toks: &toks,
+        table,
         text: src.to_vec(),
         invocations: Vec::new(),
         uses: Vec::new(),
@@ -90,6 +91,7 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
         macros: Vec::new(),
         includes: Vec::new(),
         function_macros: FxHashMap::default(),
+        file_attributes: FxHashMap::default(),
         enumerators: Vec::new(),
     };
     let mut i = 0;
@@ -115,6 +117,7 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
 struct Masker<'s> {
     src: &'s [u8],
     toks: &'s [Tok],
+    table: &'s IdiomTable,
     text: Vec<u8>,
     invocations: Vec<Invocation>,
     uses: Vec<MaskedUse>,
@@ -138,6 +141,10 @@ struct Masker<'s> {
     /// Function-like macros defined so far: name -> (token index of the `(` after the name,
     /// end of the directive's tokens).
     function_macros: FxHashMap<&'s [u8], (usize, usize)>,
+    /// Object-like macros defined in this file, and whether every definition so far expands to
+    /// attributes or to nothing (`#define NI __attribute__((noinline))`): those are blanked
+    /// where they are used, as the preprocessor would leave no more than an attribute there.
+    file_attributes: FxHashMap<&'s [u8], bool>,
     enumerators: Vec<MaskedEnumerators>,
 }
 
@@ -208,7 +215,9 @@ impl Masker<'_> {
         if word == "case" {
             self.in_case = true;
         }
-        let role = table.role(word);
+        let learned = self.file_attributes.get(word.as_bytes()) == Some(&true);
+        let gnu_attribute = matches!(word, "__attribute__" | "__attribute");
+        let role = table.role(word).or((learned || gnu_attribute).then_some(IdiomRole::Attribute));
         let column0 = t.start == 0 || src[t.start - 1] == b'\n';
         let call = next_code(toks, i).filter(|&j| is_punct(src, &toks[j], b'('));
         if word == "offsetof" {
@@ -236,6 +245,9 @@ impl Masker<'_> {
                 let close = close.filter(|_| !declarator);
                 let end = close.map_or(t.end, |c| toks[c].end);
                 blank(&mut self.text, t.start, end);
+                if learned {
+                    self.uses.push(MaskedUse { start: t.start, end: t.end, kind: RefKind::Lexical });
+                }
                 return close.map_or(i + 1, |c| c + 1);
             }
             (Some(IdiomRole::TypeWrapper), Some(open), Some(close)) => {
@@ -640,7 +652,7 @@ mod tests {
             "int sum(int first, ...);\nint a[4] = { [0 ... 3] = 1 };\n",
             "void f(void)\n{\n    switch (x) {\n    CASE_OTHER(2)\n    CASE_OTHER(3)\n    }\n}\n",
             "void f(void)\n{\n    if (x) {\n    }\n    y = FOO(a) * b;\n    g(a, -1, b);\n}\n",
-            "__attribute__((unused)) static int x;\nint (*fn)(void);\nstatic _Atomic(int) counter;\n",
+            "static int x;\nint (*fn)(void);\nstatic _Atomic(int) counter;\n",
             "asm(\"nop\"\n    TEST(a)\n    TEST(b)\n);\n",
         ] {
             let m = mask(src.as_bytes(), &IdiomTable::builtin());
@@ -660,5 +672,27 @@ mod tests {
         let (_, names) =
             masked("REG32(CTRL, 4)\n    FIELD(CTRL, EN, 0, 1)\nvoid f(void)\n{\n    FIELD(CTRL, EN, 0, 1)\n}\n");
         assert_eq!(names, ["REG32", "FIELD"]);
+    }
+
+    #[test]
+    fn gnu_attributes_and_macros_that_expand_to_them_are_blanked() {
+        let src = "#define NI __attribute__((noinline))\n#define FLAT QEMU_FLATTEN __attribute__((cold))\n\
+                   #define NOTHING\n#define VALUE 1\n\
+                   TCGOp * NI f(void);\nstatic const G g __attribute__((unused)) = { 1 };\n\
+                   int FLAT NOTHING h(void);\nint v = VALUE;\n";
+        let m = mask(src.as_bytes(), &IdiomTable::builtin());
+        let text = String::from_utf8(m.text).unwrap();
+        assert!(text.contains("\nTCGOp *    f(void);\n"), "{text}");
+        assert!(text.contains("\nstatic const G g                         = { 1 };\n"), "{text}");
+        assert!(text.contains("\nint              h(void);\nint v = VALUE;\n"), "{text}");
+        assert!(text.starts_with("#define NI __attribute__((noinline))\n"), "directives stay: {text}");
+        let uses: Vec<&str> = m.uses.iter().map(|u| &src[u.start..u.end]).collect();
+        assert_eq!(uses, ["NI", "FLAT", "NOTHING"], "the file's own macros stay uses");
+        // One definition that is more than an attribute and the name is no attribute.
+        let src =
+            "#ifdef A\n#define MAYBE __attribute__((x))\n#else\n#define MAYBE static\n#endif\nMAYBE int f(void);\n";
+        assert!(String::from_utf8(mask(src.as_bytes(), &IdiomTable::builtin()).text)
+            .unwrap()
+            .ends_with("\nMAYBE int f(void);\n"));
     }
 }

@@ -69,6 +69,26 @@ impl Masker<'_> {
         word(p) == Some(b"enum") || (p > 0 && word(p).is_some() && word(p - 1) == Some(b"enum"))
     }
 
+    /// Comments between the tokens of a `#define` (tokens `i..end`) become spaces, as the
+    /// preprocessor makes them: tree-sitter-c ends a macro body at a comment, so one before a
+    /// continued line (`FOO(2 /* DDR3 */) | \`) left the rest of the body an ERROR node.
+    fn blank_inner_comments(&mut self, i: usize, end: usize) {
+        let toks = self.toks;
+        for k in i..end - 1 {
+            let (from, to) = (toks[k].end, toks[k + 1].start);
+            for at in from..to {
+                let keep = match self.src[at] {
+                    b'\n' | b'\r' => true,
+                    b'\\' => matches!(self.src.get(at + 1), Some(b'\n' | b'\r')),
+                    _ => false,
+                };
+                if !keep {
+                    self.text[at] = b' ';
+                }
+            }
+        }
+    }
+
     /// Records whether the object-like `#define` at `i` (tokens `i..end`, name at `i + 2`)
     /// expands to nothing but attributes (`__attribute__((...))`, the table's attributes) or to
     /// nothing at all: `#define NI __attribute__((noinline))` before `TCGOp * NI f(...)`.
@@ -114,6 +134,7 @@ impl Masker<'_> {
         if directive == b"define" && i + 2 < end && toks[i + 2].kind == TokenKind::Identifier {
             self.note_function_macro(i, end);
             self.note_attribute_macro(i, end);
+            self.blank_inner_comments(i, end);
         }
         let taken = match self.open.last() {
             Some(Open::Paren(_) | Open::Initializer) => true,
@@ -218,5 +239,14 @@ mod tests {
         assert!(blanked("T f(void)\n{\n    return (T) {\n#if A\n 1\n#endif\n    };\n}\n"));
         assert!(!blanked("void f(int x)\n{\n#if A\n    x++;\n#endif\n}\n"));
         assert!(!blanked("void f(void)\n{\n    while (g(x)) {\n#if A\n    x++;\n#endif\n    }\n}\n"));
+    }
+
+    #[test]
+    fn comments_inside_a_macro_body_become_spaces() {
+        let src = "#define STRAP (     \\\n    B(2 /* c */) | \\\n    C) // end\nint x; /* kept */\n";
+        let text = String::from_utf8(mask(src.as_bytes(), &IdiomTable::builtin()).text).unwrap();
+        assert_eq!(text.len(), src.len());
+        assert!(text.starts_with("#define STRAP (     \\\n    B(2        ) | \\\n    C) // end\n"), "{text}");
+        assert!(text.ends_with("int x; /* kept */\n"), "comments outside directives stay: {text}");
     }
 }

@@ -1,6 +1,6 @@
 ; Definitions: one capture per construct that can define a file- or global-scope symbol.
 ; Which of them really stand at file scope (and not inside a function body) is decided in
-; src/lang/extract.rs by walking parents; names behind declarators are found there as well,
+; src/lang/extract/ by walking parents; names behind declarators are found there as well,
 ; because a declarator can nest pointers, arrays, attributes and parentheses to any depth.
 
 (function_definition) @definition.function

@@ -55,7 +55,7 @@ pub enum DebugCommand {
 pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
     match &args.what {
         DebugCommand::Extract { file } => {
-            let src = std::fs::read(file).map_err(|e| Error::Io { path: file.clone(), source: e })?;
+            let src = read(file)?;
             let queries = Queries::load().map_err(|e| Error::bad_input("grammars/c", e))?;
             let idioms = IdiomTable::builtin();
             print!("{}", Extractor::new(&queries, &idioms, Limits::default()).extract(&src).render());
@@ -64,7 +64,7 @@ pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
             let idioms = IdiomTable::builtin();
             let mut out = std::io::stdout().lock();
             for file in files {
-                let src = std::fs::read(file).map_err(|e| Error::Io { path: file.clone(), source: e })?;
+                let src = read(file)?;
                 // A closed pipe (`| head`) ends the dump; nothing is left half-done.
                 if out.write_all(&mask::mask(&src, &idioms).text).is_err() {
                     break;
@@ -85,7 +85,7 @@ pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
                     return Err(Error::bad_input("debug parse-errors", "name C files, or a revision with --rev"));
                 }
                 for file in files {
-                    let src = std::fs::read(file).map_err(|e| Error::Io { path: file.clone(), source: e })?;
+                    let src = read(file)?;
                     inputs.push((file.display().to_string(), src));
                 }
             }
@@ -127,4 +127,9 @@ pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// A file from disk, or an error that names it.
+fn read(file: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(file).map_err(|e| Error::Io { path: file.to_path_buf(), source: e })
 }

@@ -22,7 +22,7 @@ use std::time::Duration;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::prune::{self, Pruned};
+use super::prune::{self, PrunedCache};
 use crate::facts::FileSymbols;
 use crate::fxhash::FxHashSet;
 use crate::lang::EXTRACTOR_VERSION;
@@ -80,7 +80,7 @@ pub struct Cache {
     /// finished a file while a batch was being stored waited for it.
     writer: Mutex<Option<Connection>>,
     /// Older versions' directories removed when this version's was created, until reported.
-    pruned: Mutex<Vec<Pruned>>,
+    pruned: Mutex<Vec<PrunedCache>>,
 }
 
 impl Cache {
@@ -223,7 +223,7 @@ impl Cache {
     }
 
     /// The older versions' directories this cache removed and has not reported yet.
-    pub fn take_pruned(&self) -> Vec<Pruned> {
+    pub fn take_pruned(&self) -> Vec<PrunedCache> {
         std::mem::take(&mut *self.pruned.lock().expect("no panics while holding the lock"))
     }
 

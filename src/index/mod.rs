@@ -9,6 +9,7 @@ mod cache;
 mod prune;
 
 pub use cache::{Cache, Lookup};
+pub use prune::PrunedCache;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -115,13 +116,6 @@ pub struct IndexStats {
     pub binary: Vec<String>,
     pub skipped: Vec<Skip>,
     pub elapsed_ms: u128,
-}
-
-/// An older cache version's directory that was removed.
-#[derive(Clone, Debug, Serialize)]
-pub struct PrunedCache {
-    pub path: String,
-    pub bytes: u64,
 }
 
 /// The index of one tree: files sorted by path.
@@ -239,11 +233,7 @@ fn extract_blobs(
         if let Err(e) = cache.flush() {
             counters.note_write_error(cache, e);
         }
-        cache_pruned = cache
-            .take_pruned()
-            .into_iter()
-            .map(|p| PrunedCache { path: p.path.display().to_string(), bytes: p.bytes })
-            .collect();
+        cache_pruned = cache.take_pruned();
     }
     let stats = IndexStats {
         unique_blobs: blobs.len(),

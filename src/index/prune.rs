@@ -6,19 +6,21 @@
 //! pointed at somewhere unexpected loses no file of theirs.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// What was removed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pruned {
-    pub path: PathBuf,
+use serde::Serialize;
+
+/// An older cache version's directory that was removed (reported in `IndexStats`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PrunedCache {
+    pub path: String,
     pub bytes: u64,
 }
 
 /// Removes the `v<N>.<M>` directories of `cache_dir` older than `current`, each only if all it
 /// holds is cache files. Errors leave a directory (or what is left of it) in place: the next
 /// upgrade tries again, and a stale cache costs disk space, never a wrong answer.
-pub fn older_versions(cache_dir: &Path, current: (u32, u32)) -> Vec<Pruned> {
+pub fn older_versions(cache_dir: &Path, current: (u32, u32)) -> Vec<PrunedCache> {
     let Ok(entries) = fs::read_dir(cache_dir) else { return Vec::new() };
     let mut pruned = Vec::new();
     for entry in entries.flatten() {
@@ -29,7 +31,7 @@ pub fn older_versions(cache_dir: &Path, current: (u32, u32)) -> Vec<Pruned> {
         }
         let Some(bytes) = cache_files_size(&path) else { continue };
         if fs::remove_dir_all(&path).is_ok() {
-            pruned.push(Pruned { path, bytes });
+            pruned.push(PrunedCache { path: path.display().to_string(), bytes });
         }
     }
     pruned.sort_by(|a, b| a.path.cmp(&b.path));
@@ -120,7 +122,8 @@ mod tests {
         write(&d.join("v1.1"), b"a file");
 
         let pruned = older_versions(d, (3, 3));
-        assert_eq!(pruned, [Pruned { path: d.join("v1.2"), bytes: 6 }, Pruned { path: d.join("v2.3"), bytes: 120 }]);
+        let gone = |dir: &str, bytes| PrunedCache { path: d.join(dir).display().to_string(), bytes };
+        assert_eq!(pruned, [gone("v1.2", 6), gone("v2.3", 120)]);
         let mut left: Vec<String> =
             fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         left.sort();

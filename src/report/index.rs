@@ -131,8 +131,11 @@ fn pruned(st: &IndexStats) -> String {
     if st.cache_pruned.is_empty() {
         return String::new();
     }
-    let names: Vec<&str> =
-        st.cache_pruned.iter().map(|p| p.path.rsplit(['/', '\\']).next().unwrap_or(&p.path)).collect();
+    let names: Vec<String> = st
+        .cache_pruned
+        .iter()
+        .map(|p| std::path::Path::new(&p.path).file_name().map_or(p.path.clone(), |n| n.to_string_lossy().into_owned()))
+        .collect();
     let bytes: u64 = st.cache_pruned.iter().map(|p| p.bytes).sum();
     format!(", removed older cache versions {} ({:.1} MB)", names.join(", "), bytes as f64 / 1e6)
 }

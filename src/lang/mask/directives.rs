@@ -1,12 +1,14 @@
-//! Directives where tree-sitter-c takes none: inside an initializer list, a compound literal or
-//! parentheses, and `#define`/`#undef` inside an enum. tree-sitter-c reads a directive only
+//! Preprocessor directives. What a `#define` tells the rest of the pass (function-like macros
+//! for `super::enumerators`, macros that expand to attributes), what tree-sitter-c misreads
+//! inside one (comments, GNU's `args...`), and directives where tree-sitter-c takes none: inside
+//! an initializer list, a compound literal or parentheses, and `#define`/`#undef` inside an enum. tree-sitter-c reads a directive only
 //! where a declaration, statement or member can stand; elsewhere a `#define` costs the
 //! definition around it and an `#if` the whole initialised variable
 //! (`static const TypeInfo types[] = { ... #ifdef CONFIG_X ... };`). Such a directive is blanked:
 //! both arms of an `#if` stay, as tree-sitter keeps both elsewhere, and the condition's names
 //! stay uses; a `#define` is recorded for extraction to add its macro, an `#include` its path.
 
-use super::{blank, is_punct, matching_paren, Masker};
+use super::{blank, is_gnu_attribute, is_punct, matching_paren, Masker};
 use crate::lang::idioms::IdiomRole;
 use crate::lang::lexer::TokenKind;
 
@@ -69,6 +71,30 @@ impl Masker<'_> {
         word(p) == Some(b"enum") || (p > 0 && word(p).is_some() && word(p - 1) == Some(b"enum"))
     }
 
+    /// Whether the `#define` at `i` (tokens `i..end`, name at `i + 2`) is function-like: a `(`
+    /// right after the name.
+    fn function_like(&self, i: usize, end: usize) -> bool {
+        let (src, toks) = (self.src, self.toks);
+        i + 3 < end && is_punct(src, &toks[i + 3], b'(') && toks[i + 3].start == toks[i + 2].end
+    }
+
+    /// Records a function-like `#define` (tokens `i..end`) for expanding enumerator
+    /// invocations later in the file. GNU's named variadic parameter, `args...`, loses its
+    /// `...`: tree-sitter-c takes only a bare `...`, and the whole macro was an ERROR node (117
+    /// on QEMU, `DB_PRINT_L(lvl, fmt, args...)`).
+    fn note_function_macro(&mut self, i: usize, end: usize) {
+        let (src, toks) = (self.src, self.toks);
+        let name = toks[i + 2];
+        self.function_macros.insert(&src[name.start..name.end], (i + 3, end));
+        let close = (i + 4..end).find(|&j| is_punct(src, &toks[j], b')')).unwrap_or(end);
+        for j in i + 4..close.saturating_sub(3) {
+            let dots = (j + 1..j + 4).all(|k| is_punct(src, &toks[k], b'.'));
+            if toks[j].kind == TokenKind::Identifier && dots && toks[j + 3].end == toks[j + 1].start + 3 {
+                blank(&mut self.text, toks[j + 1].start, toks[j + 3].end);
+            }
+        }
+    }
+
     /// Comments between the tokens of a `#define` (tokens `i..end`) become spaces, as the
     /// preprocessor makes them: tree-sitter-c ends a macro body at a comment, so one before a
     /// continued line (`FOO(2 /* DDR3 */) | \`) left the rest of the body an ERROR node.
@@ -95,15 +121,12 @@ impl Masker<'_> {
     fn note_attribute_macro(&mut self, i: usize, end: usize) {
         let (src, toks) = (self.src, self.toks);
         let name = toks[i + 2];
-        if toks.get(i + 3).is_some_and(|t| i + 3 < end && is_punct(src, t, b'(') && t.start == name.end) {
-            return;
-        }
         let mut j = i + 3;
         let mut attributes_only = true;
         while j < end && attributes_only {
             let t = toks[j];
             let word = std::str::from_utf8(&src[t.start..t.end]).unwrap_or_default();
-            let gnu = matches!(word, "__attribute__" | "__attribute");
+            let gnu = is_gnu_attribute(word);
             if t.kind == TokenKind::Identifier && (gnu || self.table.role(word) == Some(IdiomRole::Attribute)) {
                 let paren = toks.get(j + 1).filter(|p| j + 1 < end && is_punct(src, p, b'('));
                 match paren.and_then(|_| matching_paren(src, toks, j + 1)) {
@@ -131,9 +154,14 @@ impl Masker<'_> {
             return end;
         }
         let directive = &src[toks[i + 1].start..toks[i + 1].end];
-        if directive == b"define" && i + 2 < end && toks[i + 2].kind == TokenKind::Identifier {
-            self.note_function_macro(i, end);
-            self.note_attribute_macro(i, end);
+        let defines = directive == b"define" && i + 2 < end && toks[i + 2].kind == TokenKind::Identifier;
+        let function_like = defines && self.function_like(i, end);
+        if defines {
+            if function_like {
+                self.note_function_macro(i, end);
+            } else {
+                self.note_attribute_macro(i, end);
+            }
             self.blank_inner_comments(i, end);
         }
         let taken = match self.open.last() {
@@ -146,10 +174,8 @@ impl Masker<'_> {
         }
         blank(&mut self.text, toks[i].start, toks[end - 1].end);
         match directive {
-            b"define" if i + 2 < end && toks[i + 2].kind == TokenKind::Identifier => {
+            b"define" if defines => {
                 let name = toks[i + 2];
-                let function_like =
-                    toks.get(i + 3).is_some_and(|t| i + 3 < end && is_punct(src, t, b'(') && t.start == name.end);
                 let mut body = i + 3;
                 let params = function_like.then(|| {
                     let mut params = Vec::new();

@@ -4,8 +4,8 @@
 //! them on QEMU. The invocation is blanked with the comma after it (an enum list may end in a
 //! comma or be empty); the macro name is a use, and so are the names in its arguments.
 //!
-//! When the macro is function-like and defined earlier in the same file, the enumerators it
-//! makes are worked out from its body, the way the preprocessor would: the body is a
+//! When the macro is function-like and defined earlier in the same file (`function_macros`,
+//! filled by `super::directives`), the enumerators it makes are worked out from its body, the way the preprocessor would: the body is a
 //! comma-separated list of `NAME [= value]` items, where NAME pastes parameters and literal
 //! names with `##` (`#define defreg(x) x = (E1000_##x >> 2)` makes `CTRL`), or of invocations of
 //! other such macros (`defreg8(x)` -> eight `defreg_indexed(x, i)`). Anything else in the body,
@@ -31,26 +31,6 @@ const MAX_DEPTH: usize = 6;
 const MAX_NAMES: usize = 1024;
 
 impl<'s> Masker<'s> {
-    /// Records a function-like `#define` (directive tokens `i..end`, name at `i + 2`) for
-    /// expanding enumerator invocations later in the file. GNU's named variadic parameter,
-    /// `args...`, loses its `...`: tree-sitter-c takes only a bare `...`, and the whole macro was
-    /// an ERROR node (117 on QEMU, `DB_PRINT_L(lvl, fmt, args...)`).
-    pub(super) fn note_function_macro(&mut self, i: usize, end: usize) {
-        let (src, toks) = (self.src, self.toks);
-        let name = toks[i + 2];
-        if !toks.get(i + 3).is_some_and(|t| i + 3 < end && is_punct(src, t, b'(') && t.start == name.end) {
-            return;
-        }
-        self.function_macros.insert(&src[name.start..name.end], (i + 3, end));
-        let close = (i + 4..end).find(|&j| is_punct(src, &toks[j], b')')).unwrap_or(end);
-        for j in i + 4..close.saturating_sub(3) {
-            let dots = (j + 1..j + 4).all(|k| is_punct(src, &toks[k], b'.'));
-            if toks[j].kind == TokenKind::Identifier && dots && toks[j + 3].end == toks[j + 1].start + 3 {
-                blank(&mut self.text, toks[j + 1].start, toks[j + 3].end);
-            }
-        }
-    }
-
     /// An invocation at `i` (its `(` at `open`) where an enumerator starts: blanked and
     /// recorded; the index after it. `None` when it does not end where an enumerator does.
     pub(super) fn enumerator_invocation(&mut self, i: usize, open: usize) -> Option<usize> {

@@ -101,7 +101,7 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
         } else if toks[i].directive {
             i + 1
         } else if toks[i].kind == TokenKind::Identifier {
-            m.identifier(i, table)
+            m.identifier(i)
         } else {
             m.other(i)
         };
@@ -181,6 +181,12 @@ fn is_keyword(word: &str) -> bool {
     )
 }
 
+/// GNU's `__attribute__((...))`: blanked like the table's attributes (it names no symbol, and
+/// tree-sitter-c takes it in fewer places than GCC does).
+fn is_gnu_attribute(word: &str) -> bool {
+    matches!(word, "__attribute__" | "__attribute")
+}
+
 /// Type keywords: never the declarator a type macro is followed by.
 fn is_builtin_type(word: &str) -> bool {
     matches!(
@@ -208,16 +214,15 @@ fn is_declaration_prefix(word: &[u8]) -> bool {
 }
 
 impl Masker<'_> {
-    fn identifier(&mut self, i: usize, table: &IdiomTable) -> usize {
-        let (src, toks) = (self.src, self.toks);
+    fn identifier(&mut self, i: usize) -> usize {
+        let (src, toks, table) = (self.src, self.toks, self.table);
         let t = toks[i];
         let word = std::str::from_utf8(&src[t.start..t.end]).unwrap_or_default();
         if word == "case" {
             self.in_case = true;
         }
         let learned = self.file_attributes.get(word.as_bytes()) == Some(&true);
-        let gnu_attribute = matches!(word, "__attribute__" | "__attribute");
-        let role = table.role(word).or((learned || gnu_attribute).then_some(IdiomRole::Attribute));
+        let role = table.role(word).or((learned || is_gnu_attribute(word)).then_some(IdiomRole::Attribute));
         let column0 = t.start == 0 || src[t.start - 1] == b'\n';
         let call = next_code(toks, i).filter(|&j| is_punct(src, &toks[j], b'('));
         if word == "offsetof" {

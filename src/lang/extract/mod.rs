@@ -1,13 +1,15 @@
-//! Syntax tree + query captures -> `FileSymbols`. The only place that reads tree-sitter nodes.
+//! Syntax tree + query captures -> `FileSymbols`. The only place that reads tree-sitter nodes;
+//! what the masking pass took out of the tree is added by `masked`.
 
-use std::collections::HashSet;
+mod masked;
+
 use std::time::{Duration, Instant};
 
 use tree_sitter::{Node, ParseOptions, Parser, Tree};
 
-use super::idioms::{self, IdiomTable};
+use super::idioms::IdiomTable;
 use super::lexer;
-use super::mask::{self, Invocation, MaskedEnumerators, MaskedMacro, MaskedUse, Tok};
+use super::mask::{self, Tok};
 use super::queries::{field, Capture, Queries, FIELDS};
 use super::walk::Walk;
 use crate::facts::{
@@ -323,10 +325,10 @@ impl<'q> Extractor<'q> {
             fn_body: (0, 0),
         };
         self.collect(&tree, &mut c);
-        add_masked_uses(&mut c, &masked.uses);
-        add_masked_directives(&mut c, &masked.macros, &masked.includes);
-        add_masked_enumerators(&mut c, &masked.enumerators);
-        add_invocations(&mut c, &masked.invocations);
+        masked::add_uses(&mut c, &masked.uses);
+        masked::add_directives(&mut c, &masked.macros, &masked.includes);
+        masked::add_enumerators(&mut c, &masked.enumerators);
+        masked::add_invocations(&mut c, &masked.invocations);
         let (health, error_spans) = parse_health(&tree);
         drop(tree);
         finish(c, health, &error_spans)
@@ -379,10 +381,14 @@ impl<'q> Extractor<'q> {
 }
 
 fn include(node: Node, c: &mut Collector) {
-    let raw = c.text(node);
-    let system = raw.starts_with('<');
+    let include = include_of(c.text(node), node.start_position().row as u32 + 1);
+    c.includes.push(include);
+}
+
+/// An `#include`'s path as written, `"a.h"` or `<a.h>`, at `line`.
+fn include_of(raw: &str, line: u32) -> Include {
     let path = raw.trim_matches(|ch| ch == '"' || ch == '<' || ch == '>').to_string();
-    c.includes.push(Include { path, system, line: node.start_position().row as u32 + 1 });
+    Include { path, system: raw.starts_with('<'), line }
 }
 
 fn reference(capture: Capture, node: Node, c: &mut Collector) {
@@ -514,141 +520,6 @@ fn typedef(node: Node, c: &mut Collector) {
             let text = c.text(n);
             c.push_def(node, Some(n), text, SymbolKind::Typedef, Linkage::Global, iface, 0);
         }
-    }
-}
-
-/// Names masking took out of code that is still parsed: references where they stand.
-fn add_masked_uses(c: &mut Collector, uses: &[MaskedUse]) {
-    let mut lines = lexer::Lines::new(c.src, 1);
-    for u in uses {
-        let line = lines.at(u.start);
-        let name = c.intern(&String::from_utf8_lossy(&c.src[u.start..u.end]));
-        c.refs.push(RawRef { byte: u.start, line, name, kind: u.kind });
-    }
-}
-
-/// Directives masking took out of initializers and parentheses: the macros they define (as a
-/// `preproc_def` capture would give them) and the files they include. Their bodies' names are
-/// among the masked uses.
-fn add_masked_directives(c: &mut Collector, macros: &[MaskedMacro], includes: &[(usize, usize)]) {
-    let mut lines = lexer::Lines::new(c.src, 1);
-    for m in macros {
-        let start_line = lines.at(m.start);
-        let end_line = start_line + lexer::newlines(&c.src[m.start..m.end]);
-        let name = c.intern(&String::from_utf8_lossy(&c.src[m.name.0..m.name.1]));
-        c.name_bytes.insert(m.name.0);
-        for &(s, e) in m.params.iter().flatten() {
-            let param = c.intern(&String::from_utf8_lossy(&c.src[s..e]));
-            c.locals.push((s, param));
-        }
-        let hash = c.hash(m.name.1, m.end);
-        c.defs.push(RawDef {
-            name,
-            kind: if m.params.is_some() { SymbolKind::FunctionMacro } else { SymbolKind::Macro },
-            linkage: Linkage::Global,
-            start_byte: m.start,
-            end_byte: m.end,
-            start_line,
-            end_line,
-            name_line: start_line,
-            interface_hash: hash,
-            body_hash: hash,
-        });
-    }
-    let mut lines = lexer::Lines::new(c.src, 1);
-    for &(s, e) in includes {
-        let line = lines.at(s);
-        let raw = String::from_utf8_lossy(&c.src[s..e]);
-        let path = raw.trim_matches(|ch| ch == '"' || ch == '<' || ch == '>').to_string();
-        c.includes.push(Include { path, system: raw.starts_with('<'), line });
-    }
-    if !includes.is_empty() {
-        // After the ones tree-sitter found: back into file order (stable, so ties keep theirs).
-        c.includes.sort_by_key(|i| i.line);
-    }
-}
-
-/// Enumerators made by macro invocations in enum lists: definitions spanning the invocation,
-/// as a plain enumerator spans its name and value (not inside a function: those are local).
-fn add_masked_enumerators(c: &mut Collector, enumerators: &[MaskedEnumerators]) {
-    let mut lines = lexer::Lines::new(c.src, 1);
-    for e in enumerators {
-        let line = lines.at(e.start);
-        let local =
-            c.defs.iter().any(|d| d.kind == SymbolKind::Function && d.start_byte <= e.start && e.end <= d.end_byte);
-        if local || e.names.is_empty() {
-            continue;
-        }
-        let end_line = line + lexer::newlines(&c.src[e.start..e.end]);
-        let hash = c.hash(e.start, e.end);
-        for name in &e.names {
-            let name = c.intern(name);
-            c.defs.push(RawDef {
-                name,
-                kind: SymbolKind::EnumConstant,
-                linkage: Linkage::Global,
-                start_byte: e.start,
-                end_byte: e.end,
-                start_line: line,
-                end_line,
-                name_line: line,
-                interface_hash: hash,
-                body_hash: 0,
-            });
-        }
-    }
-}
-
-/// Masked file-level invocations: their identifiers are file-level references, and table idioms
-/// add the symbols they define and the names they use.
-fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
-    // Invocations come in file order.
-    let mut lines = lexer::Lines::new(c.src, 1);
-    for inv in invocations {
-        let line = lines.at(inv.start);
-        let end_line = line + lexer::newlines(&c.src[inv.start..inv.end]);
-        let idiom = c.idioms.get(&inv.name).cloned();
-        let mut defined = HashSet::new();
-        if let Some(idiom) = &idiom {
-            for t in &idiom.defines {
-                if let Some(name) = idioms::instantiate(&t.pattern, &inv.args) {
-                    let name_idx = c.intern(&name);
-                    defined.insert(name.clone());
-                    let iface = c.hash(inv.start, inv.end);
-                    c.defs.push(RawDef {
-                        name: name_idx,
-                        kind: t.kind,
-                        linkage: Linkage::Global,
-                        start_byte: inv.start,
-                        end_byte: inv.end,
-                        start_line: line,
-                        end_line,
-                        name_line: line,
-                        interface_hash: iface,
-                        body_hash: 0,
-                    });
-                }
-            }
-            for pattern in &idiom.uses {
-                if let Some(name) = idioms::instantiate(pattern, &inv.args) {
-                    let name = c.intern(&name);
-                    // Past the end of every definition: attributed to file level.
-                    c.refs.push(RawRef { byte: usize::MAX, line, name, kind: RefKind::Lexical });
-                }
-            }
-        }
-        let name_end = inv.start + inv.name.len();
-        let src = c.src;
-        let args = &src[name_end..inv.end];
-        let macro_name = c.intern(&inv.name);
-        c.refs.push(RawRef { byte: usize::MAX, line, name: macro_name, kind: RefKind::Call });
-        let mut arg_lines = lexer::Lines::new(args, line + lexer::newlines(&src[inv.start..name_end]));
-        lexer::identifiers(args, |off, word| {
-            if !defined.contains(word) {
-                let name = c.intern(word);
-                c.refs.push(RawRef { byte: usize::MAX, line: arg_lines.at(off), name, kind: RefKind::Lexical });
-            }
-        });
     }
 }
 

@@ -1,0 +1,148 @@
+//! What the masking pass took out of the parser's view, added to a file's facts: names it
+//! blanked (uses where they stand), the macros and includes of directives it blanked, the
+//! enumerators of macro calls in enum lists, and file-level invocations with what the idiom
+//! table says they define and use. None of it has a syntax node: spans and lines come from the
+//! text.
+
+use std::collections::HashSet;
+
+use super::{include_of, Collector, RawDef, RawRef};
+use crate::facts::{Linkage, NameIdx, RefKind, SymbolKind};
+use crate::lang::idioms;
+use crate::lang::lexer;
+use crate::lang::mask::{Invocation, MaskedEnumerators, MaskedMacro, MaskedUse};
+
+/// A global definition of `name` spanning the bytes `span`, starting on `line` (where its name
+/// stands, too), with its (interface, body) hashes.
+fn span_def(
+    src: &[u8],
+    name: NameIdx,
+    kind: SymbolKind,
+    span: (usize, usize),
+    line: u32,
+    hashes: (u64, u64),
+) -> RawDef {
+    RawDef {
+        name,
+        kind,
+        linkage: Linkage::Global,
+        start_byte: span.0,
+        end_byte: span.1,
+        start_line: line,
+        end_line: line + lexer::newlines(&src[span.0..span.1]),
+        name_line: line,
+        interface_hash: hashes.0,
+        body_hash: hashes.1,
+    }
+}
+
+/// Names masking took out of code that is still parsed: references where they stand.
+pub(super) fn add_uses(c: &mut Collector, uses: &[MaskedUse]) {
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for u in uses {
+        let line = lines.at(u.start);
+        let name = c.intern(&String::from_utf8_lossy(&c.src[u.start..u.end]));
+        c.refs.push(RawRef { byte: u.start, line, name, kind: u.kind });
+    }
+}
+
+/// Directives masking took out of initializers and parentheses: the macros they define (as a
+/// `preproc_def` capture would give them) and the files they include. Their bodies' names are
+/// among the masked uses.
+pub(super) fn add_directives(c: &mut Collector, macros: &[MaskedMacro], includes: &[(usize, usize)]) {
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for m in macros {
+        let start_line = lines.at(m.start);
+        let name = c.intern(&String::from_utf8_lossy(&c.src[m.name.0..m.name.1]));
+        c.name_bytes.insert(m.name.0);
+        for &(s, e) in m.params.iter().flatten() {
+            let param = c.intern(&String::from_utf8_lossy(&c.src[s..e]));
+            c.locals.push((s, param));
+        }
+        let hash = c.hash(m.name.1, m.end);
+        let kind = if m.params.is_some() { SymbolKind::FunctionMacro } else { SymbolKind::Macro };
+        let def = span_def(c.src, name, kind, (m.start, m.end), start_line, (hash, hash));
+        c.defs.push(def);
+    }
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for &(s, e) in includes {
+        let line = lines.at(s);
+        let include = include_of(&String::from_utf8_lossy(&c.src[s..e]), line);
+        c.includes.push(include);
+    }
+    if !includes.is_empty() {
+        // After the ones tree-sitter found: back into file order (stable, so ties keep theirs).
+        c.includes.sort_by_key(|i| i.line);
+    }
+}
+
+/// Enumerators made by macro invocations in enum lists: definitions spanning the invocation,
+/// as a plain enumerator spans its name and value (not inside a function: those are local).
+pub(super) fn add_enumerators(c: &mut Collector, enumerators: &[MaskedEnumerators]) {
+    if enumerators.is_empty() {
+        return;
+    }
+    // Function bodies do not nest: sorted by start, the one that may hold a position is the last
+    // one starting before it.
+    let mut functions: Vec<(usize, usize)> =
+        c.defs.iter().filter(|d| d.kind == SymbolKind::Function).map(|d| (d.start_byte, d.end_byte)).collect();
+    functions.sort_unstable();
+    let in_function = |start: usize, end: usize| {
+        let before = functions.partition_point(|&(s, _)| s <= start);
+        before > 0 && end <= functions[before - 1].1
+    };
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for e in enumerators {
+        let line = lines.at(e.start);
+        if e.names.is_empty() || in_function(e.start, e.end) {
+            continue;
+        }
+        let hash = c.hash(e.start, e.end);
+        for name in &e.names {
+            let name = c.intern(name);
+            let def = span_def(c.src, name, SymbolKind::EnumConstant, (e.start, e.end), line, (hash, 0));
+            c.defs.push(def);
+        }
+    }
+}
+
+/// Masked file-level invocations: their identifiers are file-level references, and table idioms
+/// add the symbols they define and the names they use.
+pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
+    // Invocations come in file order.
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for inv in invocations {
+        let line = lines.at(inv.start);
+        let idiom = c.idioms.get(&inv.name).cloned();
+        let mut defined = HashSet::new();
+        if let Some(idiom) = &idiom {
+            for t in &idiom.defines {
+                if let Some(name) = idioms::instantiate(&t.pattern, &inv.args) {
+                    let name_idx = c.intern(&name);
+                    defined.insert(name.clone());
+                    let iface = c.hash(inv.start, inv.end);
+                    c.defs.push(span_def(c.src, name_idx, t.kind, (inv.start, inv.end), line, (iface, 0)));
+                }
+            }
+            for pattern in &idiom.uses {
+                if let Some(name) = idioms::instantiate(pattern, &inv.args) {
+                    let name = c.intern(&name);
+                    // Past the end of every definition: attributed to file level.
+                    c.refs.push(RawRef { byte: usize::MAX, line, name, kind: RefKind::Lexical });
+                }
+            }
+        }
+        let name_end = inv.start + inv.name.len();
+        let src = c.src;
+        let args = &src[name_end..inv.end];
+        let macro_name = c.intern(&inv.name);
+        c.refs.push(RawRef { byte: usize::MAX, line, name: macro_name, kind: RefKind::Call });
+        let mut arg_lines = lexer::Lines::new(args, line + lexer::newlines(&src[inv.start..name_end]));
+        lexer::identifiers(args, |off, word| {
+            if !defined.contains(word) {
+                let name = c.intern(word);
+                c.refs.push(RawRef { byte: usize::MAX, line: arg_lines.at(off), name, kind: RefKind::Lexical });
+            }
+        });
+    }
+}

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::facts::{Confidence, Definition, FileSymbols, Namespace, SymbolKind};
 use crate::lang::lexer;
+use crate::members;
 use crate::repo::{DiffStatus, FileDiff};
 
 /// What happened to a symbol.
@@ -18,8 +19,12 @@ use crate::repo::{DiffStatus, FileDiff};
 pub enum ChangeKind {
     Added,
     Removed,
-    /// Signature, macro definition, type layout or variable type changed: users may break.
+    /// Signature, function-like macro parameters, type layout or variable type changed: users
+    /// may break.
     Interface,
+    /// A struct or union gained fields, or an enum enumerators, and nothing it had changed:
+    /// only code naming the new members depends on the change.
+    Extended,
     /// Only the body or initialiser changed: users keep compiling.
     Body,
     /// Lines inside it changed, but not one token: comments or white space.
@@ -32,6 +37,7 @@ impl ChangeKind {
             ChangeKind::Added => "added",
             ChangeKind::Removed => "removed",
             ChangeKind::Interface => "interface",
+            ChangeKind::Extended => "extended",
             ChangeKind::Body => "body",
             ChangeKind::CommentOnly => "comment_only",
         }
@@ -59,6 +65,16 @@ pub struct SymbolChange {
     pub file_scoped: bool,
     /// Read from a damaged syntax tree: less certain.
     pub near_parse_error: bool,
+    /// An enum type (`enum E`, `typedef enum {...} E`): its members are enumerators.
+    #[serde(skip)]
+    pub enum_type: bool,
+    /// For a struct, union or enum: the members added, removed or changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub added_members: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed_members: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed_members: Vec<String>,
 }
 
 /// Line counts of a file change.
@@ -155,7 +171,33 @@ pub fn c_file_change(
                     let od = &ofs.definitions[oi];
                     let lines = n_touch + touched(od, &removed);
                     if od.interface_hash != nd.interface_hash {
-                        Some((ChangeKind::Interface, lines))
+                        let old_text = old.map_or(&[][..], |o| o.1);
+                        let new_text = new.map_or(&[][..], |n| n.1);
+                        if members::has_members(nd.kind) {
+                            let delta = match (members::members(old_text, od), members::members(new_text, nd)) {
+                                (Some(a), Some(b)) => members::delta(&a, &b),
+                                _ => Default::default(),
+                            };
+                            let kind = if delta.is_extension() { ChangeKind::Extended } else { ChangeKind::Interface };
+                            let mut change = symbol_change(nfs, nd, kind, lines, file_scoped(nd));
+                            change.enum_type = members::is_enum(new_text, nd);
+                            change.added_members = delta.added;
+                            change.removed_members = delta.removed;
+                            change.changed_members = delta.changed;
+                            symbols.push(change);
+                            continue;
+                        }
+                        if nd.kind == SymbolKind::Macro && od.kind == SymbolKind::Macro {
+                            // An object-like macro's interface is its name: a new value is a
+                            // body change (users still compile), reported with its users.
+                            Some((ChangeKind::Body, lines))
+                        } else if nd.kind == SymbolKind::FunctionMacro
+                            && macro_parameters(old_text, od) == macro_parameters(new_text, nd)
+                        {
+                            Some((ChangeKind::Body, lines))
+                        } else {
+                            Some((ChangeKind::Interface, lines))
+                        }
                     } else if od.body_hash != nd.body_hash {
                         Some((ChangeKind::Body, lines))
                     } else if lines > 0 {
@@ -235,6 +277,32 @@ pub fn other_file_change(diff: &FileDiff, old_text: Option<&[u8]>, new_text: Opt
     }
 }
 
+/// The parameter list of a function-like macro definition, as tokens: `#define F(a, b) ...`
+/// gives `a , b`. `None` when it cannot be read.
+fn macro_parameters(text: &[u8], d: &Definition) -> Option<Vec<Vec<u8>>> {
+    let span = text.get(d.start_byte as usize..d.end_byte as usize)?;
+    let mut tokens = Vec::new();
+    let mut done = false;
+    let mut depth = 0;
+    lexer::scan(span, |_, s, e| {
+        if done {
+            return;
+        }
+        let t = &span[s..e];
+        if t == b"(" {
+            depth += 1;
+        }
+        if depth > 0 {
+            tokens.push(t.to_vec());
+        }
+        if t == b")" && depth > 0 {
+            depth -= 1;
+            done = depth == 0;
+        }
+    });
+    done.then_some(tokens)
+}
+
 fn symbol_change(fs: &FileSymbols, d: &Definition, change: ChangeKind, lines: u32, file_scoped: bool) -> SymbolChange {
     SymbolChange {
         name: fs.def_name(d).to_string(),
@@ -245,6 +313,10 @@ fn symbol_change(fs: &FileSymbols, d: &Definition, change: ChangeKind, lines: u3
         lines,
         file_scoped,
         near_parse_error: d.confidence == Confidence::NearParseError,
+        enum_type: false,
+        added_members: Vec::new(),
+        removed_members: Vec::new(),
+        changed_members: Vec::new(),
     }
 }
 

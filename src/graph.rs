@@ -6,8 +6,15 @@
 //! symbol. A global symbol with providing sites in several files is still one node; the edge
 //! records the site nearest to F by path and is marked ambiguous. Names defined nowhere (libc,
 //! glib, generated headers) become external nodes.
+//!
+//! Each edge also says how well the use can see the definition (`Binding`): in the same file,
+//! through F's `#include` chain, as the only definition of the name its link unit can reach, or
+//! by name alone. Only the first three are dependencies a verdict may rest on: `linux-user`
+//! calling libc's `reboot` is not a use of a `reboot` prototype in a fuzzing header it never
+//! includes, and `target/arm` code does not use `target/hexagon`'s `DisasContext`.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::OnceLock;
 
 use crate::fxhash::{FxHashMap, FxHashSet};
 
@@ -17,7 +24,7 @@ use petgraph::Direction;
 
 use crate::facts::{Namespace, RefKind};
 use crate::index::Index;
-use crate::symbols::{is_translation_unit_path, FileId, NameId, Scope, SymbolId, SymbolTable};
+use crate::symbols::{is_translation_unit_path, FileId, LinkUnit, NameId, Scope, SymbolId, SymbolTable};
 
 /// A node: a symbol, a name defined nowhere in the tree, or a file's top-level code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -31,6 +38,39 @@ pub enum Node {
     FileScope(FileId),
 }
 
+/// How a use reaches the definition it is resolved to, best first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Binding {
+    /// The definition stands in the using file.
+    Exact,
+    /// A file the using file includes (directly or through other headers), or a `.c.inc`
+    /// textually joined with it, holds a site of the definition.
+    Include,
+    /// Nothing visible declares it, but it is the only definition of the name that the using
+    /// file's link unit can reach (a call without a prototype in view, an include we could not
+    /// resolve).
+    Unique,
+    /// Bound by name only: several candidates, or one the using file cannot link with.
+    NameOnly,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Exact => "exact",
+            Binding::Include => "include",
+            Binding::Unique => "unique",
+            Binding::NameOnly => "name-only",
+        }
+    }
+
+    /// Strong enough for a verdict to rest on.
+    pub fn is_resolved(self) -> bool {
+        self != Binding::NameOnly
+    }
+}
+
 /// Evidence for one use: the first place (in path and line order) where `from` uses `to`.
 #[derive(Clone, Debug)]
 pub struct Edge {
@@ -40,6 +80,8 @@ pub struct Edge {
     /// The target has providing definitions in several files; `site_file` is the nearest.
     pub ambiguous: bool,
     pub site_file: Option<FileId>,
+    /// How the use sees the target symbol (any of its sites); `NameOnly` for externals.
+    pub binding: Binding,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -47,6 +89,8 @@ pub struct GraphStats {
     pub nodes: usize,
     pub edges: usize,
     pub ambiguous_edges: usize,
+    /// Edges to symbols that the use can see only by name (`Binding::NameOnly`).
+    pub name_only_edges: usize,
     pub externals: usize,
     pub includes_resolved: usize,
     pub includes_unresolved: usize,
@@ -56,6 +100,7 @@ pub struct DepGraph {
     graph: DiGraph<Node, Edge>,
     symbol_nodes: Vec<NodeIndex>,
     file_nodes: Vec<NodeIndex>,
+    visibility: Visibility,
     pub stats: GraphStats,
 }
 
@@ -67,7 +112,8 @@ impl DepGraph {
         let file_nodes: Vec<NodeIndex> =
             (0..table.files.len()).map(|i| graph.add_node(Node::FileScope(FileId(i as u32)))).collect();
         let mut stats = GraphStats::default();
-        let connected = connected_files(index, table, &mut stats);
+        let (connected, includes) = connected_files(index, table, &mut stats);
+        let visibility = Visibility::new(includes, connected.clone());
         let mut externals: FxHashMap<(Namespace, NameId), NodeIndex> = FxHashMap::default();
         let mut seen: FxHashSet<(NodeIndex, NodeIndex)> = FxHashSet::default();
 
@@ -99,14 +145,32 @@ impl DepGraph {
                     Some(id) => table.symbol(id).sites.first().map(|s| s.file),
                     None => None,
                 };
+                let binding = match target {
+                    Some(id) => visibility.binding(table, fid, id, None),
+                    None => Binding::NameOnly,
+                };
                 stats.ambiguous_edges += usize::from(ambiguous);
-                graph.add_edge(from, to, Edge { kind: r.kind, file: fid, line: r.line, ambiguous, site_file });
+                stats.name_only_edges += usize::from(target.is_some() && binding == Binding::NameOnly);
+                graph.add_edge(from, to, Edge { kind: r.kind, file: fid, line: r.line, ambiguous, site_file, binding });
             }
         }
         stats.nodes = graph.node_count();
         stats.edges = graph.edge_count();
         stats.externals = externals.len();
-        DepGraph { graph, symbol_nodes, file_nodes, stats }
+        DepGraph { graph, symbol_nodes, file_nodes, visibility, stats }
+    }
+
+    /// Does `file` see `other`: the same file, or one it includes (transitively) or is joined
+    /// with?
+    pub fn sees(&self, file: FileId, other: FileId) -> bool {
+        file == other || self.visibility.seen_from(file).binary_search(&other).is_ok()
+    }
+
+    /// How a use in `use_file` sees symbol `id`: any of its sites, or with `site`, the
+    /// providing site in that one file (and the symbol's declarations): what a change of one
+    /// per-target copy of a name reaches.
+    pub fn binding(&self, table: &SymbolTable, use_file: FileId, id: SymbolId, site: Option<FileId>) -> Binding {
+        self.visibility.binding(table, use_file, id, site)
     }
 
     pub fn symbol_node(&self, id: SymbolId) -> NodeIndex {
@@ -206,15 +270,109 @@ fn common_dirs(a: &str, b: &str) -> usize {
     a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y).count()
 }
 
+/// What each file can see through `#include`: the include graph, with each file's transitive
+/// closure worked out the first time it is asked for (about 300 headers for a QEMU `.c` file
+/// through `qemu/osdep.h`).
+struct Visibility {
+    /// Per file, the files its `#include` lines name (those found in the tree).
+    includes: Vec<Vec<FileId>>,
+    /// Translation-unit files textually joined with each other (`.c` and the `.c.inc` it
+    /// includes, both ways).
+    connected: HashMap<FileId, Vec<FileId>>,
+    /// Per file, the sorted closure of its includes, itself included.
+    closure: Vec<OnceLock<Box<[FileId]>>>,
+}
+
+impl Visibility {
+    fn new(includes: Vec<Vec<FileId>>, connected: HashMap<FileId, Vec<FileId>>) -> Visibility {
+        let closure = (0..includes.len()).map(|_| OnceLock::new()).collect();
+        Visibility { includes, connected, closure }
+    }
+
+    /// Every file `file` sees: itself, the files joined with it, and everything they include,
+    /// transitively.
+    fn seen_from(&self, file: FileId) -> &[FileId] {
+        self.closure[file.0 as usize].get_or_init(|| {
+            let mut seen: FxHashSet<FileId> = FxHashSet::default();
+            let mut stack = vec![file];
+            stack.extend(self.connected.get(&file).into_iter().flatten());
+            while let Some(f) = stack.pop() {
+                if seen.insert(f) {
+                    stack.extend(self.includes[f.0 as usize].iter().filter(|i| !seen.contains(i)));
+                }
+            }
+            let mut out: Vec<FileId> = seen.into_iter().collect();
+            out.sort_unstable();
+            out.into()
+        })
+    }
+
+    fn binding(&self, table: &SymbolTable, use_file: FileId, id: SymbolId, site: Option<FileId>) -> Binding {
+        let symbol = table.symbol(id);
+        let seen = self.seen_from(use_file);
+        let sees = |f: FileId| f == use_file || seen.binary_search(&f).is_ok();
+        let unit = LinkUnit::of(table.path(use_file));
+        let links = |f: FileId| unit.links_with(&LinkUnit::of(table.path(f)));
+        let mut providers: Vec<FileId> = symbol.providers().map(|s| s.file).collect();
+        providers.dedup();
+        let declarations = || symbol.sites.iter().filter(|s| s.kind.is_declaration_only()).map(|s| s.file);
+        let Some(site) = site else {
+            if symbol.sites.iter().any(|s| s.file == use_file) {
+                return Binding::Exact;
+            }
+            if symbol.sites.iter().any(|s| sees(s.file)) {
+                return Binding::Include;
+            }
+            let mut reachable = providers.iter().filter(|&&f| links(f));
+            return match (reachable.next(), reachable.next()) {
+                (Some(_), None) => Binding::Unique,
+                _ => Binding::NameOnly,
+            };
+        };
+        // One providing site of several: the use reaches it only if it sees that file, or if
+        // no other provider it could link with competes (a stub never competes with the real
+        // definition; a real definition always wins over a stub).
+        if site == use_file {
+            return Binding::Exact;
+        }
+        if sees(site) {
+            return Binding::Include;
+        }
+        let path = |f: FileId| table.path(f);
+        let competing = providers.iter().any(|&f| f != site && links(f) && (!is_stub(path(f)) || is_stub(path(site))));
+        if competing || !links(site) {
+            return Binding::NameOnly;
+        }
+        if declarations().any(sees) {
+            Binding::Include
+        } else {
+            Binding::Unique
+        }
+    }
+}
+
+/// QEMU links `stubs/` (and `*-stub.c`, `stub*.c` files) only where the real definition is
+/// absent: a use reaches the real one.
+pub fn is_stub(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    path.starts_with("stubs/") || path.contains("/stubs/") || file.contains("stub")
+}
+
 /// For each translation-unit file, the other translation-unit files it is textually joined
-/// with by `#include` (both directions): their file-scoped symbols are visible to it.
-fn connected_files(index: &Index, table: &SymbolTable, stats: &mut GraphStats) -> HashMap<FileId, Vec<FileId>> {
+/// with by `#include` (both directions): their file-scoped symbols are visible to it. And per
+/// file, the files its includes resolve to.
+fn connected_files(
+    index: &Index,
+    table: &SymbolTable,
+    stats: &mut GraphStats,
+) -> (HashMap<FileId, Vec<FileId>>, Vec<Vec<FileId>>) {
     let mut by_basename: HashMap<&str, Vec<FileId>> = HashMap::new();
     for (i, path) in table.files.iter().enumerate() {
         let base = path.rsplit('/').next().unwrap_or(path);
         by_basename.entry(base).or_default().push(FileId(i as u32));
     }
     let mut connected: HashMap<FileId, Vec<FileId>> = HashMap::new();
+    let mut includes: Vec<Vec<FileId>> = vec![Vec::new(); index.files.len()];
     for (fi, file) in index.files.iter().enumerate() {
         let from = FileId(fi as u32);
         for inc in &file.symbols.includes {
@@ -223,6 +381,7 @@ fn connected_files(index: &Index, table: &SymbolTable, stats: &mut GraphStats) -
                 continue;
             };
             stats.includes_resolved += 1;
+            includes[fi].push(target);
             if is_translation_unit_path(table.path(target)) && is_translation_unit_path(&file.path) {
                 connected.entry(from).or_default().push(target);
                 connected.entry(target).or_default().push(from);
@@ -233,7 +392,7 @@ fn connected_files(index: &Index, table: &SymbolTable, stats: &mut GraphStats) -
         v.sort();
         v.dedup();
     }
-    connected
+    (connected, includes)
 }
 
 /// Finds the file an `#include` names: next to the includer, under `include/`, then the file

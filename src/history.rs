@@ -30,6 +30,8 @@ pub struct History {
     one_by_one: Mutex<HashMap<String, Arc<[PathChange]>>>,
     /// Tree of each commit and of its first parent, for the one-by-one lookups.
     trees: OnceLock<Vec<Option<(crate::repo::TreeId, crate::repo::TreeId)>>>,
+    /// `merged_by()`, worked out once.
+    merges: OnceLock<Vec<Option<usize>>>,
 }
 
 /// Paths looked up one by one before the whole-window path index is built. A lookup costs
@@ -61,6 +63,7 @@ impl History {
             touched: OnceLock::new(),
             one_by_one: Mutex::new(HashMap::new()),
             trees: OnceLock::new(),
+            merges: OnceLock::new(),
         })
     }
 
@@ -162,6 +165,101 @@ impl History {
             .collect();
         let _ = self.touched.set(map);
         Ok(())
+    }
+
+    /// The path `path` had before commit `i` of the window renamed it there, if that commit
+    /// added `path` by renaming another file (as `git diff -M` pairs them).
+    pub fn renamed_from(&self, repo: &Repo, i: usize, path: &str) -> Result<Option<String>> {
+        let c = &self.commits[i];
+        let [parent] = c.parents[..] else { return Ok(None) };
+        let (before, after) = (repo.tree_of(parent)?, repo.tree_of(c.id)?);
+        let deleted: Vec<String> = repo
+            .changed_paths(Some(before), after)?
+            .into_iter()
+            .filter(|(_, old, new)| old.is_some() && new.is_none())
+            .map(|(p, _, _)| p)
+            .collect();
+        if deleted.is_empty() {
+            return Ok(None);
+        }
+        let renames = repo.renamed_paths(before, after, &deleted)?;
+        Ok(renames.into_iter().find(|(_, to)| to == path).map(|(from, _)| from))
+    }
+
+    /// Where `path`, as the analysed commit left it, is at the window's target: followed
+    /// through later renames (oldest first). `None` when a later commit deleted it.
+    /// `earlier` is `ancestors(commit)`.
+    pub fn path_at_target(&self, repo: &Repo, path: &str, earlier: &[bool]) -> Result<Option<String>> {
+        let mut path = path.to_string();
+        // Only commits newer (smaller index) than the last rename followed count.
+        let mut newer_than = usize::MAX;
+        'follow: loop {
+            let changes = self.changes_of(repo, &path)?;
+            for &(i, _, after) in changes.iter().rev() {
+                if earlier[i] || i >= newer_than || after.is_some() {
+                    continue;
+                }
+                let c = &self.commits[i];
+                let [parent] = c.parents[..] else { continue };
+                let renamed =
+                    repo.renamed_paths(repo.tree_of(parent)?, repo.tree_of(c.id)?, std::slice::from_ref(&path))?;
+                match renamed.get(&path) {
+                    Some(to) => {
+                        path = to.clone();
+                        newer_than = i;
+                        continue 'follow;
+                    }
+                    None => return Ok(None),
+                }
+            }
+            return Ok(Some(path));
+        }
+    }
+
+    /// For each commit of the window, the merge on the target's first-parent line that brought
+    /// it in (the pull request it came with), by window index; `None` for the first-parent
+    /// line itself. Commits merged by one merge are one series.
+    pub fn merged_by(&self) -> Vec<Option<usize>> {
+        let mut label: Vec<Option<usize>> = vec![None; self.commits.len()];
+        let mut mainline = Vec::new();
+        let mut i = 0usize;
+        if !self.commits.is_empty() {
+            loop {
+                mainline.push(i);
+                match self.parents[i].first() {
+                    Some(&p) if self.commits[i].parents.first() == Some(&self.commits[p].id) => i = p,
+                    _ => break,
+                }
+            }
+        }
+        let mut on_mainline = vec![false; self.commits.len()];
+        for &m in &mainline {
+            on_mainline[m] = true;
+        }
+        // Oldest merge first: a commit two merges reach came with the older one.
+        for &m in mainline.iter().rev() {
+            let mut stack: Vec<usize> = self.parents[m].iter().skip(1).copied().collect();
+            while let Some(c) = stack.pop() {
+                if on_mainline[c] || label[c].is_some() {
+                    continue;
+                }
+                label[c] = Some(m);
+                stack.extend(&self.parents[c]);
+            }
+        }
+        label
+    }
+
+    /// The series `id` came with: the window index of the merge that brought it onto the
+    /// target's first-parent line, `None` for commits on that line or outside the window.
+    pub fn series_of(&self, id: CommitId) -> Option<usize> {
+        let i = self.position(id)?;
+        self.merges.get_or_init(|| self.merged_by())[i]
+    }
+
+    /// The window index of a commit.
+    pub fn position(&self, id: CommitId) -> Option<usize> {
+        self.by_id.get(&id).copied()
     }
 
     /// Commits of the window that are not `commit` and not its ancestors: what came after it

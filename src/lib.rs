@@ -15,6 +15,7 @@ pub mod graph;
 pub mod history;
 pub mod index;
 pub mod lang;
+pub mod members;
 pub mod patch;
 pub mod policy;
 pub mod repo;

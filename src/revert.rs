@@ -14,10 +14,12 @@ use serde::Serialize;
 use crate::changes::{self, ChangeKind};
 use crate::error::Result;
 use crate::facts::FileSymbols;
-use crate::graph::{DepGraph, Node};
+use crate::facts::Namespace;
+use crate::graph::{Binding, DepGraph, Node};
 use crate::history::History;
 use crate::index::{self, Index, IndexConfig};
 use crate::lang::Extractor;
+use crate::members;
 use crate::repo::{is_c_path, BlobId, CommitId, CommitInfo, FileDiff, Repo};
 use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
 
@@ -88,7 +90,31 @@ pub struct ConflictReport {
     pub changed_by: Vec<CommitRef>,
 }
 
-/// A later use of something the commit added or re-shaped.
+/// Who wrote a use found at the target, as far as history tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Attribution {
+    /// A later commit outside the commit's series.
+    Later,
+    /// A later patch of the commit's own series (merged by the same merge).
+    Series,
+    /// No later commit in the window wrote it, and it is not in the file as the commit left
+    /// it: history we could not follow. Reported, never a reason for `entangled` on its own.
+    Unknown,
+}
+
+impl Attribution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attribution::Later => "later",
+            Attribution::Series => "series",
+            Attribution::Unknown => "unknown",
+        }
+    }
+}
+
+/// A later use of something the commit added or re-shaped. Uses the commit wrote itself, or
+/// that were there before it, are not listed (`existing_uses` counts them).
 #[derive(Clone, Debug, Serialize)]
 pub struct CascadeUse {
     pub symbol: String,
@@ -97,7 +123,14 @@ pub struct CascadeUse {
     pub used_by: String,
     pub path: String,
     pub line: u32,
+    /// How the use sees the commit's definition: `exact`, `include`, `unique`, `name-only`.
+    pub binding: Binding,
+    pub attribution: Attribution,
+    /// The commit that wrote the use (null when `attribution` is `unknown`).
     pub introduced_by: Option<CommitRef>,
+    /// This use breaks when the commit is reverted alone: a later commit wrote it and it sees
+    /// the commit's definition (`binding` other than `name-only`).
+    pub breaks: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -114,6 +147,13 @@ pub struct RevertAnalysis {
     pub applies: bool,
     pub conflicts: Vec<ConflictReport>,
     pub cascade: Vec<CascadeUse>,
+    /// Uses at the target of what the commit added or re-shaped that were already there when
+    /// it landed (written by the commit itself, or older): a revert takes them back with it.
+    pub existing_uses: usize,
+    /// Later commits whose uses break on a revert alone: reverting them too (newest first)
+    /// leaves no dangling use of what the commit introduced.
+    pub revert_with: Vec<CommitRef>,
+    /// Later edits of the symbols the commit changed: information, not a verdict.
     pub rework: Vec<Rework>,
     pub reverted_by: Option<CommitRef>,
     /// A revert of the commit was itself reverted: the commit's change is in the tree again.
@@ -186,8 +226,7 @@ pub fn analyse(
 
     // What the commit did, symbol by symbol.
     let mut extractor = Extractor::new(&config.queries, &config.idioms, config.limits);
-    let mut own: BTreeSet<(String, String)> = BTreeSet::new(); // (path at target, symbol)
-    let mut introduced = Vec::new(); // (path, name, change, file_scoped, new-side symbols)
+    let mut introduced = Vec::new(); // (path, change, new-side symbols)
     for d in diffs.iter().filter(|d| is_c_path(d.path()) && !d.binary) {
         let (old, new) = sides(repo, d, config, &mut extractor)?;
         let path = d.path().to_string();
@@ -197,66 +236,114 @@ pub fn analyse(
             new.as_ref().map(|(s, t)| (s.as_ref(), t.as_slice())),
             |def| scope_of(def, &path, FileId(0)) != Scope::Global,
         );
-        for s in &change.symbols {
-            own.insert((path.clone(), s.name.clone()));
-            introduced.push((path.clone(), s.clone(), new.as_ref().map(|(fs, _)| fs.clone())));
+        for s in change.symbols {
+            introduced.push((path.clone(), s, new.as_ref().map(|(fs, _)| fs.clone())));
         }
     }
+    let moved = moves(&introduced);
 
+    let commit_tree = repo.tree_of(commit)?;
+    let series = history.series_of(commit);
     let mut cascade = Vec::new();
+    let mut existing_uses = 0usize;
     let mut rework = Vec::new();
-    let mut path_changes = PathChanges { history, later: &later, skip: commit };
+    let mut path_changes = PathChanges { history, later: &later, skip: commit, commit_tree };
     // A prototype and its definition are two changed sites of one symbol: look at it once.
     let mut seen_symbols: BTreeSet<crate::symbols::SymbolId> = BTreeSet::new();
     for (path, change, new_side) in &introduced {
-        let Some(id) = find_at_target(target, path, &change.name, change.namespace, change.file_scoped) else {
-            continue;
+        // A type whose members could be read is judged member by member: a revert takes
+        // away the members the commit added and gives back the old declarations of those it
+        // changed, so only code naming those breaks. Enumerators are symbols of their own
+        // (judged as such); an enum type reaches nobody through itself.
+        let member_level = members::has_members(change.kind)
+            && matches!(change.change, ChangeKind::Extended | ChangeKind::Interface)
+            && !(change.added_members.is_empty()
+                && change.changed_members.is_empty()
+                && change.removed_members.is_empty());
+        let fields: Vec<String> = change.added_members.iter().chain(&change.changed_members).cloned().collect();
+        let reaches = match change.change {
+            ChangeKind::Added => !moved.contains(&(change.namespace, change.name.clone())),
+            _ if member_level => !change.enum_type && !fields.is_empty(),
+            ChangeKind::Interface => true,
+            _ => false,
         };
-        if matches!(change.change, ChangeKind::Added | ChangeKind::Interface) && seen_symbols.insert(id) {
-            for (dep, edge) in target.graph.dependents(target.graph.symbol_node(id)) {
+        let path_now = history.path_at_target(repo, path, &earlier)?;
+        let found = path_now
+            .as_deref()
+            .and_then(|p| find_at_target(target, p, &change.name, change.namespace, change.file_scoped));
+        if let (true, Some(id)) = (reaches, found) {
+            if !seen_symbols.insert(id) {
+                continue;
+            }
+            let site = path_now.as_deref().and_then(|p| target.table.file_id(p));
+            if member_level {
+                let ctx = MemberScan { repo, target, history, earlier: &earlier, later: &later, series };
+                existing_uses += ctx.scan(id, site, change, &fields, &mut cascade)?;
+            }
+            let dependents =
+                if member_level { Vec::new() } else { target.graph.dependents(target.graph.symbol_node(id)) };
+            for (dep, edge) in dependents {
                 let dep_path = target.table.path(edge.file).to_string();
                 let used_by = match target.graph.node(dep) {
                     Node::Symbol(s) => target.table.symbol(*s).name.clone(),
                     Node::FileScope(_) => "<file scope>".to_string(),
                     Node::External { name, .. } => name.clone(),
                 };
-                if own.contains(&(dep_path.clone(), used_by.clone())) {
-                    continue;
-                }
-                let introduced_by = path_changes
-                    .introducing(repo, &dep_path, &used_by, &change.name, config, &mut extractor)?
-                    .map(CommitRef::of);
-                // For an interface change, uses older than the commit were adapted by it; only
-                // later ones break when the old interface comes back.
-                if change.change == ChangeKind::Interface && introduced_by.is_none() {
-                    continue;
-                }
+                let line = edge.line;
+                let binding = target.graph.binding(&target.table, edge.file, id, site);
+                let attribution =
+                    path_changes.introducing(repo, &dep_path, &used_by, &change.name, config, &mut extractor)?;
+                let (attribution, introduced_by) = match attribution {
+                    Introduced::Before => {
+                        existing_uses += 1;
+                        continue;
+                    }
+                    Introduced::By(info) => {
+                        let same_series = series.is_some() && history.series_of(info.id) == series;
+                        (if same_series { Attribution::Series } else { Attribution::Later }, Some(CommitRef::of(info)))
+                    }
+                    Introduced::Unknown => (Attribution::Unknown, None),
+                };
                 cascade.push(CascadeUse {
                     symbol: change.name.clone(),
                     change: change.change.as_str(),
                     used_by,
                     path: dep_path,
-                    line: edge.line,
+                    line,
+                    binding,
+                    breaks: attribution != Attribution::Unknown && binding.is_resolved(),
+                    attribution,
                     introduced_by,
                 });
             }
         }
         if change.change != ChangeKind::Removed {
-            if let Some(r) =
-                reworked(repo, target, &mut path_changes, path, change, new_side.as_deref(), config, &mut extractor)?
-            {
-                rework.push(r);
+            if let Some(p) = &path_now {
+                if let Some(r) =
+                    reworked(repo, target, &mut path_changes, p, change, new_side.as_deref(), config, &mut extractor)?
+                {
+                    rework.push(r);
+                }
             }
         }
     }
     cascade.sort_by(|a, b| (&a.symbol, &a.path, a.line).cmp(&(&b.symbol, &b.path, b.line)));
+    let mut revert_with: Vec<(usize, CommitRef)> = cascade
+        .iter()
+        .filter(|u| u.breaks)
+        .filter_map(|u| u.introduced_by.clone())
+        .map(|r| (CommitId::parse_hex(&r.id).and_then(|id| history.position(id)).unwrap_or(usize::MAX), r))
+        .collect();
+    revert_with.sort();
+    revert_with.dedup();
+    let revert_with: Vec<CommitRef> = revert_with.into_iter().map(|(_, r)| r).collect();
 
-    let (reverted_by, reapplied_by) = revert_chain(&later, commit);
+    let (reverted_by, reapplied_by) = revert_chain(repo, &later, &info)?;
     let verdict = if reverted_by.is_some() && reapplied_by.is_none() {
         RevertVerdict::Reverted
     } else if !conflicts.is_empty() {
         RevertVerdict::Conflicting
-    } else if !cascade.is_empty() || !rework.is_empty() {
+    } else if cascade.iter().any(|u| u.breaks) {
         RevertVerdict::Entangled
     } else {
         RevertVerdict::Clean
@@ -267,6 +354,8 @@ pub fn analyse(
         applies: conflicts.is_empty(),
         conflicts,
         cascade,
+        existing_uses,
+        revert_with,
         rework,
         reverted_by,
         reapplied_by,
@@ -293,6 +382,94 @@ fn sides(repo: &Repo, d: &FileDiff, config: &IndexConfig, extractor: &mut Extrac
     Ok((old, new))
 }
 
+/// Symbols the commit removed from one file and added to another (same name and namespace):
+/// moved, not new. Reverting a move puts the definition back; uses keep resolving.
+fn moves(introduced: &[(String, changes::SymbolChange, Option<Arc<FileSymbols>>)]) -> BTreeSet<(Namespace, String)> {
+    let with = |kind: ChangeKind| -> BTreeSet<(Namespace, String, &str)> {
+        introduced
+            .iter()
+            .filter(|(_, c, _)| c.change == kind)
+            .map(|(p, c, _)| (c.namespace, c.name.clone(), p.as_str()))
+            .collect()
+    };
+    let (added, removed) = (with(ChangeKind::Added), with(ChangeKind::Removed));
+    added
+        .iter()
+        .filter(|(ns, name, path)| removed.iter().any(|(n2, name2, p2)| n2 == ns && name2 == name && p2 != path))
+        .map(|(ns, name, _)| (*ns, name.clone()))
+        .collect()
+}
+
+/// Later code naming the members a commit added to a type, or whose declarations it changed
+/// (`env->guest_ssp`): the code a revert of the type's change breaks. Members are not symbols
+/// of the index, so the files that can see the type's definition and that later commits
+/// changed are read for `.field` / `->field`, and each use is attributed with the blame the
+/// conflicts use. A use in a file where code names the type binds `include`; elsewhere the
+/// field could be another type's of the same name, so it binds `name-only`.
+struct MemberScan<'a> {
+    repo: &'a Repo,
+    target: &'a Target,
+    history: &'a History,
+    earlier: &'a [bool],
+    later: &'a BTreeMap<CommitId, &'a CommitInfo>,
+    series: Option<usize>,
+}
+
+impl MemberScan<'_> {
+    /// Adds the later member uses to `cascade`; returns how many uses were already there.
+    fn scan(
+        &self,
+        id: crate::symbols::SymbolId,
+        site: Option<FileId>,
+        change: &changes::SymbolChange,
+        fields: &[String],
+        cascade: &mut Vec<CascadeUse>,
+    ) -> Result<usize> {
+        let (target, repo) = (self.target, self.repo);
+        let Some(site) = site else { return Ok(0) };
+        // Files where some code names the type itself.
+        let type_files: BTreeSet<FileId> =
+            target.graph.dependents(target.graph.symbol_node(id)).into_iter().map(|(_, e)| e.file).collect();
+        let mut existing = 0;
+        for (fi, file) in target.index.files.iter().enumerate() {
+            let fid = FileId(fi as u32);
+            if !target.graph.sees(fid, site) {
+                continue;
+            }
+            let changed_later = self.history.changes_of(repo, &file.path)?.iter().any(|&(i, _, _)| !self.earlier[i]);
+            if !changed_later {
+                continue;
+            }
+            let text = repo.read_blob(file.blob)?;
+            for (field, line) in members::member_uses(&text, 1, fields) {
+                let fs = &file.symbols;
+                let user = fs.definition_at_line(line);
+                let used_by =
+                    user.map_or("<file scope>".to_string(), |d| fs.def_name(&fs.definitions[d as usize]).to_string());
+                let wrote = self.history.blame_later(repo, &file.path, self.earlier, (line, line))?;
+                let Some(info) = wrote.iter().filter_map(|c| self.later.get(c)).max_by_key(|c| c.time) else {
+                    existing += 1;
+                    continue;
+                };
+                let binding = if type_files.contains(&fid) { Binding::Include } else { Binding::NameOnly };
+                let same_series = self.series.is_some() && self.history.series_of(info.id) == self.series;
+                cascade.push(CascadeUse {
+                    symbol: format!("{}.{field}", change.name),
+                    change: change.change.as_str(),
+                    used_by,
+                    path: file.path.clone(),
+                    line,
+                    binding,
+                    breaks: binding.is_resolved(),
+                    attribution: if same_series { Attribution::Series } else { Attribution::Later },
+                    introduced_by: Some(CommitRef::of(info)),
+                });
+            }
+        }
+        Ok(existing)
+    }
+}
+
 /// The symbol at the target revision that a change of `name` in `path` corresponds to: the same
 /// key when the file is still there, else a global symbol of that name (the file was renamed).
 fn find_at_target(
@@ -311,17 +488,74 @@ fn find_at_target(
     }
 }
 
-/// The later commit reverting `commit`, and a later one reverting that revert.
-fn revert_chain(later: &BTreeMap<CommitId, &CommitInfo>, commit: CommitId) -> (Option<CommitRef>, Option<CommitRef>) {
-    let reverts = |target: CommitId| {
-        let needle = format!("This reverts commit {}", target.hex());
-        let mut hits: Vec<&CommitInfo> = later.values().copied().filter(|c| c.message.contains(&needle)).collect();
-        hits.sort_by_key(|c| c.time);
-        hits.first().map(|c| (*c).clone())
+/// The later commit that undoes `commit`, and a later one undoing that revert. A candidate
+/// names the commit in its message (`This reverts commit <id>`, the id possibly abbreviated)
+/// or by subject (`Revert "<subject>"`); it counts only when its diff is the inverse of the
+/// commit's (the lines it adds are the ones the commit removed and the other way round, as a
+/// patch id of the inverse would say), whatever the message claims.
+fn revert_chain(
+    repo: &Repo,
+    later: &BTreeMap<CommitId, &CommitInfo>,
+    info: &CommitInfo,
+) -> Result<(Option<CommitRef>, Option<CommitRef>)> {
+    let undoing = |target: &CommitInfo| -> Result<Option<CommitInfo>> {
+        let hex = target.id.hex();
+        let by_subject = format!("Revert \"{}\"", target.summary);
+        let mut hits: Vec<&CommitInfo> = later
+            .values()
+            .copied()
+            .filter(|c| c.summary == by_subject || names_in_revert_line(&c.message).any(|id| hex.starts_with(&id)))
+            .collect();
+        hits.sort_by_key(|c| (c.time, c.id));
+        let Some(theirs) = line_changes(repo, target)? else { return Ok(hits.first().map(|c| (*c).clone())) };
+        for c in hits {
+            if line_changes(repo, c)?.is_some_and(|mine| mine.0 == theirs.1 && mine.1 == theirs.0) {
+                return Ok(Some(c.clone()));
+            }
+        }
+        Ok(None)
     };
-    let Some(revert) = reverts(commit) else { return (None, None) };
-    let again = reverts(revert.id);
-    (Some(CommitRef::of(&revert)), again.as_ref().map(CommitRef::of))
+    let Some(revert) = undoing(info)? else { return Ok((None, None)) };
+    let again = undoing(&revert)?;
+    Ok((Some(CommitRef::of(&revert)), again.as_ref().map(CommitRef::of)))
+}
+
+/// The commit ids (or prefixes of at least 7 hex digits) a message names in `This reverts
+/// commit <id>` lines.
+fn names_in_revert_line(message: &str) -> impl Iterator<Item = String> + '_ {
+    message.lines().filter_map(|l| {
+        let rest = l.trim().strip_prefix("This reverts commit ")?;
+        let id: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+        (id.len() >= 7).then(|| id.to_ascii_lowercase())
+    })
+}
+
+/// The lines a non-merge commit adds and removes (text with surrounding white space trimmed,
+/// sorted), against its first parent; `None` when it changes no text lines (binary or mode
+/// changes only), where content cannot tell.
+type LineChanges = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+fn line_changes(repo: &Repo, info: &CommitInfo) -> Result<Option<LineChanges>> {
+    let [parent] = info.parents[..] else { return Ok(None) };
+    let diffs = repo.diff_trees(Some(repo.tree_of(parent)?), repo.tree_of(info.id)?)?;
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    for d in diffs.iter().filter(|d| !d.binary) {
+        let lines_of = |blob: Option<BlobId>| -> Result<Vec<Vec<u8>>> {
+            let Some(b) = blob else { return Ok(Vec::new()) };
+            Ok(repo.read_blob(b)?.split(|&c| c == b'\n').map(|l| l.trim_ascii().to_vec()).collect())
+        };
+        let (old, new) = (lines_of(d.old_blob)?, lines_of(d.new_blob)?);
+        for h in &d.hunks {
+            removed.extend(h.removed.iter().filter_map(|&l| old.get(l as usize - 1).cloned()));
+            added.extend(h.added.iter().filter_map(|&l| new.get(l as usize - 1).cloned()));
+        }
+    }
+    if added.is_empty() && removed.is_empty() {
+        return Ok(None);
+    }
+    added.sort();
+    removed.sort();
+    Ok(Some((added, removed)))
 }
 
 /// Later commits that changed the definition of a symbol the commit changed: compares its
@@ -332,7 +566,7 @@ fn reworked(
     repo: &Repo,
     target: &Target,
     path_changes: &mut PathChanges,
-    path: &str,
+    path_now: &str,
     change: &changes::SymbolChange,
     new_side: Option<&FileSymbols>,
     config: &IndexConfig,
@@ -345,14 +579,14 @@ fn reworked(
             .map(|d| (d.interface_hash, d.body_hash))
     };
     let Some(as_left) = new_side.and_then(hashes) else { return Ok(None) };
-    let Some(now) = target.index.files.iter().find(|f| f.path == path).and_then(|f| hashes(&f.symbols)) else {
+    let Some(now) = target.index.files.iter().find(|f| f.path == path_now).and_then(|f| hashes(&f.symbols)) else {
         return Ok(None);
     };
     if now == as_left {
         return Ok(None);
     }
     let mut commits = Vec::new();
-    for (info, before, after) in path_changes.of(repo, path)? {
+    for (info, before, after) in path_changes.of(repo, path_now)? {
         let h_before = hashes(&*index::file_symbols(repo, before, config, extractor)?);
         let h_after = hashes(&*index::file_symbols(repo, after, config, extractor)?);
         if h_before != h_after && h_after.is_some() {
@@ -360,7 +594,17 @@ fn reworked(
         }
     }
     commits.sort();
-    Ok(Some(Rework { symbol: change.name.clone(), path: path.to_string(), commits }))
+    Ok(Some(Rework { symbol: change.name.clone(), path: path_now.to_string(), commits }))
+}
+
+/// Who wrote a use found at the target.
+enum Introduced<'a> {
+    /// This later commit.
+    By(&'a CommitInfo),
+    /// It is in the file as the commit left it: the commit's own, or older.
+    Before,
+    /// Neither: history the window does not hold, or a rename not followed.
+    Unknown,
 }
 
 /// For each path asked about, the later non-merge commits that changed its blob (with the blob
@@ -369,13 +613,16 @@ struct PathChanges<'a> {
     history: &'a History,
     later: &'a BTreeMap<CommitId, &'a CommitInfo>,
     skip: CommitId,
+    /// The tree the analysed commit left.
+    commit_tree: crate::repo::TreeId,
 }
 
 impl<'a> PathChanges<'a> {
-    /// The later commit that made `user` (a definition in `path`, or `<file scope>`) use
-    /// `name`: the newest one to change the file whose new side has the use and whose old side
-    /// does not. Symbol-level, from the path index and the blob cache: `git blame` would walk
-    /// the file's whole history per use.
+    /// Who made `user` (a definition in `path`, or `<file scope>`) use `name`: the newest later
+    /// commit to change the file whose new side has the use and whose old side does not,
+    /// following the file back through renames; else `Before` when the file as the commit left
+    /// it already has the use. Symbol-level, from the path index and the blob cache: `git
+    /// blame` would walk the file's whole history per use.
     fn introducing(
         &mut self,
         repo: &Repo,
@@ -384,7 +631,7 @@ impl<'a> PathChanges<'a> {
         name: &str,
         config: &IndexConfig,
         extractor: &mut Extractor,
-    ) -> Result<Option<&'a CommitInfo>> {
+    ) -> Result<Introduced<'a>> {
         let uses = |fs: &FileSymbols| {
             fs.references.iter().any(|r| {
                 fs.name(r.name) == name
@@ -394,24 +641,40 @@ impl<'a> PathChanges<'a> {
                     }
             })
         };
-        for &(i, before, after) in self.history.changes_of(repo, path)?.iter() {
-            let info = &self.history.commits[i];
-            if info.id == self.skip || !self.later.contains_key(&info.id) {
-                continue;
+        let mut path = path.to_string();
+        let mut older_than = 0usize;
+        'follow: loop {
+            for &(i, before, after) in self.history.changes_of(repo, &path)?.iter() {
+                let info = &self.history.commits[i];
+                if i < older_than || info.id == self.skip || !self.later.contains_key(&info.id) {
+                    continue;
+                }
+                let Some(after) = after else { continue };
+                if !uses(&*index::file_symbols(repo, after, config, extractor)?) {
+                    continue;
+                }
+                let used_before = match before {
+                    Some(b) => uses(&*index::file_symbols(repo, b, config, extractor)?),
+                    None => match self.history.renamed_from(repo, i, &path)? {
+                        // A rename: the use came with the file; keep looking under the old name.
+                        Some(old) => {
+                            path = old;
+                            older_than = i + 1;
+                            continue 'follow;
+                        }
+                        None => false,
+                    },
+                };
+                if !used_before {
+                    return Ok(Introduced::By(info));
+                }
             }
-            let Some(after) = after else { continue };
-            if !uses(&*index::file_symbols(repo, after, config, extractor)?) {
-                continue;
-            }
-            let used_before = match before {
-                Some(b) => uses(&*index::file_symbols(repo, b, config, extractor)?),
-                None => false,
-            };
-            if !used_before {
-                return Ok(Some(info));
-            }
+            break;
         }
-        Ok(None)
+        Ok(match repo.entry_at(self.commit_tree, &path)? {
+            Some((_, blob)) if uses(&*index::file_symbols(repo, blob, config, extractor)?) => Introduced::Before,
+            _ => Introduced::Unknown,
+        })
     }
 
     fn of(&mut self, repo: &Repo, path: &str) -> Result<Vec<(&'a CommitInfo, BlobId, BlobId)>> {

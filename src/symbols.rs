@@ -83,6 +83,52 @@ pub fn scope_of(def: &Definition, path: &str, file: FileId) -> Scope {
     }
 }
 
+/// The program a file is linked into, as far as a path tells: QEMU builds each `target/<arch>/`
+/// into its own binaries, and the test programs under `tests/tcg/`, the firmware under
+/// `pc-bios/` and `roms/`, and the tools under `contrib/<tool>/` are programs of their own. A
+/// name resolved only by name never binds across two different units (a use in
+/// `target/arm/` cannot reach a definition in `target/hexagon/`), and never into or out of a
+/// standalone program.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LinkUnit<'p> {
+    /// Code linked into every binary (or into whichever binaries include it).
+    Common,
+    /// `target/<arch>/...` (and `linux-user/<arch>/`, `bsd-user/<arch>/`): one target's code.
+    Target(&'p str),
+    /// A program of its own: the directory that holds it.
+    Standalone(&'p str),
+}
+
+impl<'p> LinkUnit<'p> {
+    pub fn of(path: &'p str) -> LinkUnit<'p> {
+        let mut parts = path.splitn(4, '/');
+        let (first, second, third) = (parts.next(), parts.next(), parts.next());
+        match (first, second, third) {
+            (Some("target"), Some(arch), Some(_)) => LinkUnit::Target(arch),
+            (Some("linux-user" | "bsd-user"), Some(arch), Some(_)) if !matches!(arch, "generic" | "include") => {
+                LinkUnit::Target(arch)
+            }
+            (Some("tests"), Some("tcg"), Some(_)) | (Some("pc-bios" | "roms" | "contrib"), Some(_), Some(_)) => {
+                let dir = path.rsplit_once('/').map_or(path, |(d, _)| d);
+                LinkUnit::Standalone(dir)
+            }
+            _ => LinkUnit::Common,
+        }
+    }
+
+    /// Can a use in unit `self` bind by name alone to a definition in unit `def`? Common code
+    /// and one target's code link together; two targets, or a standalone program and anything
+    /// else, do not.
+    pub fn links_with(&self, def: &LinkUnit) -> bool {
+        match (self, def) {
+            (LinkUnit::Standalone(a), LinkUnit::Standalone(b)) => a == b,
+            (LinkUnit::Standalone(_), _) | (_, LinkUnit::Standalone(_)) => false,
+            (LinkUnit::Target(a), LinkUnit::Target(b)) => a == b,
+            _ => true,
+        }
+    }
+}
+
 pub struct SymbolTable {
     /// Paths by `FileId`, sorted.
     pub files: Vec<String>,

@@ -229,6 +229,9 @@ pub fn decide(
             ChangeKind::Added => "added",
             ChangeKind::Removed => "removed, still used",
             ChangeKind::Interface => "interface changed",
+            // New members: existing users keep compiling; the patch's own uses of them are its
+            // own code.
+            ChangeKind::Extended => continue,
             ChangeKind::Body | ChangeKind::CommentOnly => {
                 if !i.dependents.is_empty() && i.change.change == ChangeKind::Body {
                     findings.push(Finding {

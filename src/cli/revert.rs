@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{Cli, Common, Format};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::history::History;
 use crate::lang::IdiomTable;
 use crate::report;
@@ -32,8 +32,12 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
     let common = Common::new(cli, IdiomTable::builtin())?;
     let at = common.repo.resolve(&args.at)?;
     let mut commits = Vec::new();
+    let mut named = Vec::new();
     for spec in &args.commits {
-        commits.extend(common.repo.resolve_range(spec)?);
+        for id in common.repo.resolve_range(spec)? {
+            commits.push(id);
+            named.push((id, spec));
+        }
     }
     // Fail on a merge without -m (and the like) before the expensive part.
     for &c in &commits {
@@ -41,6 +45,13 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
     }
     let target = Target::new(&common.repo, at, &common.index_config)?;
     let history = History::window(&common.repo, at, &commits)?;
+    // A commit that is not in --at's history has nothing to revert there.
+    if let Some((id, spec)) = named.iter().find(|(id, _)| !history.contains(*id)) {
+        return Err(Error::bad_input(
+            format!("commit `{spec}` ({})", id.short()),
+            format!("not an ancestor of --at `{}` ({}): there is nothing of it to revert there", args.at, at.short()),
+        ));
+    }
     let limits = RevertLimits { max_blames: args.max_blames };
     let mut analyses = Vec::new();
     for c in commits {

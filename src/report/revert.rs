@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::revert::{RevertAnalysis, Target};
+use crate::revert::{Attribution, CascadeUse, RevertAnalysis, Target};
 
 #[derive(Serialize)]
 struct RevertReport<'a> {
@@ -16,7 +16,7 @@ struct RevertReport<'a> {
 pub fn print(at: &str, target: &Target, analyses: &[RevertAnalysis], format: Format) {
     if format == Format::Json {
         return super::print_json(&RevertReport {
-            schema: "revertcheck/revert/v1",
+            schema: "revertcheck/revert/v2",
             at,
             at_commit: target.commit.hex(),
             commits: analyses,
@@ -48,15 +48,38 @@ pub fn print(at: &str, target: &Target, analyses: &[RevertAnalysis], format: For
                 if by.is_empty() { String::new() } else { format!(", lines last changed by {}", by.join("; ")) }
             );
         }
-        for u in &a.cascade {
+        for u in a.cascade.iter().filter(|u| u.breaks) {
             let by =
                 u.introduced_by.as_ref().map(|r| format!(" (since {} {})", &r.id[..12], r.summary)).unwrap_or_default();
-            println!("  {}:{}: {} uses {} ({}){by}", u.path, u.line, u.used_by, u.symbol, u.change);
+            let series = if u.attribution == Attribution::Series { ", same series" } else { "" };
+            println!(
+                "  {}:{}: {} uses {} ({}, {}{series}){by}",
+                u.path,
+                u.line,
+                u.used_by,
+                u.symbol,
+                u.change,
+                u.binding.as_str()
+            );
+        }
+        let weak: Vec<&CascadeUse> = a.cascade.iter().filter(|u| !u.breaks).collect();
+        if !weak.is_empty() {
+            let unknown = weak.iter().filter(|u| u.attribution == Attribution::Unknown).count();
+            println!(
+                "  not counted: {} {} bound by name only, {} whose writer history does not show (--format json lists them)",
+                weak.len() - unknown,
+                if weak.len() - unknown == 1 { "use" } else { "uses" },
+                unknown
+            );
+        }
+        if !a.revert_with.is_empty() {
+            let ids: Vec<String> = a.revert_with.iter().map(|c| format!("{} {}", &c.id[..12], c.summary)).collect();
+            println!("  revert together with: {}", ids.join("; "));
         }
         for r in &a.rework {
             let by: Vec<String> = r.commits.iter().map(|c| format!("{} {}", &c.id[..12], c.summary)).collect();
             println!(
-                "  {}: {} was changed again by {}",
+                "  note: {}: {} was changed again by {} (the revert still applies there)",
                 r.path,
                 r.symbol,
                 if by.is_empty() { "later commits".into() } else { by.join("; ") }

@@ -238,7 +238,9 @@ impl History {
         }
         // Oldest merge first: a commit two merges reach came with the older one.
         for &m in mainline.iter().rev() {
-            let mut stack: Vec<usize> = self.parents[m].iter().skip(1).copied().collect();
+            let first = self.commits[m].parents.first();
+            let mut stack: Vec<usize> =
+                self.parents[m].iter().copied().filter(|&p| Some(&self.commits[p].id) != first).collect();
             while let Some(c) = stack.pop() {
                 if on_mainline[c] || label[c].is_some() {
                     continue;

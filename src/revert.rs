@@ -327,7 +327,11 @@ pub fn analyse(
             }
         }
     }
-    cascade.sort_by(|a, b| (&a.symbol, &a.path, a.line).cmp(&(&b.symbol, &b.path, b.line)));
+    // A struct tag and its typedef are two symbols of one type: each use once, best bound.
+    cascade.sort_by(|a, b| {
+        (&a.symbol, &a.path, a.line, &a.used_by, a.binding).cmp(&(&b.symbol, &b.path, b.line, &b.used_by, b.binding))
+    });
+    cascade.dedup_by(|b, a| (&a.symbol, &a.path, a.line, &a.used_by) == (&b.symbol, &b.path, b.line, &b.used_by));
     let mut revert_with: Vec<(usize, CommitRef)> = cascade
         .iter()
         .filter(|u| u.breaks)

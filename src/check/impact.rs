@@ -78,6 +78,10 @@ pub(super) fn of(
         let files: BTreeSet<&str> =
             reached.iter().filter_map(|r| r.edge.map(|e| side.table.path(side.graph.edge(e).file))).collect();
         impact.files = files.len();
+    }
+    // Where the users are, for every change with users: a new macro value or inline body
+    // reaches them too, even though they keep compiling.
+    {
         if let Some(m) = ctx.maintainers {
             let mut subsystems: BTreeSet<String> = BTreeSet::new();
             for f in impact.outside().map(|d| d.path.as_str()).collect::<BTreeSet<_>>() {

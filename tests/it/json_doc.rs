@@ -45,7 +45,7 @@ fn every_emitted_field_is_documented() {
     let revert = rev
         .rc(&["revert", "--format", "json", "helper", "conflicted", "reworked", "reverted-one", "moved-riscv"])
         .json();
-    assert_eq!(revert["schema"], "revertcheck/revert/v1");
+    assert_eq!(revert["schema"], "revertcheck/revert/v2");
 
     let aud = scenario("audit");
     let db = aud.home.path().join("a.sqlite");

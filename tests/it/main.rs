@@ -10,4 +10,5 @@ mod json_doc;
 mod qemu;
 mod readonly;
 mod revert;
+mod revert_trust;
 mod util;

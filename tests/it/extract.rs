@@ -232,14 +232,19 @@ fn token_pasting_names_are_not_references() {
     assert!(out.contains("ref CLAMP -> clamp_slow lexical 4\n"), "macro bodies are mined");
 }
 
-/// QEMU's TCG helpers: `HELPER(sfas)` defines and calls `helper_sfas`, `glue` with literal parts
-/// builds the name; a part in capitals is an unknown macro and keeps the invocation's text.
+/// QEMU's TCG helpers: `HELPER(sfas)` defines and calls `helper_sfas`, `DEF_HELPER_*` declare
+/// `helper_*` and `gen_helper_*`, `glue` with literal parts builds the name; a part in capitals
+/// is an unknown macro and keeps the invocation's text.
 #[test]
 fn token_pasted_names_are_the_names_they_build() {
     let out = lines_of("token_paste");
     assert!(out.contains("health errors=0 missing=0"), "{out}");
     assert!(!out.contains(" HELPER ") && !out.contains("-> HELPER "), "HELPER is never a name: {out}");
     for def in [
+        "prototype helper_sfas global 4-4",
+        "prototype gen_helper_sfas global 4-4",
+        "prototype helper_lcxbr global 5-5",
+        "prototype gen_helper_lcxbr global 5-5",
         "prototype helper_sfas global 7-7",
         "function helper_sfas global 14-17",
         "function helper_lcxbr global 19-23",
@@ -255,8 +260,12 @@ fn token_pasted_names_are_the_names_they_build() {
     for fragment in ["helper_ ", "sfas ", "helper_lc ", "lc ", "xbr ", "glue ", "xglue "] {
         assert!(!out.contains(&format!("ref helper_add16 -> {fragment}")), "{fragment}: {out}");
     }
+    // The helpers' names are fragments, not uses; the flags are a use.
+    assert!(!out.contains("-> sfas ") && !out.contains("-> lcxbr "), "{out}");
+    assert!(out.contains("ref <file> -> TCG_CALL_NO_WG lexical 5\n"), "{out}");
     // An unknown part: the invocation stays a call of the macro, as before.
     assert!(out.contains("ref glue(helper_store_,SUFFIX) -> glue call 35\n"), "{out}");
+    assert!(out.contains("ref translate -> gen_helper_sfas call 40\n"), "{out}");
 }
 
 /// A name tree-sitter made up (a MISSING identifier, zero bytes) defines nothing: QEMU had six

@@ -30,6 +30,9 @@ pub struct IdiomSpec {
     pub defines: Vec<String>,
     #[serde(default)]
     pub uses: Vec<String>,
+    /// `token_paste` only: the name an invocation builds from its arguments (`helper_{0}`).
+    #[serde(default)]
+    pub pastes: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +57,8 @@ pub struct Idiom {
     pub role: IdiomRole,
     pub defines: Vec<Template>,
     pub uses: Vec<String>,
+    /// The name pattern of a `token_paste` idiom; without one an invocation is named by its text.
+    pub pastes: Option<String>,
 }
 
 /// The compiled table, shared read-only by every extraction thread.
@@ -76,22 +81,19 @@ impl IdiomTable {
         let mut idioms = FxHashMap::default();
         let mut canonical = String::new();
         for spec in file.idiom.iter().chain(extra) {
-            let defines = spec
-                .defines
-                .iter()
-                .map(|t| parse_template(t).map_err(|e| format!("idiom `{}`: {e}", spec.name)))
-                .collect::<Result<Vec<_>, _>>()?;
-            idioms.insert(spec.name.clone(), Idiom { role: spec.role, defines, uses: spec.uses.clone() });
+            let idiom = check(spec).map_err(|e| format!("idiom `{}`: {e}", spec.name))?;
+            idioms.insert(spec.name.clone(), idiom);
         }
         let mut names: Vec<_> = idioms.keys().collect();
         names.sort();
         for name in names {
             let idiom = &idioms[name];
             canonical.push_str(&format!(
-                "{name}:{:?}:{:?}:{:?};",
+                "{name}:{:?}:{:?}:{:?}:{:?};",
                 idiom.role,
                 idiom.uses,
-                idiom.defines.iter().map(|t| (t.kind, &t.pattern)).collect::<Vec<_>>()
+                idiom.defines.iter().map(|t| (t.kind, &t.pattern)).collect::<Vec<_>>(),
+                idiom.pastes,
             ));
         }
         canonical.push_str(&file.attribute_prefixes.join(","));
@@ -119,8 +121,84 @@ impl IdiomTable {
     }
 
     pub fn is_token_paste(&self, name: &str) -> bool {
-        self.role(name) == Some(IdiomRole::TokenPaste)
+        self.idioms.get(name).is_some_and(|i| i.role == IdiomRole::TokenPaste)
     }
+
+    /// The name the token-pasting invocation `name(args)` builds (`args` is the text between
+    /// the parentheses): its idiom's `pastes` pattern filled with the arguments, when every
+    /// argument is literal. An argument is literal when it is a name or number with a lower-case
+    /// letter or none at all (`helper_`, `sfas`, `16`), or itself such an invocation, resolved
+    /// first as `glue`'s expansion does; one in capitals only (`SUFFIX`, `__COUNTER__`) is taken
+    /// for a macro, QEMU's convention, whose value is unknown here. `None` when the idiom has no
+    /// pattern or a part is not literal: the caller names the invocation by its text.
+    pub fn pasted_name(&self, name: &str, args: &str) -> Option<String> {
+        self.paste(name, args, 0)
+    }
+
+    fn paste(&self, name: &str, args: &str, depth: usize) -> Option<String> {
+        // Deeper nesting than QEMU's three levels of glue is not worth following.
+        const MAX_DEPTH: usize = 8;
+        let pattern = self.idioms.get(name)?.pastes.as_deref()?;
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let parts = lexer::split_args(args.as_bytes())
+            .iter()
+            .map(|arg| self.literal_part(arg, depth))
+            .collect::<Option<Vec<_>>>()?;
+        let pasted = instantiate(pattern, &parts)?;
+        is_identifier(&pasted).then_some(pasted)
+    }
+
+    fn literal_part(&self, arg: &str, depth: usize) -> Option<String> {
+        if !arg.is_empty() && arg.bytes().all(lexer::is_ident_continue) {
+            let macro_like =
+                arg.bytes().any(|b| b.is_ascii_uppercase()) && !arg.bytes().any(|b| b.is_ascii_lowercase());
+            return (!macro_like).then(|| arg.to_string());
+        }
+        // A nested invocation: `glue(glue(a, b), c)`.
+        let open = arg.find('(')?;
+        let inner = arg[open + 1..].strip_suffix(')')?;
+        self.paste(arg[..open].trim_end(), inner, depth + 1)
+    }
+}
+
+/// Checks one entry: templates well formed, each field used by its role only.
+fn check(spec: &IdiomSpec) -> Result<Idiom, String> {
+    let defines = spec.defines.iter().map(|t| parse_template(t)).collect::<Result<Vec<_>, _>>()?;
+    if spec.role != IdiomRole::FileLevel && !(defines.is_empty() && spec.uses.is_empty()) {
+        return Err("`defines` and `uses` are for role `file_level`".into());
+    }
+    for pattern in spec.uses.iter().chain(&spec.pastes).chain(defines.iter().map(|t| &t.pattern)) {
+        check_pattern(pattern)?;
+    }
+    if spec.pastes.is_some() && spec.role != IdiomRole::TokenPaste {
+        return Err("`pastes` is for role `token_paste`".into());
+    }
+    Ok(Idiom { role: spec.role, defines, uses: spec.uses.clone(), pastes: spec.pastes.clone() })
+}
+
+/// A name pattern is identifier characters and `{N}` placeholders, at least one of either.
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').ok_or_else(|| format!("pattern `{pattern}`: `{{` without `}}`"))? + open;
+        if rest[..open].contains('}') || rest[open + 1..close].parse::<usize>().is_err() {
+            return Err(format!("pattern `{pattern}`: placeholders are `{{N}}`, N an argument's index from 0"));
+        }
+        if !rest[..open].bytes().all(lexer::is_ident_continue) {
+            return Err(format!("pattern `{pattern}` is not a name"));
+        }
+        rest = &rest[close + 1..];
+    }
+    if pattern.is_empty() || !rest.bytes().all(lexer::is_ident_continue) {
+        return Err(format!("pattern `{pattern}` is not a name"));
+    }
+    Ok(())
+}
+
+fn is_identifier(name: &str) -> bool {
+    name.bytes().next().is_some_and(lexer::is_ident_start) && name.bytes().all(lexer::is_ident_continue)
 }
 
 fn parse_template(text: &str) -> Result<Template, String> {
@@ -131,6 +209,11 @@ fn parse_template(text: &str) -> Result<Template, String> {
         .find(|k| k.as_str() == kind)
         .ok_or_else(|| format!("template `{text}`: unknown kind `{kind}`"))?;
     Ok(Template { kind, pattern: pattern.to_string() })
+}
+
+/// The argument indices a pattern's `{N}` placeholders name, in order.
+pub fn placeholders(pattern: &str) -> impl Iterator<Item = usize> + '_ {
+    pattern.split('{').skip(1).filter_map(|s| s.split_once('}')?.0.parse().ok())
 }
 
 /// Fills `{N}` placeholders from `args`; `None` when an argument is missing or not a plain name.
@@ -161,5 +244,40 @@ mod tests {
         let args = vec!["PCIDevice".to_string(), "PCIDeviceClass".into(), "PCI_DEVICE".into()];
         assert_eq!(instantiate("{2}_GET_CLASS", &args).as_deref(), Some("PCI_DEVICE_GET_CLASS"));
         assert_eq!(instantiate("{5}", &args), None);
+        assert_eq!(placeholders("{2}_GET_{0}").collect::<Vec<_>>(), [2, 0]);
+    }
+
+    #[test]
+    fn pasted_names_need_literal_parts() {
+        let table = IdiomTable::builtin();
+        assert_eq!(table.pasted_name("HELPER", "sfas").as_deref(), Some("helper_sfas"));
+        assert_eq!(table.pasted_name("glue", "helper_, add16").as_deref(), Some("helper_add16"));
+        assert_eq!(table.pasted_name("xglue", "u, 16").as_deref(), Some("u16"));
+        assert_eq!(table.pasted_name("glue", "glue(cpu_, ld), _mmu").as_deref(), Some("cpu_ld_mmu"));
+        assert_eq!(table.pasted_name("HELPER", " glue(neon_, abd_s8) ").as_deref(), Some("helper_neon_abd_s8"));
+        // A part in capitals is a macro whose value is unknown; so is anything but a name.
+        assert_eq!(table.pasted_name("glue", "helper_, SUFFIX"), None);
+        assert_eq!(table.pasted_name("HELPER", "glue(PFX, add16)"), None);
+        assert_eq!(table.pasted_name("glue", "s->nb_hw_voices_, x"), None);
+        assert_eq!(table.pasted_name("glue", "16, u"), None, "not a name");
+        assert_eq!(table.pasted_name("type_init", "foo"), None, "not a token-pasting idiom");
+    }
+
+    #[test]
+    fn entries_are_checked_against_their_role() {
+        let spec = |role: IdiomRole, pastes: Option<&str>, defines: &[&str]| IdiomSpec {
+            name: "MINE".into(),
+            role,
+            defines: defines.iter().map(|d| d.to_string()).collect(),
+            uses: Vec::new(),
+            pastes: pastes.map(str::to_string),
+        };
+        assert!(IdiomTable::build(&[spec(IdiomRole::TokenPaste, Some("my_{0}_{1}"), &[])]).is_ok());
+        let err = |s| IdiomTable::build(&[s]).unwrap_err();
+        assert!(err(spec(IdiomRole::FileLevel, Some("my_{0}"), &[])).contains("`pastes` is for role `token_paste`"));
+        assert!(err(spec(IdiomRole::TokenPaste, None, &["prototype my_{0}"])).contains("`defines` and `uses`"));
+        assert!(err(spec(IdiomRole::TokenPaste, Some("my_{x}"), &[])).contains("placeholders are `{N}`"));
+        assert!(err(spec(IdiomRole::TokenPaste, Some("my {0}"), &[])).contains("is not a name"));
+        assert!(err(spec(IdiomRole::FileLevel, None, &["prototype {0"])).starts_with("idiom `MINE`: "));
     }
 }

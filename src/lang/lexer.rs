@@ -211,6 +211,32 @@ pub fn is_reserved(word: &str) -> bool {
     )
 }
 
+/// The arguments of a macro call, split at top-level commas and trimmed; `inner` is the text
+/// between its parentheses. Empty arguments are kept (`f(, a)`), none at all gives none.
+pub fn split_args(inner: &[u8]) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut depth = 0i32;
+    let mut current = Vec::new();
+    for &b in inner {
+        match b {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b',' if depth == 0 => {
+                args.push(String::from_utf8_lossy(&current).trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(b);
+    }
+    let last = String::from_utf8_lossy(&current).trim().to_string();
+    if !last.is_empty() || !args.is_empty() {
+        args.push(last);
+    }
+    args
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

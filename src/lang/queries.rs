@@ -77,12 +77,21 @@ pub(super) struct Fields {
     pub parameters: NonZeroU16,
     pub body: NonZeroU16,
     pub value: NonZeroU16,
+    pub arguments: NonZeroU16,
+    pub function: NonZeroU16,
 }
 
 pub(super) static FIELDS: LazyLock<Fields> = LazyLock::new(|| {
     let language: Language = tree_sitter_c::LANGUAGE.into();
     let id = |name| language.field_id_for_name(name).expect("tree-sitter-c has the field");
-    Fields { declarator: id("declarator"), parameters: id("parameters"), body: id("body"), value: id("value") }
+    Fields {
+        declarator: id("declarator"),
+        parameters: id("parameters"),
+        body: id("body"),
+        value: id("value"),
+        arguments: id("arguments"),
+        function: id("function"),
+    }
 });
 
 pub(super) fn field<'t>(node: Node<'t>, id: NonZeroU16) -> Option<Node<'t>> {

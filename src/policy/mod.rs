@@ -17,7 +17,7 @@
 //! zone = "scripts"
 //! [[core]]
 //! pattern = "hw/pci/**"
-//! [[idiom]]                     # passed to the C extractor: name, role, defines, uses
+//! [[idiom]]                     # passed to the C extractor: name, role, defines, uses, pastes
 //! name = "MY_TYPE_INIT"
 //! role = "file_level"
 //! ```

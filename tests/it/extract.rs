@@ -72,6 +72,11 @@ fn qemu_statements() {
     check("qemu_statements");
 }
 
+#[test]
+fn token_paste() {
+    check("token_paste");
+}
+
 // The facts below are what the expectation files must say; they are asserted on their own so
 // that a careless `UPDATE_EXPECT=1` cannot silently accept a regression in them.
 
@@ -225,6 +230,42 @@ fn token_pasting_names_are_not_references() {
     assert!(!out.contains("-> SUFFIX"));
     assert!(!out.contains("-> helper_store_"));
     assert!(out.contains("ref CLAMP -> clamp_slow lexical 4\n"), "macro bodies are mined");
+}
+
+/// QEMU's TCG helpers: `HELPER(sfas)` defines and calls `helper_sfas`, `DEF_HELPER_*` declare
+/// `helper_*` and `gen_helper_*`, `glue` with literal parts builds the name; a part in capitals
+/// is an unknown macro and keeps the invocation's text.
+#[test]
+fn token_pasted_names_are_the_names_they_build() {
+    let out = lines_of("token_paste");
+    assert!(out.contains("health errors=0 missing=0"), "{out}");
+    assert!(!out.contains(" HELPER ") && !out.contains("-> HELPER "), "HELPER is never a name: {out}");
+    for def in [
+        "prototype helper_sfas global 4-4",
+        "prototype gen_helper_sfas global 4-4",
+        "prototype helper_lcxbr global 5-5",
+        "prototype gen_helper_lcxbr global 5-5",
+        "prototype helper_sfas global 7-7",
+        "function helper_sfas global 14-17",
+        "function helper_lcxbr global 19-23",
+        "function helper_add16 global 26-30",
+        "function glue(helper_store_,SUFFIX) global 33-36",
+    ] {
+        assert!(out.contains(&format!("def {def}\n")), "{def}: {out}");
+    }
+    // Calls and values through the macros, nested ones resolved first.
+    assert!(out.contains("ref helper_lcxbr -> helper_sfas call 22\n"), "{out}");
+    assert!(out.contains("ref helper_add16 -> helper_sfas value 28\n"), "{out}");
+    assert!(out.contains("ref helper_add16 -> helper_lcxbr call 29\n"), "{out}");
+    for fragment in ["helper_ ", "sfas ", "helper_lc ", "lc ", "xbr ", "glue ", "xglue "] {
+        assert!(!out.contains(&format!("ref helper_add16 -> {fragment}")), "{fragment}: {out}");
+    }
+    // The helpers' names are fragments, not uses; the flags are a use.
+    assert!(!out.contains("-> sfas ") && !out.contains("-> lcxbr "), "{out}");
+    assert!(out.contains("ref <file> -> TCG_CALL_NO_WG lexical 5\n"), "{out}");
+    // An unknown part: the invocation stays a call of the macro, as before.
+    assert!(out.contains("ref glue(helper_store_,SUFFIX) -> glue call 35\n"), "{out}");
+    assert!(out.contains("ref translate -> gen_helper_sfas call 40\n"), "{out}");
 }
 
 /// A name tree-sitter made up (a MISSING identifier, zero bytes) defines nothing: QEMU had six

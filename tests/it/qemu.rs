@@ -35,6 +35,18 @@ fn qemu_index_at_master() {
         assert!(defs.stdout.contains(site), "{site}");
     }
     assert!(!defs.stdout.contains(":defreg enum_constant"), "a macro's name is no enumerator");
+    // TCG helpers: `HELPER(sfas)` defines `helper_sfas`, `DEF_HELPER_*` declare it and the
+    // `gen_helper_sfas` the translator calls. None is a function named `HELPER` (1,463 were).
+    let defs = run(&mirror(), home.path(), &["debug", "defs", MASTER], None);
+    assert_eq!(defs.status, 0, "{}", defs.stderr);
+    for site in [
+        "target/s390x/tcg/fpu_helper.c:helper_sfas function 971",
+        "target/s390x/helper.h:helper_sfas prototype 111",
+        "target/s390x/helper.h:gen_helper_sfas prototype 111",
+    ] {
+        assert!(defs.stdout.contains(site), "{site}");
+    }
+    assert!(!defs.stdout.contains(":HELPER function "), "HELPER names no function");
     // The QOM idiom: a TypeInfo initialiser makes the class_init a dependent of the global.
     let deps = run(
         &mirror(),

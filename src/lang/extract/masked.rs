@@ -107,18 +107,21 @@ pub(super) fn add_enumerators(c: &mut Collector, enumerators: &[MaskedEnumerator
 }
 
 /// Masked file-level invocations: their identifiers are file-level references, and table idioms
-/// add the symbols they define and the names they use.
+/// add the symbols they define and the names they use; an argument a definition's name is
+/// pasted from is a fragment of that name, not a use.
 pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
     // Invocations come in file order.
     let mut lines = lexer::Lines::new(c.src, 1);
     for inv in invocations {
         let line = lines.at(inv.start);
         let idiom = c.idioms.get(&inv.name).cloned();
+        // Names defined here, and the arguments pasted into them (`helper_{0}`): no uses.
         let mut defined = HashSet::new();
         if let Some(idiom) = &idiom {
             for t in &idiom.defines {
                 if let Some(name) = idioms::instantiate(&t.pattern, &inv.args) {
                     let name_idx = c.intern(&name);
+                    defined.extend(idioms::placeholders(&t.pattern).filter_map(|i| inv.args.get(i).cloned()));
                     defined.insert(name.clone());
                     let iface = c.hash(inv.start, inv.end);
                     c.defs.push(span_def(c.src, name_idx, t.kind, (inv.start, inv.end), line, (iface, 0)));

@@ -216,7 +216,8 @@ enum DeclName<'t> {
         node: Node<'t>,
         function: bool,
     },
-    /// A name built by token pasting (`glue(helper_, SUFFIX)`), named by its text.
+    /// A name built by token pasting: `HELPER(sfas)` builds `helper_sfas`; one the idiom table
+    /// cannot build (`glue(helper_, SUFFIX)`) is named by its text.
     Pasted {
         text: String,
         paste: (Node<'t>, Node<'t>),
@@ -237,7 +238,8 @@ fn declarator_name<'t>(mut node: Node<'t>, c: &Collector) -> DeclName<'t> {
                 let Some(inner) = field(node, FIELDS.declarator) else { return DeclName::None };
                 if inner.kind() == "identifier" && c.idioms.is_token_paste(c.text(inner)) {
                     let paste = field(node, FIELDS.parameters).unwrap_or(node);
-                    let text: String = c.text(node).split_whitespace().collect();
+                    let text =
+                        pasted_name(c, inner, paste).unwrap_or_else(|| c.text(node).split_whitespace().collect());
                     return DeclName::Pasted {
                         text,
                         paste: (inner, paste),
@@ -263,6 +265,51 @@ fn declarator_name<'t>(mut node: Node<'t>, c: &Collector) -> DeclName<'t> {
             _ => return DeclName::None,
         }
     }
+}
+
+/// The name the token-pasting invocation `callee(args)` builds (`args` is the parenthesised
+/// node), when the idiom table can build it.
+fn pasted_name(c: &Collector, callee: Node, args: Node) -> Option<String> {
+    let inner = c.text(args).strip_prefix('(')?.strip_suffix(')')?;
+    c.idioms.pasted_name(c.text(callee), inner)
+}
+
+/// A callee: the name it stands for, or itself when it is no token-pasting invocation.
+fn call(callee: Node, c: &mut Collector) {
+    if c.idioms.is_token_paste(c.text(callee)) && pasted_reference(callee, c) {
+        return;
+    }
+    c.push_ref(callee, RefKind::Call);
+}
+
+/// `HELPER(sfas)(env, fpc)`, `glue(helper_, sfas)` in code: a use of the name the invocation
+/// builds, a call when it is called. Its macro and its arguments, fragments of the name, are
+/// no uses. `false` when the table cannot build the name (`glue(x, SUFFIX)`): the invocation
+/// stays a call of the macro.
+fn pasted_reference(callee: Node, c: &mut Collector) -> bool {
+    let Some(call) = callee.parent() else { return false };
+    let Some(args) = field(call, FIELDS.arguments) else { return false };
+    // Inside another invocation's arguments (`glue(glue(a, b), c)`) it is a fragment of the
+    // outer name, or, when that cannot be built, a call of the macro as before.
+    let outer = call.parent().filter(|p| p.kind() == "argument_list").and_then(|p| p.parent());
+    if let Some(outer) = outer.filter(|o| o.kind() == "call_expression") {
+        let outer_callee = field(outer, FIELDS.function).filter(|f| f.kind() == "identifier");
+        if let Some(outer_callee) = outer_callee.filter(|f| c.idioms.is_token_paste(c.text(*f))) {
+            return field(outer, FIELDS.arguments).is_some_and(|a| pasted_name(c, outer_callee, a).is_some());
+        }
+    }
+    let Some(name) = pasted_name(c, callee, args) else { return false };
+    let called = call
+        .parent()
+        .is_some_and(|outer| outer.kind() == "call_expression" && field(outer, FIELDS.function) == Some(call));
+    let kind = if called { RefKind::Call } else { RefKind::Identifier };
+    exclude_names_in(callee, c);
+    exclude_names_in(args, c);
+    let name = c.intern(&name);
+    // At the opening parenthesis: the macro's own position is excluded above, and no other
+    // capture starts there to compete for it.
+    c.refs.push(RawRef { byte: args.start_byte(), line: args.start_position().row as u32 + 1, name, kind });
+    true
 }
 
 fn storage_class(node: Node, src: &[u8]) -> (bool, bool) {
@@ -393,7 +440,7 @@ fn include_of(raw: &str, line: u32) -> Include {
 
 fn reference(capture: Capture, node: Node, c: &mut Collector) {
     match capture {
-        Capture::Call => c.push_ref(node, RefKind::Call),
+        Capture::Call => call(node, c),
         Capture::Identifier => c.push_ref(node, RefKind::Identifier),
         Capture::Type => c.push_ref(node, RefKind::Type),
         Capture::Tag => c.push_ref(node, RefKind::Tag),
@@ -473,7 +520,7 @@ fn function(node: Node, c: &mut Collector) {
         DeclName::Pasted { text, paste, .. } => {
             exclude_names_in(paste.0, c);
             exclude_names_in(paste.1, c);
-            c.push_def(node, None, &text, SymbolKind::Function, linkage, iface, body_hash)
+            c.push_def(node, Some(paste.0), &text, SymbolKind::Function, linkage, iface, body_hash)
         }
         DeclName::None => {}
     }
@@ -496,7 +543,7 @@ fn declaration(node: Node, c: &mut Collector) {
             DeclName::Pasted { text, paste, function } => {
                 exclude_names_in(paste.0, c);
                 exclude_names_in(paste.1, c);
-                (None, text, function)
+                (Some(paste.0), text, function)
             }
             DeclName::None => continue,
         };

@@ -11,9 +11,9 @@
 //! other such macros (`defreg8(x)` -> eight `defreg_indexed(x, i)`). Anything else in the body,
 //! or a macro defined elsewhere, makes no definition: better none than a wrong one.
 
-use super::{blank, is_punct, matching_paren, split_args, Masker, Tok};
+use super::{blank, is_punct, matching_paren, Masker, Tok};
 use crate::facts::RefKind;
-use crate::lang::lexer::TokenKind;
+use crate::lang::lexer::{split_args, TokenKind};
 
 /// Enumerators masking took out with the invocation that makes them.
 #[derive(Clone, Debug)]

@@ -287,7 +287,7 @@ impl Masker<'_> {
             return None;
         }
         let end = file_level_end(src, toks, close)?;
-        let args = split_args(&src[toks[open].end..toks[close].start]);
+        let args = lexer::split_args(&src[toks[open].end..toks[close].start]);
         self.invocations.push(Invocation { name: word.to_string(), start: t.start, end: toks[end].end, args });
         blank(&mut self.text, t.start, toks[end].end);
         self.prev_code = Some(end);
@@ -560,30 +560,6 @@ fn matching_paren(src: &[u8], toks: &[Tok], open: usize) -> Option<usize> {
         }
     }
     None
-}
-
-fn split_args(inner: &[u8]) -> Vec<String> {
-    let mut args = Vec::new();
-    let mut depth = 0i32;
-    let mut current = Vec::new();
-    for &b in inner {
-        match b {
-            b'(' => depth += 1,
-            b')' => depth -= 1,
-            b',' if depth == 0 => {
-                args.push(String::from_utf8_lossy(&current).trim().to_string());
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        current.push(b);
-    }
-    let last = String::from_utf8_lossy(&current).trim().to_string();
-    if !last.is_empty() || !args.is_empty() {
-        args.push(last);
-    }
-    args
 }
 
 fn blank(text: &mut [u8], start: usize, end: usize) {

@@ -196,6 +196,7 @@ pub fn analyse(
             old.as_ref().map(|(s, t)| (s.as_ref(), t.as_slice())),
             new.as_ref().map(|(s, t)| (s.as_ref(), t.as_slice())),
             |def| scope_of(def, &path, FileId(0)) != Scope::Global,
+            changes::LineCount::Max,
         );
         for s in &change.symbols {
             own.insert((path.clone(), s.name.clone()));

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::changes::{ChangeKind, FileChange, SymbolChange};
+use crate::changes::{ChangeKind, FileChange, LineCount, SymbolChange};
 
 /// How far what a change adds, removes or re-shapes reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -201,6 +201,8 @@ pub struct Rules {
     pub declined_on_any_ai: bool,
     /// A symbol with at least this many dependents outside the change is core.
     pub core_dependents_threshold: u32,
+    /// How changed code lines are counted.
+    pub line_count: LineCount,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -334,8 +336,10 @@ pub fn decide(
     }
     if code_lines > rules.code_line_cap {
         let message = format!(
-            "{code_lines} changed code lines (tests and docs not counted) exceed the {} cap of {} for a small fix",
-            rules.profile, rules.code_line_cap
+            "{code_lines} changed code lines (tests and docs not counted; {}) exceed the {} cap of {} for a small fix",
+            rules.line_count.describe(),
+            rules.profile,
+            rules.code_line_cap
         );
         if rules.cap_is_error {
             raise(PolicyVerdict::NeedsMaintainer, commit_level("over_cap", message), &mut findings);

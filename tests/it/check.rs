@@ -407,3 +407,22 @@ fn a_new_parse_error_is_an_error_finding() {
     let (_, report) = check_json(&repo, &["one-line"]);
     assert!(!finding_codes(&report["steps"][0]).contains(&"new_parse_error".to_string()));
 }
+
+#[test]
+fn findings_are_keyed_by_symbol_not_name() {
+    let repo = scenario("check-trust");
+    let (_, report) = check_json(&repo, &["statics"]);
+    let step = &report["steps"][0];
+    let findings = step["verdict"]["findings"].as_array().unwrap();
+    let about = |code: &str, symbol: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["code"] == code && f["symbol"] == symbol)
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // `static int clamp` of hw/a.c and of hw/b.c: two symbols, two findings.
+    assert_eq!(about("body_change_callers", "clamp"), ["hw/a.c", "hw/b.c"], "{step:#}");
+    // dev_get's prototype and definition: one symbol, one finding.
+    assert_eq!(about("cascading", "dev_get").len(), 1, "{step:#}");
+}

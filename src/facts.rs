@@ -185,6 +185,8 @@ pub struct Include {
 pub struct ParseHealth {
     pub error_nodes: u32,
     pub missing_nodes: u32,
+    /// The 1-based line of the first ERROR or MISSING node, if any.
+    pub first_error_line: Option<u32>,
     /// The parse was stopped by the per-file time limit; what was read before is kept.
     pub timed_out: bool,
     /// The tree was too deep to walk fully; deeper parts were skipped.
@@ -195,6 +197,11 @@ pub struct ParseHealth {
 }
 
 impl ParseHealth {
+    /// ERROR and MISSING nodes together: how many places tree-sitter could not read.
+    pub fn errors(&self) -> u32 {
+        self.error_nodes + self.missing_nodes
+    }
+
     pub fn is_clean(&self) -> bool {
         self.error_nodes == 0 && self.missing_nodes == 0 && !self.timed_out && !self.depth_limited
     }
@@ -262,7 +269,11 @@ impl FileSymbols {
             let _ = writeln!(out, "include {open}{}{close} {}", i.path, i.line);
         }
         let h = &self.health;
-        let _ = writeln!(out, "health errors={} missing={}", h.error_nodes, h.missing_nodes);
+        let _ = write!(out, "health errors={} missing={}", h.error_nodes, h.missing_nodes);
+        if let Some(line) = h.first_error_line {
+            let _ = write!(out, " first={line}");
+        }
+        out.push('\n');
         out
     }
 }

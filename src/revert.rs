@@ -235,6 +235,7 @@ pub fn analyse(
             old.as_ref().map(|(s, t)| (s.as_ref(), t.as_slice())),
             new.as_ref().map(|(s, t)| (s.as_ref(), t.as_slice())),
             |def| scope_of(def, &path, FileId(0)) != Scope::Global,
+            changes::LineCount::Max,
         );
         for s in change.symbols {
             introduced.push((path.clone(), s, new.as_ref().map(|(fs, _)| fs.clone())));

@@ -2,9 +2,12 @@
 //! dependents, its declared AI use) and a policy profile to a structural level, a policy verdict
 //! and findings with evidence. Same facts, same verdict: nothing here reads git or the clock.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
-use crate::changes::{ChangeKind, FileChange, SymbolChange};
+use crate::changes::{ChangeKind, FileChange, LineCount, SymbolChange};
+use crate::facts::Namespace;
 
 /// How far what a change adds, removes or re-shapes reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -201,6 +204,8 @@ pub struct Rules {
     pub declined_on_any_ai: bool,
     /// A symbol with at least this many dependents outside the change is core.
     pub core_dependents_threshold: u32,
+    /// How changed code lines are counted.
+    pub line_count: LineCount,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -222,6 +227,8 @@ pub fn decide(
 ) -> Verdict {
     let code_lines: u32 = files.iter().filter(|f| f.zone.is_code()).map(|f| f.change.lines.code).sum();
     let structural = impacts.iter().filter_map(SymbolImpact::structural).max().unwrap_or(Structural::Leaf);
+    // Each finding about a symbol once, at its first changed site.
+    let mut seen: HashSet<SymbolKey> = HashSet::new();
 
     for i in impacts {
         let outside: Vec<&Dependent> = i.outside().collect();
@@ -233,7 +240,10 @@ pub fn decide(
             // own code.
             ChangeKind::Extended => continue,
             ChangeKind::Body | ChangeKind::CommentOnly => {
-                if !i.dependents.is_empty() && i.change.change == ChangeKind::Body {
+                if !i.dependents.is_empty()
+                    && i.change.change == ChangeKind::Body
+                    && seen.insert(SymbolKey::of("body_change_callers", i))
+                {
                     findings.push(Finding {
                         severity: Severity::Info,
                         code: "body_change_callers",
@@ -247,6 +257,9 @@ pub fn decide(
             }
         };
         if let Some(first) = outside.first() {
+            if !seen.insert(SymbolKey::of("cascading", i)) {
+                continue;
+            }
             findings.push(Finding {
                 severity: Severity::Warning,
                 code: "cascading",
@@ -268,6 +281,9 @@ pub fn decide(
                 ),
             });
         } else if let Some(first) = i.dependents.iter().find(|d| d.in_series.is_some()) {
+            if !seen.insert(SymbolKey::of("series_contained", i)) {
+                continue;
+            }
             findings.push(Finding {
                 severity: Severity::Info,
                 code: "series_contained",
@@ -286,7 +302,7 @@ pub fn decide(
     }
 
     if !declared.present {
-        return Verdict { structural, policy: PolicyVerdict::NotDeclared, code_lines, findings: dedup(findings) };
+        return Verdict { structural, policy: PolicyVerdict::NotDeclared, code_lines, findings };
     }
     let mut policy = PolicyVerdict::Ok;
     let mut raise = |v: PolicyVerdict, f: Finding, findings: &mut Vec<Finding>| {
@@ -337,8 +353,10 @@ pub fn decide(
     }
     if code_lines > rules.code_line_cap {
         let message = format!(
-            "{code_lines} changed code lines (tests and docs not counted) exceed the {} cap of {} for a small fix",
-            rules.profile, rules.code_line_cap
+            "{code_lines} changed code lines (tests and docs not counted; {}) exceed the {} cap of {} for a small fix",
+            rules.line_count.describe(),
+            rules.profile,
+            rules.code_line_cap
         );
         if rules.cap_is_error {
             raise(PolicyVerdict::NeedsMaintainer, commit_level("over_cap", message), &mut findings);
@@ -369,7 +387,9 @@ pub fn decide(
     }
     for i in impacts {
         let outside = i.outside().count() as u32;
-        if i.structural() == Some(Structural::Cascading) || outside >= rules.core_dependents_threshold {
+        if (i.structural() == Some(Structural::Cascading) || outside >= rules.core_dependents_threshold)
+            && seen.insert(SymbolKey::of("core_symbol", i))
+        {
             raise(
                 PolicyVerdict::NeedsMaintainer,
                 Finding {
@@ -388,17 +408,31 @@ pub fn decide(
             );
         }
     }
-    Verdict { structural, policy, code_lines, findings: dedup(findings) }
+    Verdict { structural, policy, code_lines, findings }
 }
 
-/// A prototype and its definition are two changed sites of one symbol: report each finding
-/// about a symbol once, at its first site.
-fn dedup(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut seen = std::collections::HashSet::new();
-    findings
-        .into_iter()
-        .filter(|f| f.symbol.is_none() || seen.insert((f.code, f.symbol.clone(), f.path.is_some())))
-        .collect()
+/// What a finding about a changed symbol is keyed by: its code and the symbol's identity. A
+/// file-scoped symbol (a `static`, a `.c` file's own macro) belongs to its file, so `static int
+/// clamp` of a.c and of b.c are two symbols; a global one is one symbol however many sites the
+/// change touches (a prototype and its definition).
+#[derive(PartialEq, Eq, Hash)]
+struct SymbolKey<'a> {
+    code: &'static str,
+    /// The file of a file-scoped symbol; `None` for a global one.
+    file: Option<&'a str>,
+    namespace: Namespace,
+    name: &'a str,
+}
+
+impl<'a> SymbolKey<'a> {
+    fn of(code: &'static str, i: &'a SymbolImpact) -> SymbolKey<'a> {
+        SymbolKey {
+            code,
+            file: i.change.file_scoped.then_some(i.path.as_str()),
+            namespace: i.change.namespace,
+            name: &i.change.name,
+        }
+    }
 }
 
 fn distinct_files(deps: &[&Dependent]) -> usize {

@@ -8,22 +8,26 @@
 
 mod impact;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::changes::{self, FileChange};
+use crate::changes::{self, FileChange, LineCount};
 use crate::error::{Error, Result};
+use crate::facts::ParseHealth;
 use crate::graph::DepGraph;
 use crate::index::{self, IndexConfig, IndexStats};
 use crate::lang::Extractor;
 use crate::policy::maintainers::Maintainers;
 use crate::policy::Policy;
-use crate::repo::{is_c_path, CommitId, Repo, TreeId};
+use crate::repo::{is_c_path, CommitId, DiffStatus, Repo, TreeId};
 use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
 use crate::verdict::{
     self, Declared, FileFacts, Finding, PolicyVerdict, Rules, Severity, Structural, SymbolImpact, Verdict, ZoneKind,
 };
+
+/// The check report's schema: v2 counts code lines by a stated rule (`line_count`).
+pub const CHECK_SCHEMA: &str = "revertcheck/check/v2";
 
 /// One commit or mailed patch to check: the change from `old_tree` to `new_tree`.
 #[derive(Clone, Debug)]
@@ -90,6 +94,8 @@ pub struct SeriesSummary {
 pub struct CheckReport {
     pub schema: &'static str,
     pub profile: String,
+    /// How changed code lines are counted (`max` or `sum` per hunk).
+    pub line_count: LineCount,
     pub base: String,
     pub steps: Vec<StepReport>,
     pub series: SeriesSummary,
@@ -136,14 +142,18 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
     let tip = Side::new(ctx.repo, tip_tree, ctx.config)?;
     let mut extractor = Extractor::new(&ctx.config.queries, &ctx.config.idioms, ctx.config.limits);
 
-    // Pass 1: file and symbol changes of every step.
+    // Pass 1: file and symbol changes of every step, and what parses worse after it.
     let mut per_step: Vec<Vec<FileFacts>> = Vec::with_capacity(steps.len());
+    let mut parse_findings: Vec<Vec<Finding>> = Vec::with_capacity(steps.len());
     for step in steps {
         if step.merge {
             per_step.push(Vec::new());
+            parse_findings.push(Vec::new());
             continue;
         }
-        per_step.push(file_facts(ctx, step, &mut extractor)?);
+        let (files, findings) = file_facts(ctx, step, &mut extractor)?;
+        per_step.push(files);
+        parse_findings.push(findings);
     }
     // Who touches what: (path, symbol name) -> step indexes. A later rename moves what an
     // earlier patch touched: the tip graph knows it by its new path.
@@ -198,8 +208,11 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
     // Pass 3: verdicts.
     let rules = rules(ctx.policy);
     let mut reports = Vec::with_capacity(steps.len());
-    for (k, ((step, files), impacts)) in steps.iter().zip(per_step).zip(impacts).enumerate() {
+    for (k, (((step, files), impacts), parsed)) in
+        steps.iter().zip(per_step).zip(impacts).zip(parse_findings).enumerate()
+    {
         let (declared, trailers, mut findings) = crate::check::adapter::trailers(ctx.policy, &step.message);
+        findings.extend(parsed);
         if step.merge {
             findings.push(Finding {
                 severity: Severity::Warning,
@@ -237,8 +250,9 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         code_lines: reports.iter().map(|r| r.verdict.code_lines).sum(),
     };
     Ok(CheckReport {
-        schema: "revertcheck/check/v1",
+        schema: CHECK_SCHEMA,
         profile: ctx.policy.profile.name.as_str().to_string(),
+        line_count: ctx.policy.profile.line_count,
         base: base_label.to_string(),
         steps: reports,
         series,
@@ -333,8 +347,9 @@ fn split_fixes(ctx: &CheckContext, steps: &[Step], reports: &mut [StepReport]) {
 fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) -> CheckReport {
     notes.push("nothing to check: the range is empty".into());
     CheckReport {
-        schema: "revertcheck/check/v1",
+        schema: CHECK_SCHEMA,
         profile: ctx.policy.profile.name.as_str().to_string(),
+        line_count: ctx.policy.profile.line_count,
         base: base_label.to_string(),
         steps: Vec::new(),
         series: SeriesSummary {
@@ -349,11 +364,17 @@ fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) ->
     }
 }
 
-/// The file changes of one step, C files mapped onto symbols, every file given its zone.
-fn file_facts(ctx: &CheckContext, step: &Step, extractor: &mut Extractor) -> Result<Vec<FileFacts>> {
+/// The file changes of one step, C files mapped onto symbols, every file given its zone; and
+/// a finding for each C file tree-sitter reads worse after the step than before.
+fn file_facts(ctx: &CheckContext, step: &Step, extractor: &mut Extractor) -> Result<(Vec<FileFacts>, Vec<Finding>)> {
     let repo = ctx.repo;
+    let rule = ctx.policy.profile.line_count;
+    let diffs = repo.diff_trees(Some(step.old_tree), step.new_tree)?;
+    let added_files: BTreeSet<String> =
+        diffs.iter().filter(|d| d.status == DiffStatus::Added).map(|d| d.path().to_string()).collect();
     let mut out = Vec::new();
-    for d in repo.diff_trees(Some(step.old_tree), step.new_tree)? {
+    let mut findings = Vec::new();
+    for d in &diffs {
         let path = d.path().to_string();
         let read = |blob: Option<crate::repo::BlobId>| -> Result<Option<Vec<u8>>> {
             match blob {
@@ -368,21 +389,45 @@ fn file_facts(ctx: &CheckContext, step: &Step, extractor: &mut Extractor) -> Res
             };
             let old = side(d.old_blob, extractor)?;
             let new = side(d.new_blob, extractor)?;
+            if let Some(new) = &new {
+                findings.extend(new_parse_error(&path, old.as_ref().map(|o| &o.health), &new.health));
+            }
             changes::c_file_change(
-                &d,
+                d,
                 old.as_deref().zip(old_text.as_deref()),
                 new.as_deref().zip(new_text.as_deref()),
                 |def| scope_of(def, &path, FileId(0)) != Scope::Global,
+                rule,
             )
         } else {
-            changes::other_file_change(&d, old_text.as_deref(), new_text.as_deref())
+            changes::other_file_change(d, old_text.as_deref(), new_text.as_deref(), &added_files, rule)
         };
         let (zone, core) = adapter::zone(ctx.policy, &path);
-        // Comment-only changes in C files are documentation, whatever the file's zone.
-        let zone = if change.is_c && change.comment_only() { ZoneKind::Docs } else { zone };
+        // Comment-only changes are documentation, whatever the file's zone, in C and in every
+        // format whose comments we can tell from code.
+        let knows_comments = change.is_c || changes::comments::Syntax::of(&path).is_some();
+        let (zone, core) = if knows_comments && change.comment_only() { (ZoneKind::Docs, false) } else { (zone, core) };
         out.push(FileFacts { change, zone, core });
     }
-    Ok(out)
+    Ok((out, findings))
+}
+
+/// More ERROR and MISSING nodes after the change than before: the C may no longer compile, and
+/// the symbols read near the damage (an interface change, say) are less certain.
+fn new_parse_error(path: &str, old: Option<&ParseHealth>, new: &ParseHealth) -> Option<Finding> {
+    let before = old.map_or(0, ParseHealth::errors);
+    let after = new.errors();
+    (after > before).then(|| Finding {
+        severity: Severity::Error,
+        code: "new_parse_error",
+        path: Some(path.to_string()),
+        line: new.first_error_line,
+        symbol: None,
+        message: format!(
+            "no longer parses cleanly: {after} parse errors after the change, {before} before; \
+             the C may not compile, and symbols read near the error are uncertain"
+        ),
+    })
 }
 
 fn rules(policy: &Policy) -> Rules {
@@ -393,6 +438,7 @@ fn rules(policy: &Policy) -> Rules {
         cap_is_error: p.cap_is_error,
         declined_on_any_ai: p.declined_on_any_ai,
         core_dependents_threshold: p.core_dependents_threshold,
+        line_count: p.line_count,
     }
 }
 

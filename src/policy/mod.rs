@@ -9,6 +9,7 @@
 //! profile = "proposed"          # or "draft-strict", "in-tree"
 //! code_line_cap = 20            # optional override of the profile's cap
 //! core_dependents_threshold = 10
+//! line_count = "max"            # per hunk: max(added, removed) code lines; or "sum"
 //! [trailer]
 //! require_model = false
 //! require_tool = false
@@ -31,6 +32,7 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
+use crate::changes::LineCount;
 use crate::lang::IdiomSpec;
 use crate::verdict::ZoneKind;
 use glob::Glob;
@@ -88,6 +90,8 @@ pub struct Profile {
     /// draft-strict: AI commits by one author touching the same function within this many
     /// days count as one fix against the cap.
     pub split_fix_window_days: Option<u32>,
+    /// How a hunk's changed code lines are counted against the cap.
+    pub line_count: LineCount,
 }
 
 impl Profile {
@@ -100,6 +104,7 @@ impl Profile {
             trailer: TrailerRequirements::default(),
             core_dependents_threshold: 10,
             split_fix_window_days: None,
+            line_count: LineCount::Max,
         };
         match name {
             ProfileName::Proposed => base,
@@ -118,6 +123,7 @@ struct PolicyFile {
     profile: Option<String>,
     code_line_cap: Option<u32>,
     core_dependents_threshold: Option<u32>,
+    line_count: Option<String>,
     trailer: Option<TrailerFile>,
     #[serde(default)]
     zone: Vec<ZoneRule>,
@@ -149,11 +155,20 @@ struct CoreRule {
     pattern: String,
 }
 
-/// Built-in QEMU zones, tried after the policy file's. First match wins.
+/// Built-in QEMU zones, tried after the policy file's. First match wins: build files come
+/// before docs, so `meson_options.txt` is a build file and not a `*.txt` document.
 const BUILTIN_ZONES: &[(&str, ZoneKind)] = &[
     ("tests/**", ZoneKind::Tests),
     ("**/tests/**", ZoneKind::Tests),
     ("**/*-test.c", ZoneKind::Tests),
+    // MAINTAINERS is project metadata, reviewed like build files.
+    ("MAINTAINERS", ZoneKind::Build),
+    ("**/meson*", ZoneKind::Build),
+    ("**/Kconfig*", ZoneKind::Build),
+    ("configure", ZoneKind::Build),
+    ("**/Makefile*", ZoneKind::Build),
+    ("**/*.mak", ZoneKind::Build),
+    (".gitlab-ci.d/**", ZoneKind::Build),
     ("docs/**", ZoneKind::Docs),
     ("**/*.rst", ZoneKind::Docs),
     ("**/*.md", ZoneKind::Docs),
@@ -161,15 +176,6 @@ const BUILTIN_ZONES: &[(&str, ZoneKind)] = &[
     ("**/README*", ZoneKind::Docs),
     ("COPYING*", ZoneKind::Docs),
     ("LICENSE*", ZoneKind::Docs),
-    // MAINTAINERS is project metadata, reviewed like build files.
-    ("MAINTAINERS", ZoneKind::Build),
-    ("**/meson.build", ZoneKind::Build),
-    ("meson_options.txt", ZoneKind::Build),
-    ("**/Kconfig*", ZoneKind::Build),
-    ("configure", ZoneKind::Build),
-    ("**/Makefile*", ZoneKind::Build),
-    ("**/*.mak", ZoneKind::Build),
-    (".gitlab-ci.d/**", ZoneKind::Build),
     ("scripts/**", ZoneKind::Scripts),
     // Everything else, qapi/*.json (the QMP interface) included, is code.
     ("**", ZoneKind::Code),
@@ -241,6 +247,9 @@ impl Policy {
         if let Some(t) = parsed.core_dependents_threshold {
             profile.core_dependents_threshold = t;
         }
+        if let Some(rule) = &parsed.line_count {
+            profile.line_count = rule.parse().map_err(|e| format!("policy file {source}: {e}"))?;
+        }
         if let Some(t) = parsed.trailer {
             profile.trailer = TrailerRequirements { require_tool: t.require_tool, require_model: t.require_model };
         }
@@ -276,6 +285,13 @@ mod tests {
         assert_eq!(p.zone_of("hw/misc/foo.c"), ZoneOf { zone: ZoneKind::Code, core: false });
         assert_eq!(p.zone_of("util/cutils.c"), ZoneOf { zone: ZoneKind::Code, core: true });
         assert!(p.zone_of("target/arm/cpu.h").core);
+        assert_eq!(p.profile.line_count, LineCount::Max);
+        // Build files before docs: `meson_options.txt` is not a `*.txt` document.
+        for build in ["meson_options.txt", "meson.build", "hw/arm/Kconfig", "configure", "Makefile", "MAINTAINERS"] {
+            assert_eq!(p.zone_of(build).zone, ZoneKind::Build, "{build}");
+        }
+        assert_eq!(p.zone_of("docs/meson.build").zone, ZoneKind::Build);
+        assert_eq!(p.zone_of("docs/about/index.txt").zone, ZoneKind::Docs);
     }
 
     #[test]
@@ -293,6 +309,11 @@ mod tests {
         assert_eq!(p.idioms.len(), 1);
         let in_tree = Policy::load(Some(("x", text)), Some(ProfileName::InTree)).unwrap();
         assert!(in_tree.profile.declined_on_any_ai);
+
+        let sum = Policy::load(Some(("p.toml", "line_count = \"sum\"\n")), None).unwrap();
+        assert_eq!(sum.profile.line_count, LineCount::Sum);
+        let err = Policy::load(Some(("p.toml", "line_count = \"both\"\n")), None).unwrap_err();
+        assert!(err.starts_with("policy file p.toml") && err.contains("line_count `both`"), "{err}");
 
         let err = Policy::load(Some((".revertcheck.toml", "zonez = 1\n")), None).unwrap_err();
         assert!(err.contains(".revertcheck.toml") && err.contains("zonez"), "{err}");

@@ -90,12 +90,13 @@ pub fn text(r: &CheckReport) -> String {
     let deps: Vec<String> = r.series.dependencies.iter().map(|(a, b)| format!("patch {a} uses patch {b}")).collect();
     let _ = writeln!(
         out,
-        "series: {} patches, {}, {} (profile {}; {} code lines){}",
+        "series: {} patches, {}, {} (profile {}; {} code lines, counted {}){}",
         r.steps.len(),
         r.series.structural.as_str(),
         r.series.policy.as_str(),
         r.profile,
         r.series.code_lines,
+        r.line_count.describe(),
         if deps.is_empty() { String::new() } else { format!("; {}", deps.join(", ")) }
     );
     let errors = r.base_index.files_with_parse_errors.max(r.tip_index.files_with_parse_errors);
@@ -113,11 +114,12 @@ pub fn markdown(r: &CheckReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "**revertcheck** (profile `{}`): series is **{}**, policy **{}**, {} changed code lines.\n",
+        "**revertcheck** (profile `{}`): series is **{}**, policy **{}**, {} changed code lines ({}).\n",
         r.profile,
         r.series.structural.as_str(),
         r.series.policy.as_str(),
-        r.series.code_lines
+        r.series.code_lines,
+        r.line_count.describe()
     );
     let _ =
         writeln!(out, "| patch | subject | structure | policy | code lines | declared |\n|---|---|---|---|---|---|");

@@ -38,7 +38,7 @@ fn every_case_of_the_demo_series() {
     let repo = scenario("demo");
     let (status, report) = check_json(&repo, &["upstream..series"]);
     assert_eq!(status, 1, "policy failures exit 1");
-    assert_eq!(report["schema"], "revertcheck/check/v1");
+    assert_eq!(report["schema"], "revertcheck/check/v2");
     assert_eq!(report["profile"], "proposed");
     let v = verdicts(&report);
     let expect = |i: usize, s: &str, p: &str| {
@@ -58,7 +58,7 @@ fn every_case_of_the_demo_series() {
     expect(9, "leaf", "malformed-trailer"); // prose in AI-used-for
     assert_eq!(v[0].2, 0, "test lines are not code lines");
     assert_eq!(v[2].2, 0, "comment lines are not code lines");
-    assert_eq!(v[3].2, 3);
+    assert_eq!(v[3].2, 2, "a line edited in place counts once");
     assert_eq!(v[6].2, 21);
 
     let steps = report["steps"].as_array().unwrap();
@@ -322,4 +322,104 @@ fn draft_strict_counts_a_split_fix_as_one() {
         .unwrap()
         .iter()
         .all(|f| f["code"] != "split_fix")));
+}
+
+/// The file named `path` among a step's files.
+fn file<'a>(step: &'a Value, path: &str) -> &'a Value {
+    step["files"].as_array().unwrap().iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path}: {step:#}"))
+}
+
+#[test]
+fn build_files_come_before_docs_in_the_zones() {
+    let repo = scenario("check-trust");
+    let (_, report) = check_json(&repo, &["meson-option"]);
+    assert_eq!(file(&report["steps"][0], "meson_options.txt")["zone"], "build");
+}
+
+#[test]
+fn comment_fixes_in_qapi_python_meson_kconfig_rst_are_docs() {
+    let repo = scenario("check-trust");
+    let (status, report) = check_json(&repo, &["comments"]);
+    let step = &report["steps"][0];
+    assert_eq!(status, 0, "{step:#}");
+    assert_eq!(step["verdict"]["policy"], "ok", "AI-used-for: docs fits a comment fix");
+    assert_eq!(step["verdict"]["code_lines"], 0);
+    assert!(finding_codes(step).is_empty(), "{step:#}");
+    // The QAPI doc comment: in a core zone, but a doc fix is neither code nor core.
+    let qapi = file(step, "qapi/misc.json");
+    assert_eq!((&qapi["zone"], &qapi["core"], &qapi["lines"]["code"]), (&"docs".into(), &false.into(), &0.into()));
+    assert_eq!(qapi["lines"]["comment"], 1, "a line edited in place counts once");
+    for path in ["scripts/tool.py", "hw/meson.build", "hw/Kconfig", "docs/dev.rst"] {
+        let f = file(step, path);
+        assert_eq!((&f["zone"], &f["lines"]["code"]), (&"docs".into(), &0.into()), "{path}: {f:#}");
+        assert!(f["lines"]["comment"].as_u64().unwrap() > 0, "{path}");
+    }
+}
+
+#[test]
+fn maintainers_f_lines_for_added_files_are_neutral() {
+    let repo = scenario("check-trust");
+    let (status, report) = check_json(&repo, &["new-test"]);
+    let step = &report["steps"][0];
+    assert_eq!(status, 0, "{step:#}");
+    assert_eq!(step["verdict"]["policy"], "ok", "{step:#}");
+    let m = file(step, "MAINTAINERS");
+    assert_eq!((&m["lines"]["code"], &m["lines"]["neutral"]), (&0.into(), &2.into()));
+}
+
+#[test]
+fn a_one_line_edit_counts_one_line_and_the_rule_is_configurable() {
+    let repo = scenario("check-trust");
+    let (_, report) = check_json(&repo, &["one-line"]);
+    assert_eq!(report["line_count"], "max");
+    assert_eq!(verdicts(&report)[0].2, 1);
+    let text = repo.rc(&["check", "one-line"]).stdout;
+    assert!(text.contains("1 code lines, counted per hunk, max(added, removed)"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("policy.toml");
+    std::fs::write(&config, "line_count = \"sum\"\n").unwrap();
+    let (_, report) = check_json(&repo, &["--config", config.to_str().unwrap(), "one-line"]);
+    assert_eq!(report["line_count"], "sum");
+    assert_eq!(verdicts(&report)[0].2, 2);
+
+    std::fs::write(&config, "line_count = \"both\"\n").unwrap();
+    let out = repo.rc(&["check", "--config", config.to_str().unwrap(), "one-line"]);
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("line_count `both`"), "{}", out.stderr);
+}
+
+#[test]
+fn a_new_parse_error_is_an_error_finding() {
+    let repo = scenario("check-trust");
+    let (_, report) = check_json(&repo, &["parse-error"]);
+    let step = &report["steps"][0];
+    let f = step["verdict"]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "new_parse_error");
+    let f = f.unwrap_or_else(|| panic!("{step:#}"));
+    assert_eq!((&f["severity"], &f["path"]), (&"error".into(), &"hw/c.c".into()));
+    assert_eq!(f["line"], 8, "`if (v {{` is on line 8: {f:#}");
+    assert_eq!(repo.rc(&["check", "--fail-on", "error", "parse-error"]).status, 1);
+    assert_eq!(repo.rc(&["check", "--fail-on", "error", "one-line"]).status, 0, "no error without one");
+    // An edit that parses as well as before has no such finding.
+    let (_, report) = check_json(&repo, &["one-line"]);
+    assert!(!finding_codes(&report["steps"][0]).contains(&"new_parse_error".to_string()));
+}
+
+#[test]
+fn findings_are_keyed_by_symbol_not_name() {
+    let repo = scenario("check-trust");
+    let (_, report) = check_json(&repo, &["statics"]);
+    let step = &report["steps"][0];
+    let findings = step["verdict"]["findings"].as_array().unwrap();
+    let about = |code: &str, symbol: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["code"] == code && f["symbol"] == symbol)
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // `static int clamp` of hw/a.c and of hw/b.c: two symbols, two findings.
+    assert_eq!(about("body_change_callers", "clamp"), ["hw/a.c", "hw/b.c"], "{step:#}");
+    // dev_get's prototype and definition: one symbol, one finding.
+    assert_eq!(about("cascading", "dev_get").len(), 1, "{step:#}");
 }

@@ -39,7 +39,7 @@ fn undocumented(reports: &[Value]) -> Vec<String> {
 fn every_emitted_field_is_documented() {
     let demo = scenario("demo");
     let check = demo.rc(&["check", "--format", "json", "upstream..series"]).json();
-    assert_eq!(check["schema"], "revertcheck/check/v1");
+    assert_eq!(check["schema"], "revertcheck/check/v2");
 
     let rev = scenario("revert");
     let revert = rev

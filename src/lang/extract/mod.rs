@@ -581,12 +581,17 @@ fn parse_health(tree: &Tree) -> (ParseHealth, Vec<(usize, usize)>) {
     let mut cursor = root.walk();
     'walk: loop {
         let node = cursor.node();
-        if node.is_error() {
-            health.error_nodes += 1;
-            spans.push((node.start_byte(), node.end_byte()));
-        } else if node.is_missing() {
-            health.missing_nodes += 1;
-            spans.push((node.start_byte(), node.end_byte().max(node.start_byte() + 1)));
+        if node.is_error() || node.is_missing() {
+            if node.is_error() {
+                health.error_nodes += 1;
+                spans.push((node.start_byte(), node.end_byte()));
+            } else {
+                health.missing_nodes += 1;
+                spans.push((node.start_byte(), node.end_byte().max(node.start_byte() + 1)));
+            }
+            // The walk is in document order: the first one met stands first.
+            let line = node.start_position().row as u32 + 1;
+            health.first_error_line = Some(health.first_error_line.map_or(line, |l| l.min(line)));
         }
         if node.has_error() && !node.is_error() && cursor.goto_first_child() {
             continue;

@@ -2,16 +2,24 @@
 //! edits inside (body), which changed lines are code and which are comments, and what lies
 //! outside every definition (includes, file-level comments).
 //!
+//! Lines are counted as the policy reads "N lines of code changed": per hunk, the larger of
+//! the added and removed code lines (`LineCount::Max`, so a one-line edit counts 1), or their
+//! sum (`LineCount::Sum`, as `git diff --stat` does).
+//!
 //! Pure: takes the diff, both sides' `FileSymbols` and both texts; reads nothing itself.
 
-use std::collections::HashMap;
+pub mod comments;
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::str::FromStr;
 
 use serde::Serialize;
 
 use crate::facts::{Confidence, Definition, FileSymbols, Namespace, SymbolKind};
 use crate::lang::lexer;
 use crate::members;
-use crate::repo::{DiffStatus, FileDiff};
+use crate::repo::{DiffStatus, FileDiff, Hunk};
 
 /// What happened to a symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -77,15 +85,84 @@ pub struct SymbolChange {
     pub changed_members: Vec<String>,
 }
 
+/// How the changed lines of a hunk are counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineCount {
+    /// Per hunk, max(added, removed): a line edited in place counts once.
+    #[default]
+    Max,
+    /// Per hunk, added + removed.
+    Sum,
+}
+
+impl LineCount {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineCount::Max => "max",
+            LineCount::Sum => "sum",
+        }
+    }
+
+    /// How reports state the rule.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LineCount::Max => "per hunk, max(added, removed)",
+            LineCount::Sum => "per hunk, added + removed",
+        }
+    }
+
+    fn count(self, added: u32, removed: u32) -> u32 {
+        match self {
+            LineCount::Max => added.max(removed),
+            LineCount::Sum => added + removed,
+        }
+    }
+}
+
+impl FromStr for LineCount {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "max" => Ok(LineCount::Max),
+            "sum" => Ok(LineCount::Sum),
+            _ => Err(format!("line_count `{s}` is not one of max, sum")),
+        }
+    }
+}
+
+impl fmt::Display for LineCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Line counts of a file change.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct LineCounts {
     pub added: u32,
     pub removed: u32,
-    /// Added + removed lines holding code (not blank, not only comment).
+    /// Changed lines holding code (not blank, not only comment), counted by the `LineCount` rule.
     pub code: u32,
-    /// Added + removed lines holding only comments.
+    /// Changed lines holding only comments, counted by the same rule.
     pub comment: u32,
+    /// Changed lines that are neither: `MAINTAINERS` `F:` lines naming files the same change
+    /// adds (added + removed).
+    pub neutral: u32,
+}
+
+/// What one side of a hunk holds, before a `LineCount` rule makes counts of it.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    code: (u32, u32),
+    comment: (u32, u32),
+}
+
+impl Tally {
+    fn add_to(self, lines: &mut LineCounts, rule: LineCount) {
+        lines.code += rule.count(self.code.0, self.code.1);
+        lines.comment += rule.count(self.comment.0, self.comment.1);
+    }
 }
 
 /// The symbol-level view of one file's change.
@@ -117,6 +194,7 @@ pub fn c_file_change(
     old: Option<(&FileSymbols, &[u8])>,
     new: Option<(&FileSymbols, &[u8])>,
     file_scoped: impl Fn(&Definition) -> bool,
+    rule: LineCount,
 ) -> FileChange {
     let old_code = old.map(|(_, text)| code_lines(text)).unwrap_or_default();
     let new_code = new.map(|(_, text)| code_lines(text)).unwrap_or_default();
@@ -128,19 +206,23 @@ pub fn c_file_change(
     let is_code = |map: &[bool], line: u32| map.get(line as usize).copied().unwrap_or(false);
 
     let mut lines = LineCounts { added: added.len() as u32, removed: removed.len() as u32, ..Default::default() };
-    for &l in &removed {
-        if is_code(&old_code, l) {
-            lines.code += 1;
-        } else if !blank(&old_blank, l) {
-            lines.comment += 1;
+    for h in &diff.hunks {
+        let mut tally = Tally::default();
+        for &l in &h.added {
+            if is_code(&new_code, l) {
+                tally.code.0 += 1;
+            } else if !blank(&new_blank, l) {
+                tally.comment.0 += 1;
+            }
         }
-    }
-    for &l in &added {
-        if is_code(&new_code, l) {
-            lines.code += 1;
-        } else if !blank(&new_blank, l) {
-            lines.comment += 1;
+        for &l in &h.removed {
+            if is_code(&old_code, l) {
+                tally.code.1 += 1;
+            } else if !blank(&old_blank, l) {
+                tally.comment.1 += 1;
+            }
         }
+        tally.add_to(&mut lines, rule);
     }
 
     // Pair definitions by (name, kind), in file order: `#ifdef` alternatives pair up in turn.
@@ -252,20 +334,49 @@ pub fn c_file_change(
     }
 }
 
-/// The `FileChange` of a non-C file: lines counted, non-blank lines taken as code (we know no
-/// comment syntax for it); the zone decides later whether they count against the cap.
-pub fn other_file_change(diff: &FileDiff, old_text: Option<&[u8]>, new_text: Option<&[u8]>) -> FileChange {
+/// The `FileChange` of a non-C file. Lines of a format whose comment syntax we know
+/// (`comments::Syntax`) that hold only a comment count as comments; other non-blank lines as
+/// code (the zone decides later whether they count against the cap). In `MAINTAINERS`, a hunk
+/// that only adds `F:` lines naming files in `added_files` (what the same change adds) is neutral.
+pub fn other_file_change(
+    diff: &FileDiff,
+    old_text: Option<&[u8]>,
+    new_text: Option<&[u8]>,
+    added_files: &BTreeSet<String>,
+    rule: LineCount,
+) -> FileChange {
+    let path = diff.path();
+    let syntax = comments::Syntax::of(path);
+    let classes = |text: Option<&[u8]>| text.map(|t| comments::classify(syntax, t)).unwrap_or_default();
+    let (old_lines, new_lines) = (classes(old_text), classes(new_text));
+    let class = |map: &[comments::Line], l: u32| map.get(l as usize).copied().unwrap_or(comments::Line::Blank);
     let mut lines = LineCounts::default();
-    let (old_blank, new_blank) = (blank_lines(old_text), blank_lines(new_text));
-    let non_blank = |map: &[bool], l: &&u32| !map.get(**l as usize).copied().unwrap_or(true);
     for h in &diff.hunks {
         lines.removed += h.removed.len() as u32;
         lines.added += h.added.len() as u32;
-        lines.code += h.removed.iter().filter(|l| non_blank(&old_blank, l)).count() as u32;
-        lines.code += h.added.iter().filter(|l| non_blank(&new_blank, l)).count() as u32;
+        if path == "MAINTAINERS" && maintainers_files_only(h, new_text, added_files) {
+            lines.neutral += (h.added.len() + h.removed.len()) as u32;
+            continue;
+        }
+        let mut tally = Tally::default();
+        for (side, map, slot) in [(&h.added, &new_lines, 0), (&h.removed, &old_lines, 1)] {
+            for &l in side {
+                let counter = match class(map, l) {
+                    comments::Line::Blank => continue,
+                    comments::Line::Comment => &mut tally.comment,
+                    comments::Line::Code => &mut tally.code,
+                };
+                if slot == 0 {
+                    counter.0 += 1;
+                } else {
+                    counter.1 += 1;
+                }
+            }
+        }
+        tally.add_to(&mut lines, rule);
     }
     FileChange {
-        path: diff.path().to_string(),
+        path: path.to_string(),
         old_path: if diff.status == DiffStatus::Renamed { diff.old_path.clone() } else { None },
         status: diff.status,
         binary: diff.binary,
@@ -301,6 +412,30 @@ fn macro_parameters(text: &[u8], d: &Definition) -> Option<Vec<Vec<u8>>> {
         }
     });
     done.then_some(tokens)
+}
+
+/// A `MAINTAINERS` hunk that removes nothing and adds only `F:` lines (and blank lines) each
+/// naming exactly a file the same change adds: bookkeeping for the new files, not a change of
+/// who maintains what.
+fn maintainers_files_only(h: &Hunk, new_text: Option<&[u8]>, added_files: &BTreeSet<String>) -> bool {
+    let Some(text) = new_text else { return false };
+    if !h.removed.is_empty() || h.added.is_empty() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(text);
+    let all: Vec<&str> = text.lines().collect();
+    let mut named = 0;
+    for &l in &h.added {
+        let line = all.get(l as usize - 1).map_or("", |s| s.trim());
+        if line.is_empty() {
+            continue;
+        }
+        match line.strip_prefix("F:") {
+            Some(file) if added_files.contains(file.trim()) => named += 1,
+            _ => return false,
+        }
+    }
+    named > 0
 }
 
 fn symbol_change(fs: &FileSymbols, d: &Definition, change: ChangeKind, lines: u32, file_scoped: bool) -> SymbolChange {

@@ -340,7 +340,9 @@ impl Visibility {
         }
         let path = |f: FileId| table.path(f);
         let competing = providers.iter().any(|&f| f != site && links(f) && (!is_stub(path(f)) || is_stub(path(site))));
-        if competing || !links(site) {
+        // A declaration the use cannot see binds nothing: only a definition can be "the only
+        // one" the linker would find (`reboot` declared in a fuzzing header is not libc's).
+        if competing || !links(site) || !providers.contains(&site) {
             return Binding::NameOnly;
         }
         if declarations().any(sees) {

@@ -14,7 +14,6 @@ use serde::Serialize;
 use crate::changes::{self, ChangeKind};
 use crate::error::Result;
 use crate::facts::FileSymbols;
-use crate::facts::Namespace;
 use crate::graph::{Binding, DepGraph, Node};
 use crate::history::History;
 use crate::index::{self, Index, IndexConfig};
@@ -241,7 +240,7 @@ pub fn analyse(
             introduced.push((path.clone(), s, new.as_ref().map(|(fs, _)| fs.clone())));
         }
     }
-    let moved = moves(&introduced);
+    let moved = changes::moved_keys(introduced.iter().map(|(p, c, _)| (p.as_str(), c)));
 
     let commit_tree = repo.tree_of(commit)?;
     let series = history.series_of(commit);
@@ -385,24 +384,6 @@ fn sides(repo: &Repo, d: &FileDiff, config: &IndexConfig, extractor: &mut Extrac
         None => None,
     };
     Ok((old, new))
-}
-
-/// Symbols the commit removed from one file and added to another (same name and namespace):
-/// moved, not new. Reverting a move puts the definition back; uses keep resolving.
-fn moves(introduced: &[(String, changes::SymbolChange, Option<Arc<FileSymbols>>)]) -> BTreeSet<(Namespace, String)> {
-    let with = |kind: ChangeKind| -> BTreeSet<(Namespace, String, &str)> {
-        introduced
-            .iter()
-            .filter(|(_, c, _)| c.change == kind)
-            .map(|(p, c, _)| (c.namespace, c.name.clone(), p.as_str()))
-            .collect()
-    };
-    let (added, removed) = (with(ChangeKind::Added), with(ChangeKind::Removed));
-    added
-        .iter()
-        .filter(|(ns, name, path)| removed.iter().any(|(n2, name2, p2)| n2 == ns && name2 == name && p2 != path))
-        .map(|(ns, name, _)| (*ns, name.clone()))
-        .collect()
 }
 
 /// Later code naming the members a commit added to a type, or whose declarations it changed

@@ -144,6 +144,12 @@ pub struct Dependent {
     /// Index of the patch of the series that touches this dependent, if any.
     pub in_series: Option<usize>,
     pub core: bool,
+    /// The patch itself edits this user to follow the change (a caller adapted to a new
+    /// signature): still a dependent, and the reason the change is not leaf-level.
+    pub adapted: bool,
+    /// How the use sees the changed definition (`exact`, `include`, `unique`); uses bound by
+    /// name only are not dependents (`SymbolImpact::name_only`).
+    pub binding: crate::graph::Binding,
 }
 
 /// A changed symbol with its blast radius.
@@ -160,6 +166,9 @@ pub struct SymbolImpact {
     pub subsystems: Vec<String>,
     /// The closure was cut by its node cap.
     pub truncated: bool,
+    /// Uses of the name that cannot see this definition (another target's copy, libc's
+    /// function of the same name, a standalone program): left out of `dependents`.
+    pub name_only: usize,
 }
 
 impl SymbolImpact {
@@ -238,7 +247,7 @@ pub fn decide(
             ChangeKind::Interface => "interface changed",
             // New members: existing users keep compiling; the patch's own uses of them are its
             // own code.
-            ChangeKind::Extended => continue,
+            ChangeKind::Extended | ChangeKind::Moved => continue,
             ChangeKind::Body | ChangeKind::CommentOnly => {
                 if !i.dependents.is_empty()
                     && i.change.change == ChangeKind::Body
@@ -256,10 +265,19 @@ pub fn decide(
                 continue;
             }
         };
-        if let Some(first) = outside.first() {
+        if !outside.is_empty() {
             if !seen.insert(SymbolKey::of("cascading", i)) {
                 continue;
             }
+            // The users the patch left as they were are what a reviewer checks first; those it
+            // adapted show how far the change had to reach.
+            let adapted = outside.iter().filter(|d| d.adapted).count();
+            let first = outside.iter().find(|d| !d.adapted).unwrap_or(&outside[0]);
+            let split = match adapted {
+                0 => String::new(),
+                n if n == outside.len() => ", all adapted by the patch itself".to_string(),
+                n => format!(", {n} adapted by the patch itself and {} left as they were", outside.len() - n),
+            };
             findings.push(Finding {
                 severity: Severity::Warning,
                 code: "cascading",
@@ -267,9 +285,9 @@ pub fn decide(
                 line: Some(i.change.line),
                 symbol: Some(i.change.name.clone()),
                 message: format!(
-                    "{what}: used outside the change by {} symbols in {} files (first: {} at {}:{}){}",
-                    outside.len(),
-                    distinct_files(&outside),
+                    "{what}: used outside the change by {} in {}{split} (first: {} at {}:{}){}",
+                    plural(outside.len(), "symbol"),
+                    plural(distinct_files(&outside), "file"),
                     first.name,
                     first.path,
                     first.line,
@@ -433,6 +451,11 @@ impl<'a> SymbolKey<'a> {
             name: &i.change.name,
         }
     }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 fn distinct_files(deps: &[&Dependent]) -> usize {

@@ -215,7 +215,7 @@ pub fn run(
         *counts.entry(r.verdict.clone()).or_insert(0) += 1;
     }
     Ok(AuditOutcome {
-        schema: "revertcheck/audit/v1",
+        schema: "revertcheck/audit/v2",
         run_id,
         head: head.hex(),
         previous_run: previous.map(|p| p.0.id),
@@ -259,8 +259,7 @@ fn stored(info: &CommitInfo, a: &RevertAnalysis) -> StoredResult {
         .conflicts
         .iter()
         .flat_map(|c| c.changed_by.iter().map(|r| r.id.clone()))
-        .chain(a.cascade.iter().filter_map(|u| u.introduced_by.as_ref().map(|r| r.id.clone())))
-        .chain(a.rework.iter().flat_map(|r| r.commits.iter().map(|c| c.id.clone())))
+        .chain(a.revert_with.iter().map(|r| r.id.clone()))
         .collect();
     responsible.sort();
     responsible.dedup();
@@ -274,7 +273,8 @@ fn stored(info: &CommitInfo, a: &RevertAnalysis) -> StoredResult {
         verdict: a.verdict.as_str().to_string(),
         applies: a.applies,
         conflicts: a.conflicts.len() as i64,
-        cascade: a.cascade.len() as i64,
+        // What decides the verdict: uses that break on a revert alone.
+        cascade: a.cascade.iter().filter(|u| u.breaks).count() as i64,
         rework: a.rework.len() as i64,
         reverted_by: a.reverted_by.as_ref().map(|r| r.id.clone()),
         responsible: responsible.join(","),

@@ -37,6 +37,9 @@ pub enum ChangeKind {
     Body,
     /// Lines inside it changed, but not one token: comments or white space.
     CommentOnly,
+    /// Removed from one file and added to another by the same change (same name and
+    /// namespace): users keep finding it, so no blast radius.
+    Moved,
 }
 
 impl ChangeKind {
@@ -48,6 +51,7 @@ impl ChangeKind {
             ChangeKind::Extended => "extended",
             ChangeKind::Body => "body",
             ChangeKind::CommentOnly => "comment_only",
+            ChangeKind::Moved => "moved",
         }
     }
 
@@ -185,6 +189,36 @@ impl FileChange {
     /// Every changed line is a comment or blank.
     pub fn comment_only(&self) -> bool {
         !self.binary && self.lines.code == 0 && (self.lines.added + self.lines.removed) > 0
+    }
+}
+
+/// The symbols (namespace, name) that a change removes from one file and adds to another:
+/// moves, such as a function taken from `block/file-win32.c` to `util/oslib-win32.c`.
+pub fn moved_keys<'c>(changes: impl Iterator<Item = (&'c str, &'c SymbolChange)>) -> BTreeSet<(Namespace, String)> {
+    let mut added: BTreeSet<(Namespace, &str, &str)> = BTreeSet::new();
+    let mut removed: BTreeSet<(Namespace, &str, &str)> = BTreeSet::new();
+    for (path, c) in changes {
+        match c.change {
+            ChangeKind::Added => added.insert((c.namespace, c.name.as_str(), path)),
+            ChangeKind::Removed => removed.insert((c.namespace, c.name.as_str(), path)),
+            _ => false,
+        };
+    }
+    added
+        .iter()
+        .filter(|(ns, name, path)| removed.iter().any(|(n2, name2, p2)| n2 == ns && name2 == name && p2 != path))
+        .map(|(ns, name, _)| (*ns, name.to_string()))
+        .collect()
+}
+
+/// Marks the additions and removals of moved symbols (`moved_keys`) as `Moved`.
+pub fn mark_moves(files: &mut [&mut FileChange]) {
+    let moved = moved_keys(files.iter().flat_map(|f| f.symbols.iter().map(move |s| (f.path.as_str(), s))));
+    for s in files.iter_mut().flat_map(|f| f.symbols.iter_mut()) {
+        if matches!(s.change, ChangeKind::Added | ChangeKind::Removed) && moved.contains(&(s.namespace, s.name.clone()))
+        {
+            s.change = ChangeKind::Moved;
+        }
     }
 }
 

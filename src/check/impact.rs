@@ -31,6 +31,7 @@ pub(super) fn of(
         files: 0,
         subsystems: Vec::new(),
         truncated: false,
+        name_only: 0,
     };
     if change.change == ChangeKind::CommentOnly {
         return impact;
@@ -56,12 +57,24 @@ pub(super) fn of(
             Node::FileScope(_) => ("<file scope>".to_string(), "file_scope".to_string()),
             Node::External { name, .. } => (name.clone(), "external".to_string()),
         };
+        let site_file = side.table.file_id(path);
+        let binding = side.graph.binding(&side.table, edge.file, id, site_file);
+        if !binding.is_resolved() {
+            impact.name_only += 1;
+            continue;
+        }
         let steps = touched.get(&(dep_path.clone(), name.clone()));
-        if steps.is_some_and(|s| s.contains(&step)) {
-            continue; // the patch's own code
+        let own = steps.is_some_and(|s| s.contains(&step));
+        // The patch's own code: new uses of what it adds are part of it; users it had to edit
+        // to follow a removal or an interface change are the change's reach.
+        let adapted = own && matches!(change.change, ChangeKind::Removed | ChangeKind::Interface);
+        if own && !adapted {
+            continue;
         }
         let in_series = steps.and_then(|s| s.iter().copied().find(|&j| j != step));
         impact.dependents.push(Dependent {
+            adapted,
+            binding,
             same_file: dep_path == path,
             core: super::adapter::zone(ctx.policy, &dep_path).1,
             in_series,

@@ -409,6 +409,8 @@ fn file_facts(ctx: &CheckContext, step: &Step, extractor: &mut Extractor) -> Res
         let (zone, core) = if knows_comments && change.comment_only() { (ZoneKind::Docs, false) } else { (zone, core) };
         out.push(FileFacts { change, zone, core });
     }
+    let mut changed: Vec<&mut FileChange> = out.iter_mut().map(|f| &mut f.change).collect();
+    changes::mark_moves(&mut changed);
     Ok((out, findings))
 }
 

@@ -13,7 +13,7 @@ fn two_runs_report_what_changed() {
     let first = repo.rc(&["audit", "--db", db, "--format", "json", "--fail-on-new"]);
     assert_eq!(first.status, 0, "{}", first.stderr);
     let v = first.json();
-    assert_eq!(v["schema"], "revertcheck/audit/v1");
+    assert_eq!(v["schema"], "revertcheck/audit/v2");
     assert_eq!(v["previous_run"], serde_json::Value::Null);
     let verdicts: Vec<(&str, &str)> = v["results"]
         .as_array()

@@ -423,3 +423,56 @@ fn findings_are_keyed_by_symbol_not_name() {
     // dev_get's prototype and definition: one symbol, one finding.
     assert_eq!(about("cascading", "dev_get").len(), 1, "{step:#}");
 }
+
+#[test]
+fn callers_the_patch_adapts_itself_make_it_cascading() {
+    let repo = scenario("check-trust");
+    let (_, report) = check_json(&repo, &["adapt"]);
+    let step = &report["steps"][0];
+    assert_eq!(step["verdict"]["structural"], "cascading", "{step:#}");
+    let reg_read = step["symbols"].as_array().unwrap().iter().find(|s| s["name"] == "reg_read").unwrap();
+    let adapted: Vec<&str> = reg_read["dependents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["adapted"] == true)
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(adapted, ["x_read", "y_read"], "{reg_read:#}");
+    let out = repo.rc(&["check", "adapt"]);
+    assert!(
+        out.stdout.contains("used outside the change by 2 symbols in 2 files, all adapted by the patch itself"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_definition_moved_between_files_is_a_move() {
+    let repo = scenario("check-trust");
+    let (_, report) = check_json(&repo, &["move"]);
+    let step = &report["steps"][0];
+    let changes: Vec<(&str, &str)> = step["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["change"].as_str().unwrap()))
+        .collect();
+    assert!(changes.contains(&("c_get", "moved")), "{changes:?}");
+    assert!(!changes.iter().any(|c| c.1 == "added" || c.1 == "removed"), "{changes:?}");
+    assert_eq!(step["verdict"]["structural"], "leaf");
+}
+
+#[test]
+fn uses_that_cannot_see_the_definition_are_not_dependents() {
+    let repo = scenario("check-trust");
+    // A new standalone test's `main` is not what another test program's `_start` calls.
+    let (_, report) = check_json(&repo, &["test-main"]);
+    let step = &report["steps"][0];
+    assert_eq!(step["verdict"]["structural"], "leaf", "{step:#}");
+    assert_eq!(step["symbols"][0]["name_only"], 1, "{step:#}");
+    // linux-user calls libc's reboot, not the prototype of a fuzzing header it never includes.
+    let (_, report) = check_json(&repo, &["reboot"]);
+    let step = &report["steps"][0];
+    assert_eq!(step["verdict"]["structural"], "leaf", "{step:#}");
+}

@@ -53,7 +53,7 @@ fn every_emitted_field_is_documented() {
     aud.rc(&["audit", "--db", db]);
     aud.apply("audit-later");
     let audit = aud.rc(&["audit", "--db", db, "--format", "json"]).json();
-    assert_eq!(audit["schema"], "revertcheck/audit/v1");
+    assert_eq!(audit["schema"], "revertcheck/audit/v2");
     assert!(!audit["transitions"]["lost_revertibility"].as_array().unwrap().is_empty());
 
     let missing = undocumented(&[check, revert, audit]);

@@ -152,6 +152,10 @@ pub struct RevertAnalysis {
     /// Later commits whose uses break on a revert alone: reverting them too (newest first)
     /// leaves no dangling use of what the commit introduced.
     pub revert_with: Vec<CommitRef>,
+    /// Whether reverting `revert_with` and the commit together (newest first) applies at the
+    /// target, checked in memory; null when there is no set or the commit's own revert
+    /// conflicts. The set is one level deep: uses of what those commits added are not followed.
+    pub revert_with_applies: Option<bool>,
     /// Later edits of the symbols the commit changed: information, not a verdict.
     pub rework: Vec<Rework>,
     pub reverted_by: Option<CommitRef>,
@@ -341,6 +345,21 @@ pub fn analyse(
     revert_with.sort();
     revert_with.dedup();
     let revert_with: Vec<CommitRef> = revert_with.into_iter().map(|(_, r)| r).collect();
+    // Does the set revert together, newest first, the commit last?
+    let revert_with_applies = if revert_with.is_empty() || !conflicts.is_empty() {
+        None
+    } else {
+        let mut sets = Vec::new();
+        for r in &revert_with {
+            let id = CommitId::parse_hex(&r.id).expect("ids come from commits");
+            let later_info = repo.commit_info(id)?;
+            let Some(&p) = later_info.parents.first() else { continue };
+            sets.push(repo.diff_trees(Some(repo.tree_of(p)?), repo.tree_of(id)?)?);
+        }
+        sets.push(diffs.clone());
+        let refs: Vec<&[crate::repo::FileDiff]> = sets.iter().map(Vec::as_slice).collect();
+        Some(repo.joint_revert_applies(&refs, target.commit)?)
+    };
 
     let (reverted_by, reapplied_by) = revert_chain(repo, &later, &info)?;
     let verdict = if reverted_by.is_some() && reapplied_by.is_none() {
@@ -360,6 +379,7 @@ pub fn analyse(
         cascade,
         existing_uses,
         revert_with,
+        revert_with_applies,
         rework,
         reverted_by,
         reapplied_by,

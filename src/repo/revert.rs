@@ -119,6 +119,52 @@ impl Repo {
         Ok(RevertOutcome { conflicts })
     }
 
+    /// Would reverting several commits together at `at` apply? `commits` holds each commit's
+    /// diff against its parent, in the order to revert them (newest first). File contents are
+    /// carried from one revert to the next in memory; nothing is written anywhere. A file a
+    /// later rename moved is a conflict here (the single-commit revert follows renames; a
+    /// revert set rarely needs to).
+    pub fn joint_revert_applies(&self, commits: &[&[super::FileDiff]], at: CommitId) -> Result<bool> {
+        use std::collections::HashMap;
+        let h_tree = self.tree_of(at)?;
+        let mut files: HashMap<String, Option<Vec<u8>>> = HashMap::new();
+        let read = |blob: Option<BlobId>| -> Result<Option<Vec<u8>>> { blob.map(|b| self.read_blob(b)).transpose() };
+        for diffs in commits {
+            for d in diffs.iter() {
+                let (new_path, old_path) =
+                    (d.path().to_string(), d.old_path.clone().unwrap_or_else(|| d.path().to_string()));
+                let ours = match files.get(&new_path) {
+                    Some(c) => c.clone(),
+                    None => read(self.entry_at(h_tree, &new_path)?.map(|e| e.1))?,
+                };
+                let (base, theirs) = (read(d.new_blob)?, read(d.old_blob)?);
+                let result = if ours == base {
+                    theirs
+                } else if ours == theirs {
+                    ours
+                } else {
+                    let (Some(b), Some(o), Some(t)) = (base, ours, theirs) else { return Ok(false) };
+                    if [&b, &o, &t].iter().any(|x| x.contains(&0)) {
+                        return Ok(false);
+                    }
+                    let mut opts = git2::MergeFileOptions::new();
+                    opts.patience(true);
+                    let merged = git2::merge_file(&input(&b), &input(&o), &input(&t), Some(&mut opts))
+                        .map_err(|e| git_error(&format!("merging {new_path}"), e))?;
+                    if !merged.is_automergeable() {
+                        return Ok(false);
+                    }
+                    Some(merged.content().to_vec())
+                };
+                if old_path != new_path {
+                    files.insert(new_path, None);
+                }
+                files.insert(old_path, result);
+            }
+        }
+        Ok(true)
+    }
+
     /// Checks that `commit` can be reverted as asked (a parent exists and is readable, `-m` is
     /// given exactly for merges) and returns libgit2's mainline number (0 for a non-merge).
     pub fn check_revertible(&self, commit: CommitId, mainline: Option<u32>) -> Result<u32> {

@@ -74,7 +74,12 @@ pub fn print(at: &str, target: &Target, analyses: &[RevertAnalysis], format: For
         }
         if !a.revert_with.is_empty() {
             let ids: Vec<String> = a.revert_with.iter().map(|c| format!("{} {}", &c.id[..12], c.summary)).collect();
-            println!("  revert together with: {}", ids.join("; "));
+            let applies = match a.revert_with_applies {
+                Some(true) => " (together they revert cleanly)",
+                Some(false) => " (together they conflict: see each with `revertcheck revert`)",
+                None => "",
+            };
+            println!("  revert together with: {}{applies}", ids.join("; "));
         }
         for r in &a.rework {
             let by: Vec<String> = r.commits.iter().map(|c| format!("{} {}", &c.id[..12], c.summary)).collect();

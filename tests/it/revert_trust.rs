@@ -55,6 +55,7 @@ fn an_added_field_entangles_only_through_later_uses_of_that_field() {
     // board_reset uses DevState (later) but not the mask: not a cascade.
     assert_eq!(breaking(&a), [("DevState.mask".to_string(), "dev_level".to_string())]);
     assert_eq!(a["revert_with"][0]["id"], repo.rev("use-mask"));
+    assert_eq!(a["revert_with_applies"], true, "{a:#}");
     assert_eq!(a["cascade"][0]["line"], 5);
 }
 
@@ -87,6 +88,7 @@ fn later_patches_of_the_same_series_are_named_with_the_revert_set() {
     assert_eq!(u["attribution"], "series");
     assert_eq!(u["binding"], "include");
     assert_eq!(a["revert_with"][0]["id"], repo.rev("topic-2"));
+    assert_eq!(a["revert_with_applies"], true, "checked in memory: {a:#}");
     let out = repo.rc(&["revert", "--at", "main", "topic-1"]);
     assert!(out.stdout.contains("revert together with: "), "{}", out.stdout);
 }

@@ -22,7 +22,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use crate::facts::{Namespace, RefKind};
+use crate::facts::{Namespace, RefKind, SymbolKind};
 use crate::index::Index;
 use crate::symbols::{is_translation_unit_path, FileId, LinkUnit, NameId, Scope, SymbolId, SymbolTable};
 
@@ -71,7 +71,7 @@ impl Binding {
     }
 }
 
-/// Evidence for one use: the first place (in path and line order) where `from` uses `to`.
+/// Evidence for one use: the first place (in line order) where `from` uses `to` in one file.
 #[derive(Clone, Debug)]
 pub struct Edge {
     pub kind: RefKind,
@@ -115,7 +115,10 @@ impl DepGraph {
         let (connected, includes) = connected_files(index, table, &mut stats);
         let visibility = Visibility::new(includes, connected.clone());
         let mut externals: FxHashMap<(Namespace, NameId), NodeIndex> = FxHashMap::default();
-        let mut seen: FxHashSet<(NodeIndex, NodeIndex)> = FxHashSet::default();
+        // One edge per (user, used, file): a symbol with sites in several files (per-target
+        // copies) keeps the evidence of each file's use, so each can be judged by what that
+        // file sees.
+        let mut seen: FxHashSet<(NodeIndex, NodeIndex, FileId)> = FxHashSet::default();
 
         for (fi, file) in index.files.iter().enumerate() {
             let fid = FileId(fi as u32);
@@ -136,7 +139,7 @@ impl DepGraph {
                         (node, None)
                     }
                 };
-                if from == to || !seen.insert((from, to)) {
+                if from == to || !seen.insert((from, to, fid)) {
                     continue;
                 }
                 let ambiguous = target.is_some_and(|id| table.is_multi_file(id));
@@ -316,6 +319,12 @@ impl Visibility {
         let mut providers: Vec<FileId> = symbol.providers().map(|s| s.file).collect();
         providers.dedup();
         let declarations = || symbol.sites.iter().filter(|s| s.kind.is_declaration_only()).map(|s| s.file);
+        // Types, macros and enumerators exist only where a header brings them in; the linker
+        // binds functions and variables by name alone.
+        let linkable = matches!(
+            symbol.kind(),
+            SymbolKind::Function | SymbolKind::Prototype | SymbolKind::Variable | SymbolKind::ExternVariable
+        );
         let Some(site) = site else {
             if symbol.sites.iter().any(|s| s.file == use_file) {
                 return Binding::Exact;
@@ -325,7 +334,7 @@ impl Visibility {
             }
             let mut reachable = providers.iter().filter(|&&f| links(f));
             return match (reachable.next(), reachable.next()) {
-                (Some(_), None) => Binding::Unique,
+                (Some(_), None) if linkable => Binding::Unique,
                 _ => Binding::NameOnly,
             };
         };
@@ -347,8 +356,10 @@ impl Visibility {
         }
         if declarations().any(sees) {
             Binding::Include
-        } else {
+        } else if linkable {
             Binding::Unique
+        } else {
+            Binding::NameOnly
         }
     }
 }

@@ -230,6 +230,7 @@ pub fn analyse(
     // What the commit did, symbol by symbol.
     let mut extractor = Extractor::new(&config.queries, &config.idioms, config.limits);
     let mut introduced = Vec::new(); // (path, change, new-side symbols)
+    let mut restoring = Vec::new(); // (path, old side, new side): uses a revert brings back
     for d in diffs.iter().filter(|d| is_c_path(d.path()) && !d.binary) {
         let (old, new) = sides(repo, d, config, &mut extractor)?;
         let path = d.path().to_string();
@@ -242,6 +243,9 @@ pub fn analyse(
         );
         for s in change.symbols {
             introduced.push((path.clone(), s, new.as_ref().map(|(fs, _)| fs.clone())));
+        }
+        if let (Some((old_fs, _)), Some((new_fs, _))) = (&old, &new) {
+            restoring.push((path.clone(), old_fs.clone(), new_fs.clone()));
         }
     }
     let moved = changes::moved_keys(introduced.iter().map(|(p, c, _)| (p.as_str(), c)));
@@ -330,6 +334,10 @@ pub fn analyse(
                 }
             }
         }
+    }
+    for (path, old_fs, new_fs) in &restoring {
+        let ctx = Restored { repo, target, history, earlier: &earlier, later: &later, series, config };
+        ctx.scan(path, old_fs, new_fs, &mut extractor, &mut cascade)?;
     }
     // A struct tag and its typedef are two symbols of one type: each use once, best bound.
     cascade.sort_by(|a, b| {
@@ -457,7 +465,13 @@ impl MemberScan<'_> {
                     existing += 1;
                     continue;
                 };
-                let binding = if type_files.contains(&fid) { Binding::Include } else { Binding::NameOnly };
+                let binding = if fid == site {
+                    Binding::Exact
+                } else if type_files.contains(&fid) {
+                    Binding::Include
+                } else {
+                    Binding::NameOnly
+                };
                 let same_series = self.series.is_some() && self.history.series_of(info.id) == self.series;
                 cascade.push(CascadeUse {
                     symbol: format!("{}.{field}", change.name),
@@ -473,6 +487,97 @@ impl MemberScan<'_> {
             }
         }
         Ok(existing)
+    }
+}
+
+/// Uses the commit took out of a file, which a revert brings back: they break when the file,
+/// as later commits left it, can no longer see what they name (a later commit dropped the
+/// `#include` that declared `target_ulong`, relying on this commit having removed its last
+/// use). Looked for only where the file lost includes since the commit; the commit that
+/// dropped the include is the one named.
+struct Restored<'a> {
+    repo: &'a Repo,
+    target: &'a Target,
+    history: &'a History,
+    earlier: &'a [bool],
+    later: &'a BTreeMap<CommitId, &'a CommitInfo>,
+    series: Option<usize>,
+    config: &'a IndexConfig,
+}
+
+impl Restored<'_> {
+    fn scan(
+        &self,
+        path: &str,
+        old: &FileSymbols,
+        new: &FileSymbols,
+        extractor: &mut Extractor,
+        cascade: &mut Vec<CascadeUse>,
+    ) -> Result<()> {
+        let (repo, target) = (self.repo, self.target);
+        let names = |fs: &FileSymbols| -> BTreeSet<String> {
+            fs.references.iter().map(|r| fs.name(r.name).to_string()).collect()
+        };
+        let (before, after) = (names(old), names(new));
+        let gone: Vec<&String> = before.difference(&after).collect();
+        if gone.is_empty() {
+            return Ok(());
+        }
+        let Some(path_now) = self.history.path_at_target(repo, path, self.earlier)? else { return Ok(()) };
+        let Some(fid) = target.table.file_id(&path_now) else { return Ok(()) };
+        let includes = |fs: &FileSymbols| -> BTreeSet<String> { fs.includes.iter().map(|i| i.path.clone()).collect() };
+        let now = includes(&target.index.files[fid.0 as usize].symbols);
+        let lost: BTreeSet<String> = includes(new).difference(&now).cloned().collect();
+        if lost.is_empty() {
+            return Ok(());
+        }
+        for name in gone {
+            let candidates = target.table.named(name);
+            let visible = candidates.iter().any(|&id| target.graph.binding(&target.table, fid, id, None).is_resolved());
+            if candidates.is_empty() || visible {
+                continue; // defined outside the tree, or still in view
+            }
+            let Some(dropped) = self.dropping_commit(&path_now, &lost, extractor)? else { continue };
+            let r = old.references.iter().find(|r| old.name(r.name) == name.as_str()).expect("a name of the old side");
+            let used_by =
+                r.from.map_or("<file scope>".to_string(), |d| old.def_name(&old.definitions[d as usize]).to_string());
+            let same_series = self.series.is_some() && self.history.series_of(dropped.id) == self.series;
+            cascade.push(CascadeUse {
+                symbol: name.clone(),
+                change: "restored",
+                used_by,
+                path: path_now.clone(),
+                line: r.line,
+                binding: Binding::NameOnly,
+                attribution: if same_series { Attribution::Series } else { Attribution::Later },
+                introduced_by: Some(CommitRef::of(dropped)),
+                breaks: true,
+            });
+        }
+        Ok(())
+    }
+
+    /// The newest later commit that removed one of `lost` from the file's includes.
+    fn dropping_commit(
+        &self,
+        path: &str,
+        lost: &BTreeSet<String>,
+        extractor: &mut Extractor,
+    ) -> Result<Option<&CommitInfo>> {
+        let has = |fs: &FileSymbols| fs.includes.iter().any(|i| lost.contains(&i.path));
+        for &(i, before, after) in self.history.changes_of(self.repo, path)?.iter() {
+            let info = &self.history.commits[i];
+            let (Some(before), Some(after)) = (before, after) else { continue };
+            if self.earlier[i] || !self.later.contains_key(&info.id) {
+                continue;
+            }
+            let b = index::file_symbols(self.repo, before, self.config, extractor)?;
+            let a = index::file_symbols(self.repo, after, self.config, extractor)?;
+            if has(&b) && !has(&a) {
+                return Ok(Some(info));
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -496,9 +601,8 @@ fn find_at_target(
 
 /// The later commit that undoes `commit`, and a later one undoing that revert. A candidate
 /// names the commit in its message (`This reverts commit <id>`, the id possibly abbreviated)
-/// or by subject (`Revert "<subject>"`); it counts only when its diff is the inverse of the
-/// commit's (the lines it adds are the ones the commit removed and the other way round, as a
-/// patch id of the inverse would say), whatever the message claims.
+/// or by subject (`Revert "<subject>"`); it counts only when it does what `git revert` of the
+/// commit would do at its parent (white space aside), whatever the message claims.
 fn revert_chain(
     repo: &Repo,
     later: &BTreeMap<CommitId, &CommitInfo>,
@@ -513,9 +617,10 @@ fn revert_chain(
             .filter(|c| c.summary == by_subject || names_in_revert_line(&c.message).any(|id| hex.starts_with(&id)))
             .collect();
         hits.sort_by_key(|c| (c.time, c.id));
-        let Some(theirs) = line_changes(repo, target)? else { return Ok(hits.first().map(|c| (*c).clone())) };
+        let Some(&parent) = target.parents.first() else { return Ok(None) };
+        let theirs = repo.diff_trees(Some(repo.tree_of(parent)?), repo.tree_of(target.id)?)?;
         for c in hits {
-            if line_changes(repo, c)?.is_some_and(|mine| mine.0 == theirs.1 && mine.1 == theirs.0) {
+            if undoes(repo, c, &theirs)? {
                 return Ok(Some(c.clone()));
             }
         }
@@ -526,6 +631,23 @@ fn revert_chain(
     Ok((Some(CommitRef::of(&revert)), again.as_ref().map(CommitRef::of)))
 }
 
+/// Does `candidate` leave every file `diffs` (a commit's change) touched as reverting that
+/// change at the candidate's parent would? Compared with white space ignored, so a revert
+/// that also re-indents (`VMS_BUFFER|VMS_POINTER` -> `VMS_BUFFER | VMS_POINTER`) counts.
+fn undoes(repo: &Repo, candidate: &CommitInfo, diffs: &[crate::repo::FileDiff]) -> Result<bool> {
+    let [parent] = candidate.parents[..] else { return Ok(false) };
+    let Some(expected) = repo.revert_contents(&[diffs], parent)? else { return Ok(false) };
+    let tree = repo.tree_of(candidate.id)?;
+    let squeeze = |b: &[u8]| -> Vec<u8> { b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect() };
+    for (path, want) in &expected {
+        let got = repo.entry_at(tree, path)?.map(|e| repo.read_blob(e.1)).transpose()?;
+        if got.as_deref().map(squeeze) != want.as_deref().map(squeeze) {
+            return Ok(false);
+        }
+    }
+    Ok(!expected.is_empty())
+}
+
 /// The commit ids (or prefixes of at least 7 hex digits) a message names in `This reverts
 /// commit <id>` lines.
 fn names_in_revert_line(message: &str) -> impl Iterator<Item = String> + '_ {
@@ -534,34 +656,6 @@ fn names_in_revert_line(message: &str) -> impl Iterator<Item = String> + '_ {
         let id: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
         (id.len() >= 7).then(|| id.to_ascii_lowercase())
     })
-}
-
-/// The lines a non-merge commit adds and removes (text with surrounding white space trimmed,
-/// sorted), against its first parent; `None` when it changes no text lines (binary or mode
-/// changes only), where content cannot tell.
-type LineChanges = (Vec<Vec<u8>>, Vec<Vec<u8>>);
-
-fn line_changes(repo: &Repo, info: &CommitInfo) -> Result<Option<LineChanges>> {
-    let [parent] = info.parents[..] else { return Ok(None) };
-    let diffs = repo.diff_trees(Some(repo.tree_of(parent)?), repo.tree_of(info.id)?)?;
-    let (mut added, mut removed) = (Vec::new(), Vec::new());
-    for d in diffs.iter().filter(|d| !d.binary) {
-        let lines_of = |blob: Option<BlobId>| -> Result<Vec<Vec<u8>>> {
-            let Some(b) = blob else { return Ok(Vec::new()) };
-            Ok(repo.read_blob(b)?.split(|&c| c == b'\n').map(|l| l.trim_ascii().to_vec()).collect())
-        };
-        let (old, new) = (lines_of(d.old_blob)?, lines_of(d.new_blob)?);
-        for h in &d.hunks {
-            removed.extend(h.removed.iter().filter_map(|&l| old.get(l as usize - 1).cloned()));
-            added.extend(h.added.iter().filter_map(|&l| new.get(l as usize - 1).cloned()));
-        }
-    }
-    if added.is_empty() && removed.is_empty() {
-        return Ok(None);
-    }
-    added.sort();
-    removed.sort();
-    Ok(Some((added, removed)))
 }
 
 /// Later commits that changed the definition of a symbol the commit changed: compares its

@@ -77,6 +77,9 @@ pub struct SymbolChange {
     pub file_scoped: bool,
     /// Read from a damaged syntax tree: less certain.
     pub near_parse_error: bool,
+    /// The definition's interface hash (signature, type body): a move keeps it.
+    #[serde(skip)]
+    pub interface_hash: u64,
     /// An enum type (`enum E`, `typedef enum {...} E`): its members are enumerators.
     #[serde(skip)]
     pub enum_type: bool,
@@ -195,19 +198,23 @@ impl FileChange {
 /// The symbols (namespace, name) that a change removes from one file and adds to another:
 /// moves, such as a function taken from `block/file-win32.c` to `util/oslib-win32.c`.
 pub fn moved_keys<'c>(changes: impl Iterator<Item = (&'c str, &'c SymbolChange)>) -> BTreeSet<(Namespace, String)> {
-    let mut added: BTreeSet<(Namespace, &str, &str)> = BTreeSet::new();
-    let mut removed: BTreeSet<(Namespace, &str, &str)> = BTreeSet::new();
+    // (namespace, name, interface) -> paths: a definition that changed shape on the way is
+    // not a move but a removal and an addition.
+    type Key<'c> = (Namespace, &'c str, u64);
+    let mut added: BTreeSet<(Key<'c>, &'c str)> = BTreeSet::new();
+    let mut removed: BTreeSet<(Key<'c>, &'c str)> = BTreeSet::new();
     for (path, c) in changes {
+        let key = (c.namespace, c.name.as_str(), c.interface_hash);
         match c.change {
-            ChangeKind::Added => added.insert((c.namespace, c.name.as_str(), path)),
-            ChangeKind::Removed => removed.insert((c.namespace, c.name.as_str(), path)),
+            ChangeKind::Added => added.insert((key, path)),
+            ChangeKind::Removed => removed.insert((key, path)),
             _ => false,
         };
     }
     added
         .iter()
-        .filter(|(ns, name, path)| removed.iter().any(|(n2, name2, p2)| n2 == ns && name2 == name && p2 != path))
-        .map(|(ns, name, _)| (*ns, name.to_string()))
+        .filter(|(key, path)| removed.iter().any(|(k2, p2)| k2 == key && p2 != path))
+        .map(|((ns, name, _), _)| (*ns, name.to_string()))
         .collect()
 }
 
@@ -482,6 +489,7 @@ fn symbol_change(fs: &FileSymbols, d: &Definition, change: ChangeKind, lines: u3
         lines,
         file_scoped,
         near_parse_error: d.confidence == Confidence::NearParseError,
+        interface_hash: d.interface_hash,
         enum_type: false,
         added_members: Vec::new(),
         removed_members: Vec::new(),

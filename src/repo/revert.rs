@@ -120,19 +120,28 @@ impl Repo {
     }
 
     /// Would reverting several commits together at `at` apply? `commits` holds each commit's
-    /// diff against its parent, in the order to revert them (newest first). File contents are
-    /// carried from one revert to the next in memory; nothing is written anywhere. A file a
-    /// later rename moved is a conflict here (the single-commit revert follows renames; a
-    /// revert set rarely needs to).
+    /// diff against its parent, in the order to revert them (newest first).
     pub fn joint_revert_applies(&self, commits: &[&[super::FileDiff]], at: CommitId) -> Result<bool> {
-        use std::collections::HashMap;
+        Ok(self.revert_contents(commits, at)?.is_some())
+    }
+
+    /// The files that reverting `commits` (diffs against their parents, newest first) at `at`
+    /// changes, with their contents after the revert (`None`: deleted); `None` when it
+    /// conflicts. File contents are carried from one revert to the next in memory; nothing is
+    /// written anywhere. A file a later rename moved is a conflict here (the single-commit
+    /// revert follows renames; its callers rarely need to).
+    pub fn revert_contents(
+        &self,
+        commits: &[&[super::FileDiff]],
+        at: CommitId,
+    ) -> Result<Option<std::collections::BTreeMap<String, Option<Vec<u8>>>>> {
         let h_tree = self.tree_of(at)?;
-        let mut files: HashMap<String, Option<Vec<u8>>> = HashMap::new();
+        let mut files: std::collections::BTreeMap<String, Option<Vec<u8>>> = Default::default();
         let read = |blob: Option<BlobId>| -> Result<Option<Vec<u8>>> { blob.map(|b| self.read_blob(b)).transpose() };
         for diffs in commits {
             for d in diffs.iter() {
-                let (new_path, old_path) =
-                    (d.path().to_string(), d.old_path.clone().unwrap_or_else(|| d.path().to_string()));
+                let new_path = d.path().to_string();
+                let old_path = d.old_path.clone().unwrap_or_else(|| new_path.clone());
                 let ours = match files.get(&new_path) {
                     Some(c) => c.clone(),
                     None => read(self.entry_at(h_tree, &new_path)?.map(|e| e.1))?,
@@ -143,16 +152,16 @@ impl Repo {
                 } else if ours == theirs {
                     ours
                 } else {
-                    let (Some(b), Some(o), Some(t)) = (base, ours, theirs) else { return Ok(false) };
+                    let (Some(b), Some(o), Some(t)) = (base, ours, theirs) else { return Ok(None) };
                     if [&b, &o, &t].iter().any(|x| x.contains(&0)) {
-                        return Ok(false);
+                        return Ok(None);
                     }
                     let mut opts = git2::MergeFileOptions::new();
                     opts.patience(true);
                     let merged = git2::merge_file(&input(&b), &input(&o), &input(&t), Some(&mut opts))
                         .map_err(|e| git_error(&format!("merging {new_path}"), e))?;
                     if !merged.is_automergeable() {
-                        return Ok(false);
+                        return Ok(None);
                     }
                     Some(merged.content().to_vec())
                 };
@@ -162,7 +171,7 @@ impl Repo {
                 files.insert(old_path, result);
             }
         }
-        Ok(true)
+        Ok(Some(files))
     }
 
     /// Checks that `commit` can be reverted as asked (a parent exists and is readable, `-m` is

@@ -43,6 +43,8 @@ pub struct DepEntry {
     pub path: String,
     pub line: u32,
     pub ambiguous: bool,
+    /// How the use sees the definition: `exact`, `include`, `unique`, `name-only`.
+    pub binding: &'static str,
 }
 
 pub fn node_ref(table: &SymbolTable, graph: &DepGraph, n: petgraph::graph::NodeIndex) -> NodeRef {
@@ -101,6 +103,7 @@ impl DepsResult {
                             path: e.map_or(String::new(), |e| table.path(e.file).to_string()),
                             line: e.map_or(0, |e| e.line),
                             ambiguous: e.is_some_and(|e| e.ambiguous),
+                            binding: e.map_or("", |e| e.binding.as_str()),
                         }
                     })
                     .collect();
@@ -161,7 +164,11 @@ pub fn print(r: &DepsResult, table: &SymbolTable, format: DepsFormat) {
                         e.via,
                         e.path,
                         e.line,
-                        if e.ambiguous { "  (ambiguous: defined in several files)" } else { "" }
+                        match (e.ambiguous, e.binding) {
+                            (_, "name-only") => "  (by name only: the use cannot see this definition)",
+                            (true, _) => "  (ambiguous: defined in several files)",
+                            _ => "",
+                        }
                     );
                 }
             }

@@ -84,8 +84,8 @@ pub fn print(s: &IndexSummary, format: Format, verbose: bool) {
     println!("symbols      {}", s.symbols);
     println!("references   {} (distinct per definition)", s.references);
     println!(
-        "graph        {} nodes, {} edges, {} ambiguous, {} externals",
-        s.graph.nodes, s.graph.edges, s.graph.ambiguous_edges, s.graph.externals
+        "graph        {} nodes, {} edges, {} ambiguous, {} by name only, {} externals",
+        s.graph.nodes, s.graph.edges, s.graph.ambiguous_edges, s.graph.name_only_edges, s.graph.externals
     );
     println!("includes     {} resolved, {} not in the tree", s.graph.includes_resolved, s.graph.includes_unresolved);
     println!(

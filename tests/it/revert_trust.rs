@@ -104,3 +104,13 @@ fn a_commit_outside_the_target_s_history_is_an_error() {
         out.stderr
     );
 }
+
+#[test]
+fn a_use_the_revert_brings_back_breaks_where_a_later_commit_dropped_its_include() {
+    let repo = scenario("revert-trust");
+    let a = analyse(&repo, "drop-use");
+    assert_eq!(a["verdict"], "entangled", "{a:#}");
+    let u = &a["cascade"][0];
+    assert_eq!((u["symbol"].as_str(), u["change"].as_str()), (Some("legacy_word"), Some("restored")), "{a:#}");
+    assert_eq!(u["introduced_by"]["id"], repo.rev("drop-include"));
+}

@@ -32,6 +32,8 @@ pub struct History {
     trees: OnceLock<Vec<Option<(crate::repo::TreeId, crate::repo::TreeId)>>>,
     /// `merged_by()`, worked out once.
     merges: OnceLock<Vec<Option<usize>>>,
+    /// The renames of each commit asked about (`renames_in`).
+    renames: Mutex<HashMap<usize, Arc<HashMap<String, String>>>>,
 }
 
 /// Paths looked up one by one before the whole-window path index is built. A lookup costs
@@ -64,6 +66,7 @@ impl History {
             one_by_one: Mutex::new(HashMap::new()),
             trees: OnceLock::new(),
             merges: OnceLock::new(),
+            renames: Mutex::new(HashMap::new()),
         })
     }
 
@@ -170,20 +173,36 @@ impl History {
     /// The path `path` had before commit `i` of the window renamed it there, if that commit
     /// added `path` by renaming another file (as `git diff -M` pairs them).
     pub fn renamed_from(&self, repo: &Repo, i: usize, path: &str) -> Result<Option<String>> {
-        let c = &self.commits[i];
-        let [parent] = c.parents[..] else { return Ok(None) };
-        let (before, after) = (repo.tree_of(parent)?, repo.tree_of(c.id)?);
-        let deleted: Vec<String> = repo
-            .changed_paths(Some(before), after)?
-            .into_iter()
-            .filter(|(_, old, new)| old.is_some() && new.is_none())
-            .map(|(p, _, _)| p)
-            .collect();
-        if deleted.is_empty() {
-            return Ok(None);
+        Ok(self.renames_in(repo, i)?.iter().find(|(_, to)| *to == path).map(|(from, _)| from.clone()))
+    }
+
+    /// The renames commit `i` of the window made (old path -> new path), worked out once per
+    /// commit: an audit asks about the same commits' new files for many analysed commits.
+    fn renames_in(&self, repo: &Repo, i: usize) -> Result<Arc<HashMap<String, String>>> {
+        if let Some(known) = self.renames.lock().expect("no panics while holding the lock").get(&i) {
+            return Ok(known.clone());
         }
-        let renames = repo.renamed_paths(before, after, &deleted)?;
-        Ok(renames.into_iter().find(|(_, to)| to == path).map(|(from, _)| from))
+        let c = &self.commits[i];
+        let renames = match c.parents[..] {
+            [parent] => {
+                let (before, after) = (repo.tree_of(parent)?, repo.tree_of(c.id)?);
+                let deleted: Vec<String> = repo
+                    .changed_paths(Some(before), after)?
+                    .into_iter()
+                    .filter(|(_, old, new)| old.is_some() && new.is_none())
+                    .map(|(p, _, _)| p)
+                    .collect();
+                if deleted.is_empty() {
+                    HashMap::new()
+                } else {
+                    repo.renamed_paths(before, after, &deleted)?
+                }
+            }
+            _ => HashMap::new(),
+        };
+        let renames = Arc::new(renames);
+        self.renames.lock().expect("no panics while holding the lock").insert(i, renames.clone());
+        Ok(renames)
     }
 
     /// Where `path`, as the analysed commit left it, is at the window's target: followed
@@ -199,11 +218,7 @@ impl History {
                 if earlier[i] || i >= newer_than || after.is_some() {
                     continue;
                 }
-                let c = &self.commits[i];
-                let [parent] = c.parents[..] else { continue };
-                let renamed =
-                    repo.renamed_paths(repo.tree_of(parent)?, repo.tree_of(c.id)?, std::slice::from_ref(&path))?;
-                match renamed.get(&path) {
+                match self.renames_in(repo, i)?.get(&path) {
                     Some(to) => {
                         path = to.clone();
                         newer_than = i;

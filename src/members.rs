@@ -172,23 +172,37 @@ pub fn delta(old: &[Member], new: &[Member]) -> MemberDelta {
     out
 }
 
-/// Lines (1-based, within `text` starting at `first_line`) where `text` names one of `names`
-/// as a member: after `.` or `->`.
-pub fn member_uses(text: &[u8], first_line: u32, names: &[String]) -> Vec<(String, u32)> {
-    let mut out = Vec::new();
+/// Calls `f(name, offset)` for every identifier of `text` accessed as a member: after `.` or
+/// `->` (the lexer hands out `->` as `-` then `>`).
+fn member_accesses(text: &[u8], mut f: impl FnMut(&[u8], usize)) {
     let mut prev_is_access = false;
-    let mut lines = lexer::Lines::new(text, first_line);
     let mut last = None;
     lexer::scan(text, |k, s, e| {
         let tok = &text[s..e];
         if k == TokenKind::Identifier && prev_is_access {
-            if let Some(n) = names.iter().find(|n| n.as_bytes() == tok) {
-                out.push((n.clone(), lines.at(s)));
-            }
+            f(tok, s);
         }
-        // `->` is scanned as `-` then `>`, or as one token: accept both.
         prev_is_access = k == TokenKind::Punct && (tok == b"." || tok == b"->" || (tok == b">" && last == Some(b'-')));
         last = (k == TokenKind::Punct).then(|| tok[0]);
+    });
+}
+
+/// Every name `text` accesses as a member, in text order, repeats kept.
+pub fn member_names(text: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    member_accesses(text, |name, _| out.push(String::from_utf8_lossy(name).into_owned()));
+    out
+}
+
+/// Lines (1-based, within `text` starting at `first_line`) where `text` names one of `names`
+/// as a member.
+pub fn member_uses(text: &[u8], first_line: u32, names: &[String]) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    let mut lines = lexer::Lines::new(text, first_line);
+    member_accesses(text, |name, offset| {
+        if let Some(n) = names.iter().find(|n| n.as_bytes() == name) {
+            out.push((n.clone(), lines.at(offset)));
+        }
     });
     out
 }

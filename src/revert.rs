@@ -7,7 +7,7 @@
 //! analysed against it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -29,6 +29,10 @@ pub struct Target {
     pub index: Index,
     pub table: SymbolTable,
     pub graph: DepGraph,
+    /// Per file, the names it accesses as members (`.x`, `->x`), sorted: read the first time a
+    /// type change asks, then shared by every commit analysed (an audit asks thousands of
+    /// times about the same headers' includers).
+    member_names: Vec<OnceLock<Box<[String]>>>,
 }
 
 impl Target {
@@ -37,7 +41,22 @@ impl Target {
         let index = index::index_tree(repo, repo.tree_of(commit)?, config)?;
         let table = SymbolTable::build(&index);
         let graph = DepGraph::build(&index, &table);
-        Ok(Target { commit, info, index, table, graph })
+        let member_names = (0..index.files.len()).map(|_| OnceLock::new()).collect();
+        Ok(Target { commit, info, index, table, graph, member_names })
+    }
+
+    /// The names file `file` accesses as members.
+    fn member_names(&self, repo: &Repo, file: FileId) -> Result<&[String]> {
+        let slot = &self.member_names[file.0 as usize];
+        if let Some(names) = slot.get() {
+            return Ok(names);
+        }
+        let text = repo.read_blob(self.index.files[file.0 as usize].blob)?;
+        let mut names: Vec<String> = members::member_names(&text);
+        names.sort_unstable();
+        names.dedup();
+        let _ = slot.set(names.into());
+        Ok(slot.get().expect("set above"))
     }
 }
 
@@ -100,6 +119,9 @@ pub enum Attribution {
     /// No later commit in the window wrote it, and it is not in the file as the commit left
     /// it: history we could not follow. Reported, never a reason for `entangled` on its own.
     Unknown,
+    /// Not in the file as the commit left it, so written later, but the writer was not traced:
+    /// the analysis's blame budget (`--max-blames`) was spent. Breaks like `later`.
+    Untraced,
 }
 
 impl Attribution {
@@ -108,6 +130,7 @@ impl Attribution {
             Attribution::Later => "later",
             Attribution::Series => "series",
             Attribution::Unknown => "unknown",
+            Attribution::Untraced => "untraced",
         }
     }
 }
@@ -163,7 +186,7 @@ pub struct RevertAnalysis {
     pub reapplied_by: Option<CommitRef>,
     pub age_days: i64,
     pub age_commits: usize,
-    /// Blame was capped: some uses carry no `introduced_by`.
+    /// Blame was capped: some conflicts or member uses carry no writer.
     pub truncated: bool,
 }
 
@@ -258,6 +281,10 @@ pub fn analyse(
     let mut path_changes = PathChanges { history, later: &later, skip: commit, commit_tree };
     // A prototype and its definition are two changed sites of one symbol: look at it once.
     let mut seen_symbols: BTreeSet<crate::symbols::SymbolId> = BTreeSet::new();
+    // Member uses share the blame budget with the conflicts.
+    let mut budget = BlameBudget { left: limits.max_blames.saturating_sub(blames), ran_out: false };
+    // Where each changed file is at the target (a rename search per later deletion): once.
+    let mut paths_now: BTreeMap<String, Option<String>> = BTreeMap::new();
     for (path, change, new_side) in &introduced {
         // A type whose members could be read is judged member by member: a revert takes
         // away the members the commit added and gives back the old declarations of those it
@@ -275,7 +302,14 @@ pub fn analyse(
             ChangeKind::Interface => true,
             _ => false,
         };
-        let path_now = history.path_at_target(repo, path, &earlier)?;
+        let path_now = match paths_now.get(path) {
+            Some(p) => p.clone(),
+            None => {
+                let p = history.path_at_target(repo, path, &earlier)?;
+                paths_now.insert(path.clone(), p.clone());
+                p
+            }
+        };
         let found = path_now
             .as_deref()
             .and_then(|p| find_at_target(target, p, &change.name, change.namespace, change.file_scoped));
@@ -285,8 +319,9 @@ pub fn analyse(
             }
             let site = path_now.as_deref().and_then(|p| target.table.file_id(p));
             if member_level {
-                let ctx = MemberScan { repo, target, history, earlier: &earlier, later: &later, series };
-                existing_uses += ctx.scan(id, site, change, &fields, &mut cascade)?;
+                let ctx =
+                    MemberScan { repo, target, history, earlier: &earlier, later: &later, series, commit_tree, config };
+                existing_uses += ctx.scan(id, site, change, &mut extractor, &mut cascade, &mut budget)?;
             }
             let dependents =
                 if member_level { Vec::new() } else { target.graph.dependents(target.graph.symbol_node(id)) };
@@ -337,9 +372,14 @@ pub fn analyse(
     }
     for (path, old_fs, new_fs) in &restoring {
         let ctx = Restored { repo, target, history, earlier: &earlier, later: &later, series, config };
-        ctx.scan(path, old_fs, new_fs, &mut extractor, &mut cascade)?;
+        let path_now = match paths_now.get(path) {
+            Some(p) => p.clone(),
+            None => history.path_at_target(repo, path, &earlier)?,
+        };
+        ctx.scan(path_now, old_fs, new_fs, &mut extractor, &mut cascade)?;
     }
     // A struct tag and its typedef are two symbols of one type: each use once, best bound.
+    truncated |= budget.ran_out;
     cascade.sort_by(|a, b| {
         (&a.symbol, &a.path, a.line, &a.used_by, a.binding).cmp(&(&b.symbol, &b.path, b.line, &b.used_by, b.binding))
     });
@@ -414,6 +454,12 @@ fn sides(repo: &Repo, d: &FileDiff, config: &IndexConfig, extractor: &mut Extrac
     Ok((old, new))
 }
 
+/// What is left of an analysis's blames (`--max-blames`), and whether a use went untraced.
+struct BlameBudget {
+    left: usize,
+    ran_out: bool,
+}
+
 /// Later code naming the members a commit added to a type, or whose declarations it changed
 /// (`env->guest_ssp`): the code a revert of the type's change breaks. Members are not symbols
 /// of the index, so the files that can see the type's definition and that later commits
@@ -427,18 +473,38 @@ struct MemberScan<'a> {
     earlier: &'a [bool],
     later: &'a BTreeMap<CommitId, &'a CommitInfo>,
     series: Option<usize>,
+    /// The tree the commit left: uses already there are not later ones (no blame needed).
+    commit_tree: crate::repo::TreeId,
+    config: &'a IndexConfig,
 }
 
 impl MemberScan<'_> {
+    /// (field, using definition) pairs of a file's text: what "the same use" means across
+    /// versions of the file.
+    fn uses_in(&self, fs: &FileSymbols, text: &[u8], fields: &[String]) -> BTreeSet<(String, String)> {
+        members::member_uses(text, 1, fields)
+            .into_iter()
+            .map(|(f, line)| {
+                let user = fs
+                    .definition_at_line(line)
+                    .map_or("<file scope>".to_string(), |d| fs.def_name(&fs.definitions[d as usize]).to_string());
+                (f, user)
+            })
+            .collect()
+    }
+
     /// Adds the later member uses to `cascade`; returns how many uses were already there.
     fn scan(
         &self,
         id: crate::symbols::SymbolId,
         site: Option<FileId>,
         change: &changes::SymbolChange,
-        fields: &[String],
+        extractor: &mut Extractor,
         cascade: &mut Vec<CascadeUse>,
+        budget: &mut BlameBudget,
     ) -> Result<usize> {
+        let fields: Vec<String> = change.added_members.iter().chain(&change.changed_members).cloned().collect();
+        let fields = fields.as_slice();
         let (target, repo) = (self.target, self.repo);
         let Some(site) = site else { return Ok(0) };
         // Files where some code names the type itself.
@@ -454,23 +520,61 @@ impl MemberScan<'_> {
             if !changed_later {
                 continue;
             }
+            let accessed = target.member_names(repo, fid)?;
+            if !fields.iter().any(|f| accessed.binary_search(f).is_ok()) {
+                continue;
+            }
             let text = repo.read_blob(file.blob)?;
-            for (field, line) in members::member_uses(&text, 1, fields) {
+            let now = members::member_uses(&text, 1, fields);
+            if now.is_empty() {
+                continue;
+            }
+            // Uses the file already had when the commit landed need no blame.
+            let then = match repo.entry_at(self.commit_tree, &file.path)? {
+                Some((_, blob)) => {
+                    let fs = index::file_symbols(repo, blob, self.config, extractor)?;
+                    self.uses_in(&fs, &repo.read_blob(blob)?, fields)
+                }
+                None => BTreeSet::new(),
+            };
+            for (field, line) in now {
                 let fs = &file.symbols;
                 let user = fs.definition_at_line(line);
                 let used_by =
                     user.map_or("<file scope>".to_string(), |d| fs.def_name(&fs.definitions[d as usize]).to_string());
-                let wrote = self.history.blame_later(repo, &file.path, self.earlier, (line, line))?;
-                let Some(info) = wrote.iter().filter_map(|c| self.later.get(c)).max_by_key(|c| c.time) else {
+                if then.contains(&(field.clone(), used_by.clone())) {
                     existing += 1;
                     continue;
-                };
+                }
                 let binding = if fid == site {
                     Binding::Exact
                 } else if type_files.contains(&fid) {
                     Binding::Include
                 } else {
                     Binding::NameOnly
+                };
+                // The use is not in the file as the commit left it: written later. Who wrote
+                // it takes a blame, within the analysis's budget.
+                if budget.left == 0 {
+                    budget.ran_out = true;
+                    cascade.push(CascadeUse {
+                        symbol: format!("{}.{field}", change.name),
+                        change: change.change.as_str(),
+                        used_by,
+                        path: file.path.clone(),
+                        line,
+                        binding,
+                        breaks: binding.is_resolved(),
+                        attribution: Attribution::Untraced,
+                        introduced_by: None,
+                    });
+                    continue;
+                }
+                budget.left -= 1;
+                let wrote = self.history.blame_later(repo, &file.path, self.earlier, (line, line))?;
+                let Some(info) = wrote.iter().filter_map(|c| self.later.get(c)).max_by_key(|c| c.time) else {
+                    existing += 1;
+                    continue;
                 };
                 let same_series = self.series.is_some() && self.history.series_of(info.id) == self.series;
                 cascade.push(CascadeUse {
@@ -508,13 +612,13 @@ struct Restored<'a> {
 impl Restored<'_> {
     fn scan(
         &self,
-        path: &str,
+        path_now: Option<String>,
         old: &FileSymbols,
         new: &FileSymbols,
         extractor: &mut Extractor,
         cascade: &mut Vec<CascadeUse>,
     ) -> Result<()> {
-        let (repo, target) = (self.repo, self.target);
+        let target = self.target;
         let names = |fs: &FileSymbols| -> BTreeSet<String> {
             fs.references.iter().map(|r| fs.name(r.name).to_string()).collect()
         };
@@ -523,7 +627,7 @@ impl Restored<'_> {
         if gone.is_empty() {
             return Ok(());
         }
-        let Some(path_now) = self.history.path_at_target(repo, path, self.earlier)? else { return Ok(()) };
+        let Some(path_now) = path_now else { return Ok(()) };
         let Some(fid) = target.table.file_id(&path_now) else { return Ok(()) };
         let includes = |fs: &FileSymbols| -> BTreeSet<String> { fs.includes.iter().map(|i| i.path.clone()).collect() };
         let now = includes(&target.index.files[fid.0 as usize].symbols);
@@ -617,6 +721,9 @@ fn revert_chain(
             .filter(|c| c.summary == by_subject || names_in_revert_line(&c.message).any(|id| hex.starts_with(&id)))
             .collect();
         hits.sort_by_key(|c| (c.time, c.id));
+        if hits.is_empty() {
+            return Ok(None);
+        }
         let Some(&parent) = target.parents.first() else { return Ok(None) };
         let theirs = repo.diff_trees(Some(repo.tree_of(parent)?), repo.tree_of(target.id)?)?;
         for c in hits {
@@ -636,7 +743,13 @@ fn revert_chain(
 /// that also re-indents (`VMS_BUFFER|VMS_POINTER` -> `VMS_BUFFER | VMS_POINTER`) counts.
 fn undoes(repo: &Repo, candidate: &CommitInfo, diffs: &[crate::repo::FileDiff]) -> Result<bool> {
     let [parent] = candidate.parents[..] else { return Ok(false) };
-    let Some(expected) = repo.revert_contents(&[diffs], parent)? else { return Ok(false) };
+    let Some(expected) = repo.revert_contents(&[diffs], parent)? else {
+        // git revert would have stopped there: the author resolved it by hand. Then the lines
+        // it adds must be the ones the commit removed and the other way round.
+        let theirs = changed_lines(repo, diffs)?;
+        let mine = changed_lines(repo, &repo.diff_trees(Some(repo.tree_of(parent)?), repo.tree_of(candidate.id)?)?)?;
+        return Ok((!theirs.0.is_empty() || !theirs.1.is_empty()) && mine.0 == theirs.1 && mine.1 == theirs.0);
+    };
     let tree = repo.tree_of(candidate.id)?;
     let squeeze = |b: &[u8]| -> Vec<u8> { b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect() };
     for (path, want) in &expected {
@@ -646,6 +759,34 @@ fn undoes(repo: &Repo, candidate: &CommitInfo, diffs: &[crate::repo::FileDiff]) 
         }
     }
     Ok(!expected.is_empty())
+}
+
+/// The lines a diff adds and removes, white space squeezed out, sorted.
+/// (added, removed) lines of a diff.
+type LineSets = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+fn changed_lines(repo: &Repo, diffs: &[crate::repo::FileDiff]) -> Result<LineSets> {
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    for d in diffs.iter().filter(|d| !d.binary) {
+        let lines_of = |blob: Option<BlobId>| -> Result<Vec<Vec<u8>>> {
+            let Some(b) = blob else { return Ok(Vec::new()) };
+            Ok(repo
+                .read_blob(b)?
+                .split(|&c| c == b'\n')
+                .map(|l| l.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect())
+                .collect())
+        };
+        let (old, new) = (lines_of(d.old_blob)?, lines_of(d.new_blob)?);
+        for h in &d.hunks {
+            removed.extend(h.removed.iter().filter_map(|&l| old.get(l as usize - 1).cloned()));
+            added.extend(h.added.iter().filter_map(|&l| new.get(l as usize - 1).cloned()));
+        }
+    }
+    added.retain(|l| !l.is_empty());
+    removed.retain(|l| !l.is_empty());
+    added.sort();
+    removed.sort();
+    Ok((added, removed))
 }
 
 /// The commit ids (or prefixes of at least 7 hex digits) a message names in `This reverts

@@ -51,7 +51,11 @@ pub fn print(at: &str, target: &Target, analyses: &[RevertAnalysis], format: For
         for u in a.cascade.iter().filter(|u| u.breaks) {
             let by =
                 u.introduced_by.as_ref().map(|r| format!(" (since {} {})", &r.id[..12], r.summary)).unwrap_or_default();
-            let series = if u.attribution == Attribution::Series { ", same series" } else { "" };
+            let series = match u.attribution {
+                Attribution::Series => ", same series",
+                Attribution::Untraced => ", written after it; writer not traced (--max-blames)",
+                _ => "",
+            };
             println!(
                 "  {}:{}: {} uses {} ({}, {}{series}){by}",
                 u.path,

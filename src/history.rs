@@ -17,6 +17,15 @@ use crate::repo::{BlobId, CommitId, CommitInfo, Repo};
 /// A commit of the window that changed a path: (commit index, blob before, blob after).
 pub type PathChange = (usize, Option<BlobId>, Option<BlobId>);
 
+/// How a commit's message names the commit it reverts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RevertClaim {
+    /// `This reverts commit <id>`: the id or a prefix of at least 7 hex digits, lower case.
+    Id(String),
+    /// `Revert "<subject>"`: the reverted commit's subject.
+    Subject(String),
+}
+
 pub struct History {
     /// Newest first (topological order from the target).
     pub commits: Vec<CommitInfo>,
@@ -32,6 +41,9 @@ pub struct History {
     trees: OnceLock<Vec<Option<(crate::repo::TreeId, crate::repo::TreeId)>>>,
     /// `merged_by()`, worked out once.
     merges: OnceLock<Vec<Option<usize>>>,
+    /// Commits whose message names another as reverted: (id prefix or `Revert "<subject>"`
+    /// target subject, window index), worked out once (`revert_claims`).
+    claims: OnceLock<Vec<(RevertClaim, usize)>>,
     /// The renames of each commit asked about (`renames_in`).
     renames: Mutex<HashMap<usize, Arc<HashMap<String, String>>>>,
 }
@@ -67,6 +79,7 @@ impl History {
             trees: OnceLock::new(),
             merges: OnceLock::new(),
             renames: Mutex::new(HashMap::new()),
+            claims: OnceLock::new(),
         })
     }
 
@@ -272,6 +285,29 @@ impl History {
     pub fn series_of(&self, id: CommitId) -> Option<usize> {
         let i = self.position(id)?;
         self.merges.get_or_init(|| self.merged_by())[i]
+    }
+
+    /// Every commit of the window whose message claims to revert another: by a `This reverts
+    /// commit <id>` line (the id possibly abbreviated) or by a `Revert "<subject>"` summary.
+    /// Whether it really does is for the caller to check.
+    pub fn revert_claims(&self) -> &[(RevertClaim, usize)] {
+        self.claims.get_or_init(|| {
+            let mut out = Vec::new();
+            for (i, c) in self.commits.iter().enumerate() {
+                for l in c.message.lines() {
+                    if let Some(rest) = l.trim().strip_prefix("This reverts commit ") {
+                        let id: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+                        if id.len() >= 7 {
+                            out.push((RevertClaim::Id(id.to_ascii_lowercase()), i));
+                        }
+                    }
+                }
+                if let Some(subject) = c.summary.strip_prefix("Revert \"").and_then(|s| s.strip_suffix('"')) {
+                    out.push((RevertClaim::Subject(subject.to_string()), i));
+                }
+            }
+            out
+        })
     }
 
     /// The window index of a commit.

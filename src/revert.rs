@@ -15,7 +15,7 @@ use crate::changes::{self, ChangeKind};
 use crate::error::Result;
 use crate::facts::FileSymbols;
 use crate::graph::{Binding, DepGraph, Node};
-use crate::history::History;
+use crate::history::{History, RevertClaim};
 use crate::index::{self, Index, IndexConfig};
 use crate::lang::Extractor;
 use crate::members;
@@ -409,7 +409,7 @@ pub fn analyse(
         Some(repo.joint_revert_applies(&refs, target.commit)?)
     };
 
-    let (reverted_by, reapplied_by) = revert_chain(repo, &later, &info)?;
+    let (reverted_by, reapplied_by) = revert_chain(repo, history, &later, &info)?;
     let verdict = if reverted_by.is_some() && reapplied_by.is_none() {
         RevertVerdict::Reverted
     } else if !conflicts.is_empty() {
@@ -709,18 +709,23 @@ fn find_at_target(
 /// commit would do at its parent (white space aside), whatever the message claims.
 fn revert_chain(
     repo: &Repo,
+    history: &History,
     later: &BTreeMap<CommitId, &CommitInfo>,
     info: &CommitInfo,
 ) -> Result<(Option<CommitRef>, Option<CommitRef>)> {
     let undoing = |target: &CommitInfo| -> Result<Option<CommitInfo>> {
         let hex = target.id.hex();
-        let by_subject = format!("Revert \"{}\"", target.summary);
-        let mut hits: Vec<&CommitInfo> = later
-            .values()
-            .copied()
-            .filter(|c| c.summary == by_subject || names_in_revert_line(&c.message).any(|id| hex.starts_with(&id)))
+        let mut hits: Vec<&CommitInfo> = history
+            .revert_claims()
+            .iter()
+            .filter(|(claim, _)| match claim {
+                RevertClaim::Id(id) => hex.starts_with(id.as_str()),
+                RevertClaim::Subject(s) => *s == target.summary,
+            })
+            .filter_map(|&(_, i)| later.get(&history.commits[i].id).copied())
             .collect();
         hits.sort_by_key(|c| (c.time, c.id));
+        hits.dedup_by_key(|c| c.id);
         if hits.is_empty() {
             return Ok(None);
         }
@@ -787,16 +792,6 @@ fn changed_lines(repo: &Repo, diffs: &[crate::repo::FileDiff]) -> Result<LineSet
     added.sort();
     removed.sort();
     Ok((added, removed))
-}
-
-/// The commit ids (or prefixes of at least 7 hex digits) a message names in `This reverts
-/// commit <id>` lines.
-fn names_in_revert_line(message: &str) -> impl Iterator<Item = String> + '_ {
-    message.lines().filter_map(|l| {
-        let rest = l.trim().strip_prefix("This reverts commit ")?;
-        let id: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
-        (id.len() >= 7).then(|| id.to_ascii_lowercase())
-    })
 }
 
 /// Later commits that changed the definition of a symbol the commit changed: compares its

@@ -371,7 +371,7 @@ pub fn analyse(
         }
     }
     for (path, old_fs, new_fs) in &restoring {
-        let ctx = Restored { repo, target, history, earlier: &earlier, later: &later, series, config };
+        let ctx = Restored { repo, target, history, earlier: &earlier, later: &later, series, config, commit_tree };
         let path_now = match paths_now.get(path) {
             Some(p) => p.clone(),
             None => history.path_at_target(repo, path, &earlier)?,
@@ -607,6 +607,8 @@ struct Restored<'a> {
     later: &'a BTreeMap<CommitId, &'a CommitInfo>,
     series: Option<usize>,
     config: &'a IndexConfig,
+    /// The tree the commit left.
+    commit_tree: crate::repo::TreeId,
 }
 
 impl Restored<'_> {
@@ -631,7 +633,14 @@ impl Restored<'_> {
         let Some(fid) = target.table.file_id(&path_now) else { return Ok(()) };
         let includes = |fs: &FileSymbols| -> BTreeSet<String> { fs.includes.iter().map(|i| i.path.clone()).collect() };
         let now = includes(&target.index.files[fid.0 as usize].symbols);
-        let lost: BTreeSet<String> = includes(new).difference(&now).cloned().collect();
+        // Includes dropped since, not merely renamed: `hw/qdev-properties.h` became
+        // `hw/core/qdev-properties.h` (the old path is gone from the tree, and the file still
+        // includes one of that name).
+        let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+        let kept: BTreeSet<String> = now.iter().map(|p| base(p)).collect();
+        let exists = |inc: &str| target.table.files.iter().any(|p| p == inc || p.ends_with(&format!("/{inc}")));
+        let lost: BTreeSet<String> =
+            includes(new).difference(&now).filter(|p| !(kept.contains(&base(p)) && !exists(p))).cloned().collect();
         if lost.is_empty() {
             return Ok(());
         }
@@ -641,7 +650,24 @@ impl Restored<'_> {
             if candidates.is_empty() || visible {
                 continue; // defined outside the tree, or still in view
             }
-            let Some(dropped) = self.dropping_commit(&path_now, &lost, extractor)? else { continue };
+            // Only an include that brought the name into view explains the break: the header
+            // it names (at the target) must reach a definition of the name.
+            let sites: Vec<FileId> =
+                candidates.iter().flat_map(|&id| target.table.symbol(id).sites.iter().map(|s| s.file)).collect();
+            let mut reaching: BTreeSet<String> = BTreeSet::new();
+            for inc in &lost {
+                let at_target = target.table.files.iter().enumerate().any(|(g, p)| {
+                    (p.ends_with(&format!("/{inc}")) || p == inc)
+                        && sites.iter().any(|&site| target.graph.sees(FileId(g as u32), site))
+                });
+                if at_target || self.defined_in_header_then(&path_now, inc, name, extractor)? {
+                    reaching.insert(inc.clone());
+                }
+            }
+            if reaching.is_empty() {
+                continue;
+            }
+            let Some(dropped) = self.dropping_commit(&path_now, &reaching, extractor)? else { continue };
             let r = old.references.iter().find(|r| old.name(r.name) == name.as_str()).expect("a name of the old side");
             let used_by =
                 r.from.map_or("<file scope>".to_string(), |d| old.def_name(&old.definitions[d as usize]).to_string());
@@ -659,6 +685,21 @@ impl Restored<'_> {
             });
         }
         Ok(())
+    }
+
+    /// Did the header `include` (as `include/<it>` or next to `path`) define `name` in the tree
+    /// the commit left? Covers names a later commit removed from the tree altogether.
+    fn defined_in_header_then(&self, path: &str, include: &str, name: &str, extractor: &mut Extractor) -> Result<bool> {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        for candidate in [format!("include/{include}"), format!("{dir}/{include}")] {
+            if let Some((_, blob)) = self.repo.entry_at(self.commit_tree, &candidate)? {
+                let fs = index::file_symbols(self.repo, blob, self.config, extractor)?;
+                if fs.definitions.iter().any(|d| fs.def_name(d) == name) {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// The newest later commit that removed one of `lost` from the file's includes.

@@ -640,7 +640,7 @@ impl Restored<'_> {
         let kept: BTreeSet<String> = now.iter().map(|p| base(p)).collect();
         let exists = |inc: &str| target.table.files.iter().any(|p| p == inc || p.ends_with(&format!("/{inc}")));
         let lost: BTreeSet<String> =
-            includes(new).difference(&now).filter(|p| !(kept.contains(&base(p)) && !exists(p))).cloned().collect();
+            includes(new).difference(&now).filter(|p| !kept.contains(&base(p)) || exists(p)).cloned().collect();
         if lost.is_empty() {
             return Ok(());
         }

@@ -14,13 +14,14 @@ use serde::Serialize;
 use crate::changes::{self, ChangeKind};
 use crate::error::Result;
 use crate::facts::FileSymbols;
+use crate::facts::{RefKind, SymbolKind};
 use crate::graph::{Binding, DepGraph, Node};
 use crate::history::{History, RevertClaim};
 use crate::index::{self, Index, IndexConfig};
 use crate::lang::Extractor;
 use crate::members;
 use crate::repo::{is_c_path, BlobId, CommitId, CommitInfo, FileDiff, Repo};
-use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
+use crate::symbols::{is_translation_unit_path, scope_of, FileId, Scope, SymbolTable};
 
 /// The revision reverted at, indexed once.
 pub struct Target {
@@ -285,6 +286,28 @@ pub fn analyse(
     let mut budget = BlameBudget { left: limits.max_blames.saturating_sub(blames), ran_out: false };
     // Where each changed file is at the target (a rename search per later deletion): once.
     let mut paths_now: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // Every changed site of each symbol at the target: a use binds to the change if it sees
+    // any of them (the header declaring it, not only the stub that also defines it). And for
+    // a moved symbol, where it came from: a revert puts it back there.
+    let mut sites_of: BTreeMap<crate::symbols::SymbolId, Vec<FileId>> = BTreeMap::new();
+    let mut moved_from: BTreeMap<(crate::facts::Namespace, String), Option<FileId>> = BTreeMap::new();
+    for (path, change, _) in &introduced {
+        if !paths_now.contains_key(path) {
+            let p = history.path_at_target(repo, path, &earlier)?;
+            paths_now.insert(path.clone(), p);
+        }
+        let path_now = paths_now[path].as_deref();
+        let key = (change.namespace, change.name.clone());
+        if change.change == ChangeKind::Removed && moved.contains(&key) {
+            moved_from.insert(key, path_now.and_then(|p| target.table.file_id(p)));
+            continue;
+        }
+        if let Some(id) =
+            path_now.and_then(|p| find_at_target(target, p, &change.name, change.namespace, change.file_scoped))
+        {
+            sites_of.entry(id).or_default().extend(path_now.and_then(|p| target.table.file_id(p)));
+        }
+    }
     for (path, change, new_side) in &introduced {
         // A type whose members could be read is judged member by member: a revert takes
         // away the members the commit added and gives back the old declarations of those it
@@ -296,8 +319,10 @@ pub fn analyse(
                 && change.changed_members.is_empty()
                 && change.removed_members.is_empty());
         let fields: Vec<String> = change.added_members.iter().chain(&change.changed_members).cloned().collect();
+        let key = (change.namespace, change.name.clone());
         let reaches = match change.change {
-            ChangeKind::Added => !moved.contains(&(change.namespace, change.name.clone())),
+            // A moved definition reaches the later code that sees its new place but not its old.
+            ChangeKind::Added => true,
             _ if member_level => !change.enum_type && !fields.is_empty(),
             ChangeKind::Interface => true,
             _ => false,
@@ -333,7 +358,36 @@ pub fn analyse(
                     Node::External { name, .. } => name.clone(),
                 };
                 let line = edge.line;
-                let binding = target.graph.binding(&target.table, edge.file, id, site);
+                if let Some(&from) = moved_from.get(&key) {
+                    // The revert puts it back where it was: a function or variable the linker
+                    // still finds, or a type or macro in a file the use still sees, keeps
+                    // working; one moved into a header later code includes does not.
+                    let linked = !change.file_scoped
+                        && matches!(change.kind, SymbolKind::Function | SymbolKind::Prototype | SymbolKind::Variable);
+                    if linked || from.is_none_or(|f| target.graph.sees(edge.file, f)) {
+                        continue;
+                    }
+                }
+                let sites = sites_of.get(&id).map_or(&[][..], Vec::as_slice);
+                let mut binding = sites
+                    .iter()
+                    .map(|&s| target.graph.binding(&target.table, edge.file, id, Some(s)))
+                    .min()
+                    .unwrap_or_else(|| target.graph.binding(&target.table, edge.file, id, site));
+                // A macro using it is expanded where the macro is used: judge the use there.
+                if let (Binding::NameOnly, Node::Symbol(m)) = (binding, target.graph.node(dep)) {
+                    let is_macro =
+                        matches!(target.table.symbol(*m).kind(), SymbolKind::Macro | SymbolKind::FunctionMacro);
+                    if is_macro
+                        && target
+                            .graph
+                            .dependents(dep)
+                            .iter()
+                            .any(|(_, e)| sites.iter().chain(site.as_ref()).any(|&s| target.graph.sees(e.file, s)))
+                    {
+                        binding = Binding::Include;
+                    }
+                }
                 let attribution =
                     path_changes.introducing(repo, &dep_path, &used_by, &change.name, config, &mut extractor)?;
                 let (attribution, introduced_by) = match attribution {
@@ -621,57 +675,62 @@ impl Restored<'_> {
         cascade: &mut Vec<CascadeUse>,
     ) -> Result<()> {
         let target = self.target;
+        // Uses in code, not in macro bodies: a macro's words are looked up where it expands.
         let names = |fs: &FileSymbols| -> BTreeSet<String> {
-            fs.references.iter().map(|r| fs.name(r.name).to_string()).collect()
+            fs.references.iter().filter(|r| r.kind != RefKind::Lexical).map(|r| fs.name(r.name).to_string()).collect()
         };
         let (before, after) = (names(old), names(new));
         let gone: Vec<&String> = before.difference(&after).collect();
+        let Some(path_now) = path_now else { return Ok(()) };
+        let Some(fid) = target.table.file_id(&path_now) else { return Ok(()) };
         if gone.is_empty() {
             return Ok(());
         }
-        let Some(path_now) = path_now else { return Ok(()) };
-        let Some(fid) = target.table.file_id(&path_now) else { return Ok(()) };
-        let includes = |fs: &FileSymbols| -> BTreeSet<String> { fs.includes.iter().map(|i| i.path.clone()).collect() };
-        let now = includes(&target.index.files[fid.0 as usize].symbols);
-        // Includes dropped since, not merely renamed: `hw/qdev-properties.h` became
-        // `hw/core/qdev-properties.h` (the old path is gone from the tree, and the file still
-        // includes one of that name).
-        let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
-        let kept: BTreeSet<String> = now.iter().map(|p| base(p)).collect();
-        let exists = |inc: &str| target.table.files.iter().any(|p| p == inc || p.ends_with(&format!("/{inc}")));
-        let lost: BTreeSet<String> =
-            includes(new).difference(&now).filter(|p| !kept.contains(&base(p)) || exists(p)).cloned().collect();
-        if lost.is_empty() {
-            return Ok(());
-        }
+        // A header sees, besides its own includes, what every file includes first.
+        let prelude =
+            (!is_translation_unit_path(&path_now)).then(|| target.table.file_id("include/qemu/osdep.h")).flatten();
+        let now_includes: BTreeSet<&str> =
+            target.index.files[fid.0 as usize].symbols.includes.iter().map(|i| i.path.as_str()).collect();
         for name in gone {
             let candidates = target.table.named(name);
-            let visible = candidates.iter().any(|&id| target.graph.binding(&target.table, fid, id, None).is_resolved());
-            if candidates.is_empty() || visible {
-                continue; // defined outside the tree, or still in view
-            }
-            // Only an include that brought the name into view explains the break: the header
-            // it names (at the target) must reach a definition of the name.
-            let sites: Vec<FileId> =
-                candidates.iter().flat_map(|&id| target.table.symbol(id).sites.iter().map(|s| s.file)).collect();
-            let mut reaching: BTreeSet<String> = BTreeSet::new();
-            for inc in &lost {
-                let at_target = target.table.files.iter().enumerate().any(|(g, p)| {
-                    (p.ends_with(&format!("/{inc}")) || p == inc)
-                        && sites.iter().any(|&site| target.graph.sees(FileId(g as u32), site))
-                });
-                if at_target || self.defined_in_header_then(&path_now, inc, name, extractor)? {
-                    reaching.insert(inc.clone());
-                }
-            }
-            if reaching.is_empty() {
+            let visible = candidates.iter().any(|&id| {
+                target.graph.binding(&target.table, fid, id, None).is_resolved()
+                    || prelude
+                        .is_some_and(|p| target.table.symbol(id).sites.iter().any(|s| target.graph.sees(p, s.file)))
+            });
+            if visible {
                 continue;
             }
-            let Some(dropped) = self.dropping_commit(&path_now, &reaching, extractor)? else { continue };
+            // Why the use worked when the commit landed: a header the file included then
+            // defined the name. Without that we claim nothing (it may come from outside the
+            // tree, or through a chain we did not follow).
+            let mut then = None;
+            for inc in &new.includes {
+                if let Some(header) = self.defined_in_header_then(&path_now, &inc.path, name, extractor)? {
+                    then = Some((inc.path.clone(), header));
+                    break;
+                }
+            }
+            let Some((include, header)) = then else { continue };
+            // Who took it out of view: the later commit that dropped that include, or the one
+            // that removed the definition from the header.
+            let dropped = if now_includes.contains(include.as_str()) {
+                None
+            } else {
+                self.dropping_commit(&path_now, &BTreeSet::from([include]), extractor)?
+            };
+            let by = match dropped {
+                Some(c) => Some(c),
+                None => self.removing_commit(&header, name, extractor)?,
+            };
             let r = old.references.iter().find(|r| old.name(r.name) == name.as_str()).expect("a name of the old side");
             let used_by =
                 r.from.map_or("<file scope>".to_string(), |d| old.def_name(&old.definitions[d as usize]).to_string());
-            let same_series = self.series.is_some() && self.history.series_of(dropped.id) == self.series;
+            let attribution = match by {
+                Some(c) if self.series.is_some() && self.history.series_of(c.id) == self.series => Attribution::Series,
+                Some(_) => Attribution::Later,
+                None => Attribution::Unknown,
+            };
             cascade.push(CascadeUse {
                 symbol: name.clone(),
                 change: "restored",
@@ -679,27 +738,33 @@ impl Restored<'_> {
                 path: path_now.clone(),
                 line: r.line,
                 binding: Binding::NameOnly,
-                attribution: if same_series { Attribution::Series } else { Attribution::Later },
-                introduced_by: Some(CommitRef::of(dropped)),
-                breaks: true,
+                breaks: by.is_some(),
+                attribution,
+                introduced_by: by.map(CommitRef::of),
             });
         }
         Ok(())
     }
 
-    /// Did the header `include` (as `include/<it>` or next to `path`) define `name` in the tree
-    /// the commit left? Covers names a later commit removed from the tree altogether.
-    fn defined_in_header_then(&self, path: &str, include: &str, name: &str, extractor: &mut Extractor) -> Result<bool> {
+    /// The header `include` (as `include/<it>` or next to `path`) in the tree the commit left,
+    /// if it defined `name` there.
+    fn defined_in_header_then(
+        &self,
+        path: &str,
+        include: &str,
+        name: &str,
+        extractor: &mut Extractor,
+    ) -> Result<Option<String>> {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         for candidate in [format!("include/{include}"), format!("{dir}/{include}")] {
             if let Some((_, blob)) = self.repo.entry_at(self.commit_tree, &candidate)? {
                 let fs = index::file_symbols(self.repo, blob, self.config, extractor)?;
                 if fs.definitions.iter().any(|d| fs.def_name(d) == name) {
-                    return Ok(true);
+                    return Ok(Some(candidate));
                 }
             }
         }
-        Ok(false)
+        Ok(None)
     }
 
     /// The newest later commit that removed one of `lost` from the file's includes.
@@ -710,15 +775,35 @@ impl Restored<'_> {
         extractor: &mut Extractor,
     ) -> Result<Option<&CommitInfo>> {
         let has = |fs: &FileSymbols| fs.includes.iter().any(|i| lost.contains(&i.path));
+        self.newest_later_change(path, extractor, |before, after| has(before) && after.is_none_or(|a| !has(a)))
+    }
+
+    /// The newest later commit that took the definition of `name` out of `header` (or the
+    /// header out of the tree).
+    fn removing_commit(&self, header: &str, name: &str, extractor: &mut Extractor) -> Result<Option<&CommitInfo>> {
+        let defines = |fs: &FileSymbols| fs.definitions.iter().any(|d| fs.def_name(d) == name);
+        self.newest_later_change(header, extractor, |before, after| {
+            defines(before) && after.is_none_or(|a| !defines(a))
+        })
+    }
+
+    /// The newest later commit changing `path` whose sides (before, after; after `None` when it
+    /// deleted the file) satisfy `took`.
+    fn newest_later_change(
+        &self,
+        path: &str,
+        extractor: &mut Extractor,
+        took: impl Fn(&FileSymbols, Option<&FileSymbols>) -> bool,
+    ) -> Result<Option<&CommitInfo>> {
         for &(i, before, after) in self.history.changes_of(self.repo, path)?.iter() {
             let info = &self.history.commits[i];
-            let (Some(before), Some(after)) = (before, after) else { continue };
+            let Some(before) = before else { continue };
             if self.earlier[i] || !self.later.contains_key(&info.id) {
                 continue;
             }
             let b = index::file_symbols(self.repo, before, self.config, extractor)?;
-            let a = index::file_symbols(self.repo, after, self.config, extractor)?;
-            if has(&b) && !has(&a) {
+            let a = after.map(|a| index::file_symbols(self.repo, a, self.config, extractor)).transpose()?;
+            if took(&b, a.as_deref()) {
                 return Ok(Some(info));
             }
         }

@@ -114,3 +114,11 @@ fn a_use_the_revert_brings_back_breaks_where_a_later_commit_dropped_its_include(
     assert_eq!((u["symbol"].as_str(), u["change"].as_str()), (Some("legacy_word"), Some("restored")), "{a:#}");
     assert_eq!(u["introduced_by"]["id"], repo.rev("drop-include"));
 }
+
+#[test]
+fn a_macro_moved_into_a_header_that_later_code_uses_is_entangled() {
+    let repo = scenario("revert-trust");
+    let a = analyse(&repo, "move-macro");
+    assert_eq!(a["verdict"], "entangled", "hw/reset.c uses DEV_MAGIC through dev.h: {a:#}");
+    assert_eq!(breaking(&a), [("DEV_MAGIC".to_string(), "board_reset".to_string())]);
+}

@@ -8,7 +8,7 @@ use petgraph::Direction;
 use super::{CheckContext, Side};
 use crate::changes::{ChangeKind, SymbolChange};
 use crate::graph::Node;
-use crate::symbols::{Scope, SymbolId};
+use crate::symbols::{FileId, Scope, SymbolId};
 use crate::verdict::{Dependent, SymbolImpact};
 
 /// Closure work is capped: a macro used everywhere must not take the run down.
@@ -47,7 +47,24 @@ pub(super) fn of(
     };
     let Some(id) = id else { return impact };
     let node = side.graph.symbol_node(id);
+    // A type whose members changed reaches only the code naming the removed or changed ones
+    // (added ones are the patch's own business): users of the type that never name them keep
+    // compiling. Read per file; a file that cannot be read keeps its users.
+    let members: Vec<String> = change.removed_members.iter().chain(&change.changed_members).cloned().collect();
+    let member_level = change.change == ChangeKind::Interface && !members.is_empty();
+    let mut names_members: BTreeMap<FileId, bool> = BTreeMap::new();
     for (dep, edge) in side.graph.dependents(node) {
+        if member_level {
+            let names = *names_members.entry(edge.file).or_insert_with(|| {
+                ctx.repo.read_blob(side.blobs[edge.file.0 as usize]).map_or(true, |text| {
+                    let accessed = crate::members::member_names(&text);
+                    members.iter().any(|m| accessed.contains(m))
+                })
+            });
+            if !names {
+                continue;
+            }
+        }
         let dep_path = side.table.path(edge.file).to_string();
         let (name, kind) = match side.graph.node(dep) {
             Node::Symbol(s) => {

@@ -120,6 +120,9 @@ pub(crate) struct Side {
     pub table: SymbolTable,
     pub graph: DepGraph,
     pub stats: IndexStats,
+    /// Each file's blob, by `FileId`: read again only when a type change asks which users
+    /// name its changed members.
+    pub blobs: Vec<crate::repo::BlobId>,
 }
 
 impl Side {
@@ -127,7 +130,8 @@ impl Side {
         let index = index::index_tree(repo, tree, config)?;
         let table = SymbolTable::build(&index);
         let graph = DepGraph::build(&index, &table);
-        Ok(Side { table, graph, stats: index.stats })
+        let blobs = index.files.iter().map(|f| f.blob).collect();
+        Ok(Side { table, graph, stats: index.stats, blobs })
     }
 }
 

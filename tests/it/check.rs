@@ -476,3 +476,21 @@ fn uses_that_cannot_see_the_definition_are_not_dependents() {
     let step = &report["steps"][0];
     assert_eq!(step["verdict"]["structural"], "leaf", "{step:#}");
 }
+
+#[test]
+fn a_type_change_reaches_only_the_users_of_the_members_it_changed() {
+    let repo = scenario("check-trust");
+    let (_, report) = check_json(&repo, &["regs"]);
+    let step = &report["steps"][0];
+    let regs: Vec<&Value> = step["symbols"].as_array().unwrap().iter().filter(|s| s["name"] == "Regs").collect();
+    assert!(!regs.is_empty(), "{step:#}");
+    for r in &regs {
+        assert_eq!(r["change"], "interface", "{r:#}");
+        assert_eq!(r["removed_members"], serde_json::json!(["b"]));
+        assert_eq!(r["changed_members"], serde_json::json!(["a"]));
+        let users: Vec<&str> =
+            r["dependents"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+        assert!(!users.contains(&"y_pass"), "y_pass never names a member: {users:?}");
+    }
+    assert!(regs.iter().any(|r| r["dependents"].as_array().unwrap().iter().any(|d| d["name"] == "x_a")), "{regs:#?}");
+}

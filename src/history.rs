@@ -335,6 +335,47 @@ impl History {
         ancestor
     }
 
+    /// Which later commits edited `lines` (1-based, as the analysed commit left `path`): each
+    /// line is followed forward through the later non-merge commits that changed the path,
+    /// oldest first, until one rewrites or deletes it. At most `budget` line diffs are read
+    /// (it is decremented); `None` when it ran out before the end. A deletion or rename of the
+    /// file ends the walk. `earlier` is `ancestors(commit)`.
+    pub fn edits_later(
+        &self,
+        repo: &Repo,
+        path: &str,
+        earlier: &[bool],
+        lines: &[u32],
+        budget: &mut usize,
+    ) -> Result<Option<Vec<(u32, CommitId)>>> {
+        let mut tracked: Vec<(u32, u32)> = lines.iter().map(|&l| (l, l)).collect(); // (original, now)
+        let mut out = Vec::new();
+        for &(i, before, after) in self.changes_of(repo, path)?.iter().rev() {
+            if earlier[i] || tracked.is_empty() {
+                continue;
+            }
+            if after.is_none() {
+                break;
+            }
+            if *budget == 0 {
+                return Ok(None);
+            }
+            *budget -= 1;
+            let hunks = repo.blob_hunks(before, after)?;
+            tracked.retain_mut(|(original, now)| match new_line(&hunks, *now) {
+                Some(l) => {
+                    *now = l;
+                    true
+                }
+                None => {
+                    out.push((*original, self.commits[i].id));
+                    false
+                }
+            });
+        }
+        Ok(Some(out))
+    }
+
     /// Which commits later than `commit` last changed `lines` (1-based, inclusive) of `path` as
     /// it is at the window's target: `git blame` limited to the window, from the path index.
     /// Walks the later non-merge commits that changed the path, newest first, mapping the lines
@@ -383,6 +424,23 @@ impl History {
     }
 }
 
+/// Where old-side `line` is after a change with these zero-context hunks, or `None` when the
+/// change rewrote or deleted it.
+fn new_line(hunks: &[(u32, u32, u32, u32)], line: u32) -> Option<u32> {
+    let mut shift: i64 = 0;
+    for &(old_start, old_lines, _, new_lines) in hunks {
+        if old_lines > 0 && (old_start..old_start + old_lines).contains(&line) {
+            return None;
+        }
+        // A pure insertion sits after line `old_start`; other hunks end at their last line.
+        let last = old_start + old_lines.max(1) - 1;
+        if last < line {
+            shift += i64::from(new_lines) - i64::from(old_lines);
+        }
+    }
+    Some((i64::from(line) + shift).max(1) as u32)
+}
+
 /// Where new-side `line` was before a change with these zero-context hunks, or `None` when
 /// the change wrote it.
 fn old_line(hunks: &[(u32, u32, u32, u32)], line: u32) -> Option<u32> {
@@ -402,7 +460,7 @@ fn old_line(hunks: &[(u32, u32, u32, u32)], line: u32) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{old_line, History};
+    use super::{new_line, old_line, History};
     use crate::repo::Repo;
 
     /// Both ways of answering `changes_of` give the same commits and blobs for every path.
@@ -422,6 +480,20 @@ mod tests {
             assert_eq!(history.look_up(&repo, path).unwrap(), *changes, "{path}");
         }
         assert!(history.look_up(&repo, "no/such/file.c").unwrap().is_empty());
+    }
+
+    #[test]
+    fn lines_map_forward_through_hunks() {
+        // Old lines 3-4 replaced by new 3-5, then old 12-13 deleted.
+        let hunks = [(3, 2, 3, 3), (12, 2, 12, 0)];
+        assert_eq!(new_line(&hunks, 1), Some(1));
+        assert_eq!(new_line(&hunks, 3), None);
+        assert_eq!(new_line(&hunks, 5), Some(6));
+        assert_eq!(new_line(&hunks, 13), None);
+        assert_eq!(new_line(&hunks, 14), Some(13));
+        // A pure insertion after line 2 pushes line 3 down.
+        assert_eq!(new_line(&[(2, 0, 3, 2)], 3), Some(5));
+        assert_eq!(new_line(&[(2, 0, 3, 2)], 2), Some(2));
     }
 
     #[test]

@@ -156,6 +156,16 @@ pub struct CascadeUse {
     pub breaks: bool,
 }
 
+/// Lines the commit wrote that a later commit rewrote or deleted (line-level rework).
+#[derive(Clone, Debug, Serialize)]
+pub struct LineEdit {
+    /// The file as the commit left it.
+    pub path: String,
+    /// The commit's lines (as it left the file) that `commit` edited.
+    pub lines: Vec<u32>,
+    pub commit: CommitRef,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Rework {
     pub symbol: String,
@@ -182,6 +192,9 @@ pub struct RevertAnalysis {
     pub revert_with_applies: Option<bool>,
     /// Later edits of the symbols the commit changed: information, not a verdict.
     pub rework: Vec<Rework>,
+    /// Later edits of the very lines the commit wrote, file by file (followed through the same
+    /// line diffs the conflicts' blame reads, within `--max-blames`): information.
+    pub later_edits: Vec<LineEdit>,
     pub reverted_by: Option<CommitRef>,
     /// A revert of the commit was itself reverted: the commit's change is in the tree again.
     pub reapplied_by: Option<CommitRef>,
@@ -433,6 +446,27 @@ pub fn analyse(
         ctx.scan(path_now, old_fs, new_fs, &mut extractor, &mut cascade)?;
     }
     // A struct tag and its typedef are two symbols of one type: each use once, best bound.
+    // Line-level rework: who later rewrote the lines the commit wrote.
+    let mut later_edits: Vec<LineEdit> = Vec::new();
+    for d in diffs.iter().filter(|d| !d.binary && d.new_blob.is_some()) {
+        let lines: Vec<u32> = d.hunks.iter().flat_map(|h| h.added.iter().copied()).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let Some(edits) = history.edits_later(repo, d.path(), &earlier, &lines, &mut budget.left)? else {
+            budget.ran_out = true;
+            break;
+        };
+        let mut by_commit: BTreeMap<CommitId, Vec<u32>> = BTreeMap::new();
+        for (line, c) in edits {
+            by_commit.entry(c).or_default().push(line);
+        }
+        for (c, mut lines) in by_commit {
+            let Some(info) = later.get(&c) else { continue };
+            lines.sort_unstable();
+            later_edits.push(LineEdit { path: d.path().to_string(), lines, commit: CommitRef::of(info) });
+        }
+    }
     truncated |= budget.ran_out;
     cascade.sort_by(|a, b| {
         (&a.symbol, &a.path, a.line, &a.used_by, a.binding).cmp(&(&b.symbol, &b.path, b.line, &b.used_by, b.binding))
@@ -483,6 +517,7 @@ pub fn analyse(
         revert_with,
         revert_with_applies,
         rework,
+        later_edits,
         reverted_by,
         reapplied_by,
         age_days: (target.info.time - info.time).max(0) / 86_400,

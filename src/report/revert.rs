@@ -94,6 +94,15 @@ pub fn print(at: &str, target: &Target, analyses: &[RevertAnalysis], format: For
                 if by.is_empty() { "later commits".into() } else { by.join("; ") }
             );
         }
+        for e in &a.later_edits {
+            println!(
+                "  note: {}: {} of its lines rewritten later by {} {}",
+                e.path,
+                e.lines.len(),
+                &e.commit.id[..12],
+                e.commit.summary
+            );
+        }
         if a.truncated {
             println!("  (more conflicts than --max-blames: some are not traced to commits)");
         }

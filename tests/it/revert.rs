@@ -88,6 +88,13 @@ fn evidence_names_the_later_commits() {
         assert_eq!(ours, git, "{path}:{range}");
     }
 
+    // The same lines, followed forward: the commit's own lines that the later commit rewrote.
+    let edits = a["later_edits"].as_array().unwrap();
+    assert!(edits.iter().any(|e| e["path"] == "lib.c" && e["commit"]["summary"] == "lib: change delta again"), "{a:#}");
+    // The reworked commit's own lines were left alone: the later edit was elsewhere in the function.
+    let (_, r) = analyse(&repo, "reworked", &[]);
+    assert!(r["later_edits"].as_array().unwrap().iter().all(|e| e["commit"]["id"] != repo.rev("rework")), "{r:#}");
+
     let (_, a) = analyse(&repo, "helper", &[]);
     let uses = a["cascade"].as_array().unwrap();
     let main_use = uses.iter().find(|u| u["path"] == "main.c").unwrap_or_else(|| panic!("{uses:#?}"));

@@ -193,7 +193,8 @@ pub struct RevertAnalysis {
     /// Later edits of the symbols the commit changed: information, not a verdict.
     pub rework: Vec<Rework>,
     /// Later edits of the very lines the commit wrote, file by file (followed through the same
-    /// line diffs the conflicts' blame reads, within `--max-blames`): information.
+    /// line diffs the conflicts' blame reads, within `RevertLimits::max_line_diffs`):
+    /// information. Empty in the audit.
     pub later_edits: Vec<LineEdit>,
     pub reverted_by: Option<CommitRef>,
     /// A revert of the commit was itself reverted: the commit's change is in the tree again.
@@ -208,11 +209,22 @@ pub struct RevertAnalysis {
 #[derive(Clone, Copy, Debug)]
 pub struct RevertLimits {
     pub max_blames: usize,
+    /// Line diffs read to follow the commit's own lines forward (`later_edits`); 0 skips it.
+    /// One per later change of each file the commit touched: `revert` affords it, the nightly
+    /// audit of thousands of commits does not (it tripled the audit's time on QEMU).
+    pub max_line_diffs: usize,
 }
 
 impl Default for RevertLimits {
     fn default() -> Self {
-        RevertLimits { max_blames: 64 }
+        RevertLimits { max_blames: 64, max_line_diffs: 256 }
+    }
+}
+
+impl RevertLimits {
+    /// What the audit uses: conflicts traced as by `revert`, line-level rework left out.
+    pub fn audit() -> RevertLimits {
+        RevertLimits { max_line_diffs: 0, ..RevertLimits::default() }
     }
 }
 
@@ -448,13 +460,14 @@ pub fn analyse(
     // A struct tag and its typedef are two symbols of one type: each use once, best bound.
     // Line-level rework: who later rewrote the lines the commit wrote.
     let mut later_edits: Vec<LineEdit> = Vec::new();
-    for d in diffs.iter().filter(|d| !d.binary && d.new_blob.is_some()) {
+    let mut line_diffs = limits.max_line_diffs;
+    for d in diffs.iter().filter(|d| limits.max_line_diffs > 0 && !d.binary && d.new_blob.is_some()) {
         let lines: Vec<u32> = d.hunks.iter().flat_map(|h| h.added.iter().copied()).collect();
         if lines.is_empty() {
             continue;
         }
-        let Some(edits) = history.edits_later(repo, d.path(), &earlier, &lines, &mut budget.left)? else {
-            budget.ran_out = true;
+        let Some(edits) = history.edits_later(repo, d.path(), &earlier, &lines, &mut line_diffs)? else {
+            truncated = true;
             break;
         };
         let mut by_commit: BTreeMap<CommitId, Vec<u32>> = BTreeMap::new();
@@ -726,6 +739,9 @@ impl Restored<'_> {
             (!is_translation_unit_path(&path_now)).then(|| target.table.file_id("include/qemu/osdep.h")).flatten();
         let now_includes: BTreeSet<&str> =
             target.index.files[fid.0 as usize].symbols.includes.iter().map(|i| i.path.as_str()).collect();
+        // name -> (include, header path) for what the file's headers defined when the commit
+        // landed; read once, and only if some restored name is out of view.
+        let mut defined_then: Option<BTreeMap<String, (String, String)>> = None;
         for name in gone {
             let candidates = target.table.named(name);
             let visible = candidates.iter().any(|&id| {
@@ -739,14 +755,12 @@ impl Restored<'_> {
             // Why the use worked when the commit landed: a header the file included then
             // defined the name. Without that we claim nothing (it may come from outside the
             // tree, or through a chain we did not follow).
-            let mut then = None;
-            for inc in &new.includes {
-                if let Some(header) = self.defined_in_header_then(&path_now, &inc.path, name, extractor)? {
-                    then = Some((inc.path.clone(), header));
-                    break;
-                }
+            if defined_then.is_none() {
+                defined_then = Some(self.defined_in_headers_then(&path_now, new, extractor)?);
             }
-            let Some((include, header)) = then else { continue };
+            let Some((include, header)) = defined_then.as_ref().and_then(|m| m.get(name.as_str())).cloned() else {
+                continue;
+            };
             // Who took it out of view: the later commit that dropped that include, or the one
             // that removed the definition from the header.
             let dropped = if now_includes.contains(include.as_str()) {
@@ -781,25 +795,29 @@ impl Restored<'_> {
         Ok(())
     }
 
-    /// The header `include` (as `include/<it>` or next to `path`) in the tree the commit left,
-    /// if it defined `name` there.
-    fn defined_in_header_then(
+    /// What the headers `file` (at `path`) includes defined in the tree the commit left: name
+    /// -> (the include as written, the header's path), each header found as `include/<it>` or
+    /// next to `path`; the first include defining a name wins.
+    fn defined_in_headers_then(
         &self,
         path: &str,
-        include: &str,
-        name: &str,
+        file: &FileSymbols,
         extractor: &mut Extractor,
-    ) -> Result<Option<String>> {
+    ) -> Result<BTreeMap<String, (String, String)>> {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        for candidate in [format!("include/{include}"), format!("{dir}/{include}")] {
-            if let Some((_, blob)) = self.repo.entry_at(self.commit_tree, &candidate)? {
-                let fs = index::file_symbols(self.repo, blob, self.config, extractor)?;
-                if fs.definitions.iter().any(|d| fs.def_name(d) == name) {
-                    return Ok(Some(candidate));
+        let mut out = BTreeMap::new();
+        for inc in &file.includes {
+            for candidate in [format!("include/{}", inc.path), format!("{dir}/{}", inc.path)] {
+                if let Some((_, blob)) = self.repo.entry_at(self.commit_tree, &candidate)? {
+                    let fs = index::file_symbols(self.repo, blob, self.config, extractor)?;
+                    for d in &fs.definitions {
+                        out.entry(fs.def_name(d).to_string()).or_insert_with(|| (inc.path.clone(), candidate.clone()));
+                    }
+                    break;
                 }
             }
         }
-        Ok(None)
+        Ok(out)
     }
 
     /// The newest later commit that removed one of `lost` from the file's includes.

@@ -143,7 +143,7 @@ pub fn run(
     }
     let git_dir = repo.git_dir().to_path_buf();
     progress.set_length(selected.len() as u64);
-    let limits = RevertLimits::default();
+    let limits = RevertLimits::audit();
     let analyses: Vec<Result<RevertAnalysis>> = ids
         .par_iter()
         .map_init(

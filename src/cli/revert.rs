@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
             format!("not an ancestor of --at `{}` ({}): there is nothing of it to revert there", args.at, at.short()),
         ));
     }
-    let limits = RevertLimits { max_blames: args.max_blames };
+    let limits = RevertLimits { max_blames: args.max_blames, ..RevertLimits::default() };
     let mut analyses = Vec::new();
     for c in commits {
         analyses.push(revert::analyse(

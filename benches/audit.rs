@@ -14,7 +14,7 @@ use revertcheck::revert::{analyse, RevertLimits};
 fn bench(c: &mut Criterion) {
     let input = common::input();
     let common::WarmTarget { repo, config, head, target, .. } = common::warm_target(&input);
-    let limits = RevertLimits::default();
+    let limits = RevertLimits::audit();
     let commits: Vec<_> = repo
         .walk(head, &[])
         .unwrap()

@@ -556,6 +556,10 @@ fn sides(repo: &Repo, d: &FileDiff, config: &IndexConfig, extractor: &mut Extrac
     Ok((old, new))
 }
 
+/// Blames per changed type: a few later writers are the evidence and the revert set; past
+/// them, further uses (already known to be later) are `untraced`, which decides nothing new.
+const MEMBER_BLAMES_PER_TYPE: usize = 8;
+
 /// What is left of an analysis's blames (`--max-blames`), and whether a use went untraced.
 struct BlameBudget {
     left: usize,
@@ -613,6 +617,7 @@ impl MemberScan<'_> {
         let type_files: BTreeSet<FileId> =
             target.graph.dependents(target.graph.symbol_node(id)).into_iter().map(|(_, e)| e.file).collect();
         let mut existing = 0;
+        let mut traced = 0usize;
         for (fi, file) in target.index.files.iter().enumerate() {
             let fid = FileId(fi as u32);
             if !target.graph.sees(fid, site) {
@@ -657,7 +662,7 @@ impl MemberScan<'_> {
                 };
                 // The use is not in the file as the commit left it: written later. Who wrote
                 // it takes a blame, within the analysis's budget.
-                if budget.left == 0 {
+                if budget.left == 0 || traced == MEMBER_BLAMES_PER_TYPE {
                     budget.ran_out = true;
                     cascade.push(CascadeUse {
                         symbol: format!("{}.{field}", change.name),
@@ -673,6 +678,7 @@ impl MemberScan<'_> {
                     continue;
                 }
                 budget.left -= 1;
+                traced += 1;
                 let wrote = self.history.blame_later(repo, &file.path, self.earlier, (line, line))?;
                 let Some(info) = wrote.iter().filter_map(|c| self.later.get(c)).max_by_key(|c| c.time) else {
                     existing += 1;

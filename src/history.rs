@@ -427,35 +427,29 @@ impl History {
 /// Where old-side `line` is after a change with these zero-context hunks, or `None` when the
 /// change rewrote or deleted it.
 fn new_line(hunks: &[(u32, u32, u32, u32)], line: u32) -> Option<u32> {
-    let mut shift: i64 = 0;
-    for &(old_start, old_lines, _, new_lines) in hunks {
-        if old_lines > 0 && (old_start..old_start + old_lines).contains(&line) {
-            return None;
-        }
-        // A pure insertion sits after line `old_start`; other hunks end at their last line.
-        let last = old_start + old_lines.max(1) - 1;
-        if last < line {
-            shift += i64::from(new_lines) - i64::from(old_lines);
-        }
-    }
-    Some((i64::from(line) + shift).max(1) as u32)
+    follow(hunks.iter().map(|&(old_start, old_lines, _, new_lines)| (old_start, old_lines, new_lines)), line)
 }
 
 /// Where new-side `line` was before a change with these zero-context hunks, or `None` when
 /// the change wrote it.
 fn old_line(hunks: &[(u32, u32, u32, u32)], line: u32) -> Option<u32> {
+    follow(hunks.iter().map(|&(_, old_lines, new_start, new_lines)| (new_start, new_lines, old_lines)), line)
+}
+
+/// Maps `line` of one side of a change to the other, given each hunk as (start, lines) on this
+/// side and its line count on the other; `None` when a hunk covers the line. A hunk with no
+/// lines on this side sits after line `start`; others end at their last line.
+fn follow(hunks: impl Iterator<Item = (u32, u32, u32)>, line: u32) -> Option<u32> {
     let mut shift: i64 = 0;
-    for &(_, old_lines, new_start, new_lines) in hunks {
-        if new_lines > 0 && (new_start..new_start + new_lines).contains(&line) {
+    for (start, lines, other) in hunks {
+        if lines > 0 && (start..start + lines).contains(&line) {
             return None;
         }
-        // A pure deletion sits after line `new_start`; other hunks end at their last line.
-        let last = new_start + new_lines.max(1) - 1;
-        if last < line {
-            shift += i64::from(new_lines) - i64::from(old_lines);
+        if start + lines.max(1) - 1 < line {
+            shift += i64::from(other) - i64::from(lines);
         }
     }
-    Some((i64::from(line) - shift).max(1) as u32)
+    Some((i64::from(line) + shift).max(1) as u32)
 }
 
 #[cfg(test)]

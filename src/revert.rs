@@ -662,29 +662,20 @@ impl MemberScan<'_> {
                 };
                 // The use is not in the file as the commit left it: written later. Who wrote
                 // it takes a blame, within the analysis's budget.
-                if budget.left == 0 || traced == MEMBER_BLAMES_PER_TYPE {
+                let (attribution, introduced_by) = if budget.left == 0 || traced == MEMBER_BLAMES_PER_TYPE {
                     budget.ran_out = true;
-                    cascade.push(CascadeUse {
-                        symbol: format!("{}.{field}", change.name),
-                        change: change.change.as_str(),
-                        used_by,
-                        path: file.path.clone(),
-                        line,
-                        binding,
-                        breaks: binding.is_resolved(),
-                        attribution: Attribution::Untraced,
-                        introduced_by: None,
-                    });
-                    continue;
-                }
-                budget.left -= 1;
-                traced += 1;
-                let wrote = self.history.blame_later(repo, &file.path, self.earlier, (line, line))?;
-                let Some(info) = wrote.iter().filter_map(|c| self.later.get(c)).max_by_key(|c| c.time) else {
-                    existing += 1;
-                    continue;
+                    (Attribution::Untraced, None)
+                } else {
+                    budget.left -= 1;
+                    traced += 1;
+                    let wrote = self.history.blame_later(repo, &file.path, self.earlier, (line, line))?;
+                    let Some(info) = wrote.iter().filter_map(|c| self.later.get(c)).max_by_key(|c| c.time) else {
+                        existing += 1;
+                        continue;
+                    };
+                    let same_series = self.series.is_some() && self.history.series_of(info.id) == self.series;
+                    (if same_series { Attribution::Series } else { Attribution::Later }, Some(CommitRef::of(info)))
                 };
-                let same_series = self.series.is_some() && self.history.series_of(info.id) == self.series;
                 cascade.push(CascadeUse {
                     symbol: format!("{}.{field}", change.name),
                     change: change.change.as_str(),
@@ -693,8 +684,8 @@ impl MemberScan<'_> {
                     line,
                     binding,
                     breaks: binding.is_resolved(),
-                    attribution: if same_series { Attribution::Series } else { Attribution::Later },
-                    introduced_by: Some(CommitRef::of(info)),
+                    attribution,
+                    introduced_by,
                 });
             }
         }

@@ -15,7 +15,7 @@ fn bench(c: &mut Criterion) {
     let common::WarmTarget { repo, config, head, target, .. } = common::warm_target(&input);
     let commit = repo.resolve(&input.revert).unwrap();
     let history = History::window(&repo, head, &[commit]).unwrap();
-    let limits = RevertLimits { max_blames: 0, max_line_diffs: 0 };
+    let limits = RevertLimits { max_blames: 0, max_line_diffs: 0, revert_set_depth: 1 };
     let scratch = tempfile::tempdir().unwrap();
     let clone = scratch.path().join("c.git");
     let ok = Command::new("git")

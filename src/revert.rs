@@ -188,7 +188,8 @@ pub struct RevertAnalysis {
     pub revert_with: Vec<CommitRef>,
     /// Whether reverting `revert_with` and the commit together (newest first) applies at the
     /// target, checked in memory; null when there is no set or the commit's own revert
-    /// conflicts. The set is one level deep: uses of what those commits added are not followed.
+    /// conflicts. `revert` closes the set over three levels (uses of what those commits added,
+    /// and so on, at most 16 commits); the audit stops at one.
     pub revert_with_applies: Option<bool>,
     /// Later edits of the symbols the commit changed: information, not a verdict.
     pub rework: Vec<Rework>,
@@ -213,18 +214,25 @@ pub struct RevertLimits {
     /// One per later change of each file the commit touched: `revert` affords it, the nightly
     /// audit of thousands of commits does not (it tripled the audit's time on QEMU).
     pub max_line_diffs: usize,
+    /// Levels of the revert set: 1 names the later commits using what the commit introduced;
+    /// each further level adds those using what they introduced (one more analysis each).
+    pub revert_set_depth: u32,
 }
+
+/// A revert set stops growing past this many commits.
+const MAX_REVERT_SET: usize = 16;
 
 impl Default for RevertLimits {
     fn default() -> Self {
-        RevertLimits { max_blames: 64, max_line_diffs: 256 }
+        RevertLimits { max_blames: 64, max_line_diffs: 256, revert_set_depth: 3 }
     }
 }
 
 impl RevertLimits {
-    /// What the audit uses: conflicts traced as by `revert`, line-level rework left out.
+    /// What the audit uses: conflicts traced as by `revert`; line-level rework left out and the
+    /// revert set one level deep (each further level is another analysis per commit).
     pub fn audit() -> RevertLimits {
-        RevertLimits { max_line_diffs: 0, ..RevertLimits::default() }
+        RevertLimits { max_line_diffs: 0, revert_set_depth: 1, ..RevertLimits::default() }
     }
 }
 
@@ -491,6 +499,30 @@ pub fn analyse(
         .filter_map(|u| u.introduced_by.clone())
         .map(|r| (CommitId::parse_hex(&r.id).and_then(|id| history.position(id)).unwrap_or(usize::MAX), r))
         .collect();
+    revert_with.sort();
+    revert_with.dedup();
+    // The set is closed over what its own commits added, level by level: a later commit that
+    // uses what L added must go with L.
+    let mut frontier: Vec<(usize, CommitRef)> = revert_with.clone();
+    for _ in 1..limits.revert_set_depth {
+        let mut next = Vec::new();
+        for (_, r) in &frontier {
+            let Some(id) = CommitId::parse_hex(&r.id) else { continue };
+            let inner = RevertLimits { revert_set_depth: 1, max_line_diffs: 0, ..limits };
+            let sub = analyse(repo, target, history, id, None, config, inner)?;
+            for r in sub.revert_with {
+                let pos = CommitId::parse_hex(&r.id).and_then(|id| history.position(id)).unwrap_or(usize::MAX);
+                if r.id != info.id.hex() && !revert_with.iter().any(|(_, have)| have.id == r.id) {
+                    revert_with.push((pos, r.clone()));
+                    next.push((pos, r));
+                }
+            }
+        }
+        if next.is_empty() || revert_with.len() >= MAX_REVERT_SET {
+            break;
+        }
+        frontier = next;
+    }
     revert_with.sort();
     revert_with.dedup();
     let revert_with: Vec<CommitRef> = revert_with.into_iter().map(|(_, r)| r).collect();

@@ -6,6 +6,10 @@
 //! One `Target` (index, symbols and graph of the revision reverted at) serves every commit
 //! analysed against it.
 
+mod members_later;
+mod restored;
+mod reverted;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
@@ -14,14 +18,14 @@ use serde::Serialize;
 use crate::changes::{self, ChangeKind};
 use crate::error::Result;
 use crate::facts::FileSymbols;
-use crate::facts::{RefKind, SymbolKind};
+use crate::facts::SymbolKind;
 use crate::graph::{Binding, DepGraph, Node};
-use crate::history::{History, RevertClaim};
+use crate::history::History;
 use crate::index::{self, Index, IndexConfig};
 use crate::lang::Extractor;
 use crate::members;
 use crate::repo::{is_c_path, BlobId, CommitId, CommitInfo, FileDiff, Repo};
-use crate::symbols::{is_translation_unit_path, scope_of, FileId, Scope, SymbolTable};
+use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
 
 /// The revision reverted at, indexed once.
 pub struct Target {
@@ -309,6 +313,7 @@ pub fn analyse(
 
     let commit_tree = repo.tree_of(commit)?;
     let series = history.series_of(commit);
+    let after = After { repo, target, history, earlier: &earlier, later: &later, series, commit_tree, config };
     let mut cascade = Vec::new();
     let mut existing_uses = 0usize;
     let mut rework = Vec::new();
@@ -316,7 +321,7 @@ pub fn analyse(
     // A prototype and its definition are two changed sites of one symbol: look at it once.
     let mut seen_symbols: BTreeSet<crate::symbols::SymbolId> = BTreeSet::new();
     // Member uses share the blame budget with the conflicts.
-    let mut budget = BlameBudget { left: limits.max_blames.saturating_sub(blames), ran_out: false };
+    let mut budget = members_later::BlameBudget { left: limits.max_blames.saturating_sub(blames), ran_out: false };
     // Where each changed file is at the target (a rename search per later deletion): once.
     let mut paths_now: BTreeMap<String, Option<String>> = BTreeMap::new();
     // Every changed site of each symbol at the target: a use binds to the change if it sees
@@ -377,9 +382,7 @@ pub fn analyse(
             }
             let site = path_now.as_deref().and_then(|p| target.table.file_id(p));
             if member_level {
-                let ctx =
-                    MemberScan { repo, target, history, earlier: &earlier, later: &later, series, commit_tree, config };
-                existing_uses += ctx.scan(id, site, change, &mut extractor, &mut cascade, &mut budget)?;
+                existing_uses += after.scan_members(id, site, change, &mut extractor, &mut cascade, &mut budget)?;
             }
             let dependents =
                 if member_level { Vec::new() } else { target.graph.dependents(target.graph.symbol_node(id)) };
@@ -428,10 +431,7 @@ pub fn analyse(
                         existing_uses += 1;
                         continue;
                     }
-                    Introduced::By(info) => {
-                        let same_series = series.is_some() && history.series_of(info.id) == series;
-                        (if same_series { Attribution::Series } else { Attribution::Later }, Some(CommitRef::of(info)))
-                    }
+                    Introduced::By(info) => (after.attribution(info), Some(CommitRef::of(info))),
                     Introduced::Unknown => (Attribution::Unknown, None),
                 };
                 cascade.push(CascadeUse {
@@ -458,12 +458,11 @@ pub fn analyse(
         }
     }
     for (path, old_fs, new_fs) in &restoring {
-        let ctx = Restored { repo, target, history, earlier: &earlier, later: &later, series, config, commit_tree };
         let path_now = match paths_now.get(path) {
             Some(p) => p.clone(),
             None => history.path_at_target(repo, path, &earlier)?,
         };
-        ctx.scan(path_now, old_fs, new_fs, &mut extractor, &mut cascade)?;
+        after.scan_restored(path_now, old_fs, new_fs, &mut extractor, &mut cascade)?;
     }
     // A struct tag and its typedef are two symbols of one type: each use once, best bound.
     // Line-level rework: who later rewrote the lines the commit wrote.
@@ -542,7 +541,7 @@ pub fn analyse(
         Some(repo.joint_revert_applies(&refs, target.commit)?)
     };
 
-    let (reverted_by, reapplied_by) = revert_chain(repo, history, &later, &info)?;
+    let (reverted_by, reapplied_by) = reverted::revert_chain(repo, history, &later, &info)?;
     let verdict = if reverted_by.is_some() && reapplied_by.is_none() {
         RevertVerdict::Reverted
     } else if !conflicts.is_empty() {
@@ -571,6 +570,33 @@ pub fn analyse(
     })
 }
 
+/// What the analysis of one commit knows about the history after it: shared by the scans for
+/// later member uses and for uses a revert restores.
+struct After<'a> {
+    repo: &'a Repo,
+    target: &'a Target,
+    history: &'a History,
+    /// `history.ancestors(commit)`.
+    earlier: &'a [bool],
+    later: &'a BTreeMap<CommitId, &'a CommitInfo>,
+    /// The merge that brought the commit in (`History::series_of`).
+    series: Option<usize>,
+    /// The tree the commit left.
+    commit_tree: crate::repo::TreeId,
+    config: &'a IndexConfig,
+}
+
+impl After<'_> {
+    /// How a later commit relates to the analysed one: the same series, or later work.
+    fn attribution(&self, info: &CommitInfo) -> Attribution {
+        if self.series.is_some() && self.history.series_of(info.id) == self.series {
+            Attribution::Series
+        } else {
+            Attribution::Later
+        }
+    }
+}
+
 type Side = Option<(Arc<FileSymbols>, Vec<u8>)>;
 
 fn sides(repo: &Repo, d: &FileDiff, config: &IndexConfig, extractor: &mut Extractor) -> Result<(Side, Side)> {
@@ -586,311 +612,6 @@ fn sides(repo: &Repo, d: &FileDiff, config: &IndexConfig, extractor: &mut Extrac
         None => None,
     };
     Ok((old, new))
-}
-
-/// Blames per changed type: a few later writers are the evidence and the revert set; past
-/// them, further uses (already known to be later) are `untraced`, which decides nothing new.
-const MEMBER_BLAMES_PER_TYPE: usize = 8;
-
-/// What is left of an analysis's blames (`--max-blames`), and whether a use went untraced.
-struct BlameBudget {
-    left: usize,
-    ran_out: bool,
-}
-
-/// Later code naming the members a commit added to a type, or whose declarations it changed
-/// (`env->guest_ssp`): the code a revert of the type's change breaks. Members are not symbols
-/// of the index, so the files that can see the type's definition and that later commits
-/// changed are read for `.field` / `->field`, and each use is attributed with the blame the
-/// conflicts use. A use in a file where code names the type binds `include`; elsewhere the
-/// field could be another type's of the same name, so it binds `name-only`.
-struct MemberScan<'a> {
-    repo: &'a Repo,
-    target: &'a Target,
-    history: &'a History,
-    earlier: &'a [bool],
-    later: &'a BTreeMap<CommitId, &'a CommitInfo>,
-    series: Option<usize>,
-    /// The tree the commit left: uses already there are not later ones (no blame needed).
-    commit_tree: crate::repo::TreeId,
-    config: &'a IndexConfig,
-}
-
-impl MemberScan<'_> {
-    /// (field, using definition) pairs of a file's text: what "the same use" means across
-    /// versions of the file.
-    fn uses_in(&self, fs: &FileSymbols, text: &[u8], fields: &[String]) -> BTreeSet<(String, String)> {
-        members::member_uses(text, 1, fields)
-            .into_iter()
-            .map(|(f, line)| {
-                let user = fs
-                    .definition_at_line(line)
-                    .map_or("<file scope>".to_string(), |d| fs.def_name(&fs.definitions[d as usize]).to_string());
-                (f, user)
-            })
-            .collect()
-    }
-
-    /// Adds the later member uses to `cascade`; returns how many uses were already there.
-    fn scan(
-        &self,
-        id: crate::symbols::SymbolId,
-        site: Option<FileId>,
-        change: &changes::SymbolChange,
-        extractor: &mut Extractor,
-        cascade: &mut Vec<CascadeUse>,
-        budget: &mut BlameBudget,
-    ) -> Result<usize> {
-        let fields: Vec<String> = change.added_members.iter().chain(&change.changed_members).cloned().collect();
-        let fields = fields.as_slice();
-        let (target, repo) = (self.target, self.repo);
-        let Some(site) = site else { return Ok(0) };
-        // Files where some code names the type itself.
-        let type_files: BTreeSet<FileId> =
-            target.graph.dependents(target.graph.symbol_node(id)).into_iter().map(|(_, e)| e.file).collect();
-        let mut existing = 0;
-        let mut traced = 0usize;
-        for (fi, file) in target.index.files.iter().enumerate() {
-            let fid = FileId(fi as u32);
-            if !target.graph.sees(fid, site) {
-                continue;
-            }
-            let changed_later = self.history.changes_of(repo, &file.path)?.iter().any(|&(i, _, _)| !self.earlier[i]);
-            if !changed_later {
-                continue;
-            }
-            let accessed = target.member_names(repo, fid)?;
-            if !fields.iter().any(|f| accessed.binary_search(f).is_ok()) {
-                continue;
-            }
-            let text = repo.read_blob(file.blob)?;
-            let now = members::member_uses(&text, 1, fields);
-            if now.is_empty() {
-                continue;
-            }
-            // Uses the file already had when the commit landed need no blame.
-            let then = match repo.entry_at(self.commit_tree, &file.path)? {
-                Some((_, blob)) => {
-                    let fs = index::file_symbols(repo, blob, self.config, extractor)?;
-                    self.uses_in(&fs, &repo.read_blob(blob)?, fields)
-                }
-                None => BTreeSet::new(),
-            };
-            for (field, line) in now {
-                let fs = &file.symbols;
-                let user = fs.definition_at_line(line);
-                let used_by =
-                    user.map_or("<file scope>".to_string(), |d| fs.def_name(&fs.definitions[d as usize]).to_string());
-                if then.contains(&(field.clone(), used_by.clone())) {
-                    existing += 1;
-                    continue;
-                }
-                let binding = if fid == site {
-                    Binding::Exact
-                } else if type_files.contains(&fid) {
-                    Binding::Include
-                } else {
-                    Binding::NameOnly
-                };
-                // The use is not in the file as the commit left it: written later. Who wrote
-                // it takes a blame, within the analysis's budget.
-                let (attribution, introduced_by) = if budget.left == 0 || traced == MEMBER_BLAMES_PER_TYPE {
-                    budget.ran_out = true;
-                    (Attribution::Untraced, None)
-                } else {
-                    budget.left -= 1;
-                    traced += 1;
-                    let wrote = self.history.blame_later(repo, &file.path, self.earlier, (line, line))?;
-                    let Some(info) = wrote.iter().filter_map(|c| self.later.get(c)).max_by_key(|c| c.time) else {
-                        existing += 1;
-                        continue;
-                    };
-                    let same_series = self.series.is_some() && self.history.series_of(info.id) == self.series;
-                    (if same_series { Attribution::Series } else { Attribution::Later }, Some(CommitRef::of(info)))
-                };
-                cascade.push(CascadeUse {
-                    symbol: format!("{}.{field}", change.name),
-                    change: change.change.as_str(),
-                    used_by,
-                    path: file.path.clone(),
-                    line,
-                    binding,
-                    breaks: binding.is_resolved(),
-                    attribution,
-                    introduced_by,
-                });
-            }
-        }
-        Ok(existing)
-    }
-}
-
-/// Uses the commit took out of a file, which a revert brings back: they break when the file,
-/// as later commits left it, can no longer see what they name (a later commit dropped the
-/// `#include` that declared `target_ulong`, relying on this commit having removed its last
-/// use). Looked for only where the file lost includes since the commit; the commit that
-/// dropped the include is the one named.
-struct Restored<'a> {
-    repo: &'a Repo,
-    target: &'a Target,
-    history: &'a History,
-    earlier: &'a [bool],
-    later: &'a BTreeMap<CommitId, &'a CommitInfo>,
-    series: Option<usize>,
-    config: &'a IndexConfig,
-    /// The tree the commit left.
-    commit_tree: crate::repo::TreeId,
-}
-
-impl Restored<'_> {
-    fn scan(
-        &self,
-        path_now: Option<String>,
-        old: &FileSymbols,
-        new: &FileSymbols,
-        extractor: &mut Extractor,
-        cascade: &mut Vec<CascadeUse>,
-    ) -> Result<()> {
-        let target = self.target;
-        // Uses in code, not in macro bodies: a macro's words are looked up where it expands.
-        let names = |fs: &FileSymbols| -> BTreeSet<String> {
-            fs.references.iter().filter(|r| r.kind != RefKind::Lexical).map(|r| fs.name(r.name).to_string()).collect()
-        };
-        let (before, after) = (names(old), names(new));
-        let gone: Vec<&String> = before.difference(&after).collect();
-        let Some(path_now) = path_now else { return Ok(()) };
-        let Some(fid) = target.table.file_id(&path_now) else { return Ok(()) };
-        if gone.is_empty() {
-            return Ok(());
-        }
-        // A header sees, besides its own includes, what every file includes first.
-        let prelude =
-            (!is_translation_unit_path(&path_now)).then(|| target.table.file_id("include/qemu/osdep.h")).flatten();
-        let now_includes: BTreeSet<&str> =
-            target.index.files[fid.0 as usize].symbols.includes.iter().map(|i| i.path.as_str()).collect();
-        // name -> (include, header path) for what the file's headers defined when the commit
-        // landed; read once, and only if some restored name is out of view.
-        let mut defined_then: Option<BTreeMap<String, (String, String)>> = None;
-        for name in gone {
-            let candidates = target.table.named(name);
-            let visible = candidates.iter().any(|&id| {
-                target.graph.binding(&target.table, fid, id, None).is_resolved()
-                    || prelude
-                        .is_some_and(|p| target.table.symbol(id).sites.iter().any(|s| target.graph.sees(p, s.file)))
-            });
-            if visible {
-                continue;
-            }
-            // Why the use worked when the commit landed: a header the file included then
-            // defined the name. Without that we claim nothing (it may come from outside the
-            // tree, or through a chain we did not follow).
-            if defined_then.is_none() {
-                defined_then = Some(self.defined_in_headers_then(&path_now, new, extractor)?);
-            }
-            let Some((include, header)) = defined_then.as_ref().and_then(|m| m.get(name.as_str())).cloned() else {
-                continue;
-            };
-            // Who took it out of view: the later commit that dropped that include, or the one
-            // that removed the definition from the header.
-            let dropped = if now_includes.contains(include.as_str()) {
-                None
-            } else {
-                self.dropping_commit(&path_now, &BTreeSet::from([include]), extractor)?
-            };
-            let by = match dropped {
-                Some(c) => Some(c),
-                None => self.removing_commit(&header, name, extractor)?,
-            };
-            let r = old.references.iter().find(|r| old.name(r.name) == name.as_str()).expect("a name of the old side");
-            let used_by =
-                r.from.map_or("<file scope>".to_string(), |d| old.def_name(&old.definitions[d as usize]).to_string());
-            let attribution = match by {
-                Some(c) if self.series.is_some() && self.history.series_of(c.id) == self.series => Attribution::Series,
-                Some(_) => Attribution::Later,
-                None => Attribution::Unknown,
-            };
-            cascade.push(CascadeUse {
-                symbol: name.clone(),
-                change: "restored",
-                used_by,
-                path: path_now.clone(),
-                line: r.line,
-                binding: Binding::NameOnly,
-                breaks: by.is_some(),
-                attribution,
-                introduced_by: by.map(CommitRef::of),
-            });
-        }
-        Ok(())
-    }
-
-    /// What the headers `file` (at `path`) includes defined in the tree the commit left: name
-    /// -> (the include as written, the header's path), each header found as `include/<it>` or
-    /// next to `path`; the first include defining a name wins.
-    fn defined_in_headers_then(
-        &self,
-        path: &str,
-        file: &FileSymbols,
-        extractor: &mut Extractor,
-    ) -> Result<BTreeMap<String, (String, String)>> {
-        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        let mut out = BTreeMap::new();
-        for inc in &file.includes {
-            for candidate in [format!("include/{}", inc.path), format!("{dir}/{}", inc.path)] {
-                if let Some((_, blob)) = self.repo.entry_at(self.commit_tree, &candidate)? {
-                    let fs = index::file_symbols(self.repo, blob, self.config, extractor)?;
-                    for d in &fs.definitions {
-                        out.entry(fs.def_name(d).to_string()).or_insert_with(|| (inc.path.clone(), candidate.clone()));
-                    }
-                    break;
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// The newest later commit that removed one of `lost` from the file's includes.
-    fn dropping_commit(
-        &self,
-        path: &str,
-        lost: &BTreeSet<String>,
-        extractor: &mut Extractor,
-    ) -> Result<Option<&CommitInfo>> {
-        let has = |fs: &FileSymbols| fs.includes.iter().any(|i| lost.contains(&i.path));
-        self.newest_later_change(path, extractor, |before, after| has(before) && after.is_none_or(|a| !has(a)))
-    }
-
-    /// The newest later commit that took the definition of `name` out of `header` (or the
-    /// header out of the tree).
-    fn removing_commit(&self, header: &str, name: &str, extractor: &mut Extractor) -> Result<Option<&CommitInfo>> {
-        let defines = |fs: &FileSymbols| fs.definitions.iter().any(|d| fs.def_name(d) == name);
-        self.newest_later_change(header, extractor, |before, after| {
-            defines(before) && after.is_none_or(|a| !defines(a))
-        })
-    }
-
-    /// The newest later commit changing `path` whose sides (before, after; after `None` when it
-    /// deleted the file) satisfy `took`.
-    fn newest_later_change(
-        &self,
-        path: &str,
-        extractor: &mut Extractor,
-        took: impl Fn(&FileSymbols, Option<&FileSymbols>) -> bool,
-    ) -> Result<Option<&CommitInfo>> {
-        for &(i, before, after) in self.history.changes_of(self.repo, path)?.iter() {
-            let info = &self.history.commits[i];
-            let Some(before) = before else { continue };
-            if self.earlier[i] || !self.later.contains_key(&info.id) {
-                continue;
-            }
-            let b = index::file_symbols(self.repo, before, self.config, extractor)?;
-            let a = after.map(|a| index::file_symbols(self.repo, a, self.config, extractor)).transpose()?;
-            if took(&b, a.as_deref()) {
-                return Ok(Some(info));
-            }
-        }
-        Ok(None)
-    }
 }
 
 /// The symbol at the target revision that a change of `name` in `path` corresponds to: the same
@@ -909,97 +630,6 @@ fn find_at_target(
     } else {
         target.table.lookup(namespace, name_id, Scope::Global)
     }
-}
-
-/// The later commit that undoes `commit`, and a later one undoing that revert. A candidate
-/// names the commit in its message (`This reverts commit <id>`, the id possibly abbreviated)
-/// or by subject (`Revert "<subject>"`); it counts only when it does what `git revert` of the
-/// commit would do at its parent (white space aside), whatever the message claims.
-fn revert_chain(
-    repo: &Repo,
-    history: &History,
-    later: &BTreeMap<CommitId, &CommitInfo>,
-    info: &CommitInfo,
-) -> Result<(Option<CommitRef>, Option<CommitRef>)> {
-    let undoing = |target: &CommitInfo| -> Result<Option<CommitInfo>> {
-        let hex = target.id.hex();
-        let mut hits: Vec<&CommitInfo> = history
-            .revert_claims()
-            .iter()
-            .filter(|(claim, _)| match claim {
-                RevertClaim::Id(id) => hex.starts_with(id.as_str()),
-                RevertClaim::Subject(s) => *s == target.summary,
-            })
-            .filter_map(|&(_, i)| later.get(&history.commits[i].id).copied())
-            .collect();
-        hits.sort_by_key(|c| (c.time, c.id));
-        hits.dedup_by_key(|c| c.id);
-        if hits.is_empty() {
-            return Ok(None);
-        }
-        let Some(&parent) = target.parents.first() else { return Ok(None) };
-        let theirs = repo.diff_trees(Some(repo.tree_of(parent)?), repo.tree_of(target.id)?)?;
-        for c in hits {
-            if undoes(repo, c, &theirs)? {
-                return Ok(Some(c.clone()));
-            }
-        }
-        Ok(None)
-    };
-    let Some(revert) = undoing(info)? else { return Ok((None, None)) };
-    let again = undoing(&revert)?;
-    Ok((Some(CommitRef::of(&revert)), again.as_ref().map(CommitRef::of)))
-}
-
-/// Does `candidate` leave every file `diffs` (a commit's change) touched as reverting that
-/// change at the candidate's parent would? Compared with white space ignored, so a revert
-/// that also re-indents (`VMS_BUFFER|VMS_POINTER` -> `VMS_BUFFER | VMS_POINTER`) counts.
-fn undoes(repo: &Repo, candidate: &CommitInfo, diffs: &[crate::repo::FileDiff]) -> Result<bool> {
-    let [parent] = candidate.parents[..] else { return Ok(false) };
-    let Some(expected) = repo.revert_contents(&[diffs], parent)? else {
-        // git revert would have stopped there: the author resolved it by hand. Then the lines
-        // it adds must be the ones the commit removed and the other way round.
-        let theirs = changed_lines(repo, diffs)?;
-        let mine = changed_lines(repo, &repo.diff_trees(Some(repo.tree_of(parent)?), repo.tree_of(candidate.id)?)?)?;
-        return Ok((!theirs.0.is_empty() || !theirs.1.is_empty()) && mine.0 == theirs.1 && mine.1 == theirs.0);
-    };
-    let tree = repo.tree_of(candidate.id)?;
-    let squeeze = |b: &[u8]| -> Vec<u8> { b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect() };
-    for (path, want) in &expected {
-        let got = repo.entry_at(tree, path)?.map(|e| repo.read_blob(e.1)).transpose()?;
-        if got.as_deref().map(squeeze) != want.as_deref().map(squeeze) {
-            return Ok(false);
-        }
-    }
-    Ok(!expected.is_empty())
-}
-
-/// The lines a diff adds and removes, white space squeezed out, sorted.
-/// (added, removed) lines of a diff.
-type LineSets = (Vec<Vec<u8>>, Vec<Vec<u8>>);
-
-fn changed_lines(repo: &Repo, diffs: &[crate::repo::FileDiff]) -> Result<LineSets> {
-    let (mut added, mut removed) = (Vec::new(), Vec::new());
-    for d in diffs.iter().filter(|d| !d.binary) {
-        let lines_of = |blob: Option<BlobId>| -> Result<Vec<Vec<u8>>> {
-            let Some(b) = blob else { return Ok(Vec::new()) };
-            Ok(repo
-                .read_blob(b)?
-                .split(|&c| c == b'\n')
-                .map(|l| l.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect())
-                .collect())
-        };
-        let (old, new) = (lines_of(d.old_blob)?, lines_of(d.new_blob)?);
-        for h in &d.hunks {
-            removed.extend(h.removed.iter().filter_map(|&l| old.get(l as usize - 1).cloned()));
-            added.extend(h.added.iter().filter_map(|&l| new.get(l as usize - 1).cloned()));
-        }
-    }
-    added.retain(|l| !l.is_empty());
-    removed.retain(|l| !l.is_empty());
-    added.sort();
-    removed.sort();
-    Ok((added, removed))
 }
 
 /// Later commits that changed the definition of a symbol the commit changed: compares its

@@ -384,14 +384,42 @@ fn connected_files(
         let base = path.rsplit('/').next().unwrap_or(path);
         by_basename.entry(base).or_default().push(FileId(i as u32));
     }
+    // Generated files (`trace/trace-hw_net.h`, `target/riscv/decode-insn32.c.inc`) stand for
+    // their generator's input, which holds the definitions.
+    let mut generated: HashMap<&str, (FileId, bool)> = HashMap::new();
+    for (fi, file) in index.files.iter().enumerate() {
+        for path in file.generated.iter().flat_map(|g| g.paths.iter()) {
+            generated
+                .entry(path.as_str())
+                .or_insert((FileId(fi as u32), file.generated.as_ref().is_some_and(|g| g.joins)));
+        }
+    }
     let mut connected: HashMap<FileId, Vec<FileId>> = HashMap::new();
     let mut includes: Vec<Vec<FileId>> = vec![Vec::new(); index.files.len()];
+    let mut joined_inputs: Vec<(FileId, FileId)> = Vec::new();
     for (fi, file) in index.files.iter().enumerate() {
         let from = FileId(fi as u32);
-        for inc in &file.symbols.includes {
-            let Some(target) = resolve_include(table, &by_basename, &file.path, &inc.path) else {
-                stats.includes_unresolved += 1;
-                continue;
+        let computed = file.symbols.includes.iter().flat_map(|inc| {
+            index.computed_includes.iter().filter(move |c| c.when == inc.path).map(|c| c.also.as_str())
+        });
+        let paths: Vec<&str> = file.symbols.includes.iter().map(|i| i.path.as_str()).chain(computed).collect();
+        for inc_path in paths {
+            let target = match resolve_include(table, &by_basename, &file.path, inc_path) {
+                Some(target) => target,
+                None => match resolve_generated(&generated, &file.path, inc_path) {
+                    Some((input, joins)) => {
+                        stats.includes_resolved += 1;
+                        includes[fi].push(input);
+                        if joins {
+                            joined_inputs.push((input, from));
+                        }
+                        continue;
+                    }
+                    None => {
+                        stats.includes_unresolved += 1;
+                        continue;
+                    }
+                },
             };
             stats.includes_resolved += 1;
             includes[fi].push(target);
@@ -399,6 +427,16 @@ fn connected_files(
                 connected.entry(from).or_default().push(target);
                 connected.entry(target).or_default().push(from);
             }
+        }
+    }
+    // A generated C fragment (decodetree's `.c.inc`) is part of the translation unit that
+    // includes it, and of every file joined with that one: the `trans_*` functions it calls may
+    // be defined in another `.c.inc` of the same unit.
+    for (input, includer) in joined_inputs {
+        let unit: Vec<FileId> = connected.get(&includer).cloned().unwrap_or_default();
+        for other in unit.into_iter().chain([includer]).filter(|&f| f != input) {
+            connected.entry(input).or_default().push(other);
+            connected.entry(other).or_default().push(input);
         }
     }
     for v in connected.values_mut() {
@@ -433,6 +471,19 @@ pub fn resolve_include(
         candidates.iter().copied().filter(|&f| table.path(f).ends_with(&suffix) || table.path(f) == include),
         from,
     )
+}
+
+/// The generator input an `#include` of a generated file stands for: the generated path
+/// next to the includer (`decode-insn32.c.inc` from `target/riscv/translate.c`), or as written
+/// from the top of the build tree (`trace/trace-hw_net.h`, `qapi/qapi-types-block-core.h`).
+fn resolve_generated(
+    generated: &HashMap<&str, (FileId, bool)>,
+    from_path: &str,
+    include: &str,
+) -> Option<(FileId, bool)> {
+    let dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
+    let sibling = normalize(&format!("{dir}/{include}"));
+    generated.get(sibling.as_str()).or_else(|| generated.get(normalize(include).as_str())).copied()
 }
 
 /// Folds `a/../b` and `./` in a relative path.

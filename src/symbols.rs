@@ -69,7 +69,10 @@ pub fn is_translation_unit_path(path: &str) -> bool {
 
 /// The scope a definition gets from its linkage, kind and file.
 pub fn scope_of(def: &Definition, path: &str, file: FileId) -> Scope {
-    if !is_translation_unit_path(path) {
+    // A generator input's names are global, as the generated header's are, unless the
+    // generated text is joined to a translation unit (decodetree's `.c.inc`: `Linkage::File`).
+    let generated_global = def.linkage == Linkage::Global && !crate::repo::is_c_path(path);
+    if !is_translation_unit_path(path) || generated_global {
         return Scope::Global;
     }
     let file_scoped_kind = !matches!(

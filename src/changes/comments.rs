@@ -16,7 +16,7 @@ pub enum Line {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
     /// `#` to the end of the line: QAPI schemas (`##` and `# ...` doc comments), Python, shell,
-    /// meson, Kconfig, make.
+    /// meson, Kconfig, make, trace-events, decodetree.
     Hash,
     /// reStructuredText: a `..` explicit markup block that is not a directive, target, footnote,
     /// citation or substitution, with its indented continuation lines.
@@ -35,7 +35,9 @@ impl Syntax {
             || name.starts_with("meson")
             || name.starts_with("Kconfig")
             || name.starts_with("Makefile")
-            || name.ends_with(".mak");
+            || name.ends_with(".mak")
+            || name == "trace-events"
+            || name.ends_with(".decode");
         if hash {
             Some(Syntax::Hash)
         } else if name.ends_with(".rst") {

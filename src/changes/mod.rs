@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::facts::{Confidence, Definition, FileSymbols, Namespace, SymbolKind};
 use crate::lang::lexer;
 use crate::members;
-use crate::repo::{DiffStatus, FileDiff, Hunk};
+use crate::repo::{is_c_path, DiffStatus, FileDiff, Hunk};
 
 /// What happened to a symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -237,8 +237,17 @@ pub fn c_file_change(
     file_scoped: impl Fn(&Definition) -> bool,
     rule: LineCount,
 ) -> FileChange {
-    let old_code = old.map(|(_, text)| code_lines(text)).unwrap_or_default();
-    let new_code = new.map(|(_, text)| code_lines(text)).unwrap_or_default();
+    // A build-time generator's input (trace-events, `.decode`, QAPI) has `#` comments.
+    let is_c = is_c_path(diff.path());
+    let code_map = |text: &[u8]| {
+        if is_c {
+            code_lines(text)
+        } else {
+            comments::classify(Some(comments::Syntax::Hash), text).iter().map(|l| *l == comments::Line::Code).collect()
+        }
+    };
+    let old_code = old.map(|(_, text)| code_map(text)).unwrap_or_default();
+    let new_code = new.map(|(_, text)| code_map(text)).unwrap_or_default();
     let old_blank = blank_lines(old.map(|o| o.1));
     let new_blank = blank_lines(new.map(|n| n.1));
     let blank = |map: &[bool], line: u32| map.get(line as usize).copied().unwrap_or(true);
@@ -296,7 +305,7 @@ pub fn c_file_change(
                     if od.interface_hash != nd.interface_hash {
                         let old_text = old.map_or(&[][..], |o| o.1);
                         let new_text = new.map_or(&[][..], |n| n.1);
-                        if members::has_members(nd.kind) {
+                        if is_c && members::has_members(nd.kind) {
                             let delta = match (members::members(old_text, od), members::members(new_text, nd)) {
                                 (Some(a), Some(b)) => members::delta(&a, &b),
                                 _ => Default::default(),
@@ -323,7 +332,7 @@ pub fn c_file_change(
                         }
                     } else if od.body_hash != nd.body_hash {
                         Some((ChangeKind::Body, lines))
-                    } else if lines > 0 {
+                    } else if lines > 0 && is_c {
                         Some((ChangeKind::CommentOnly, lines))
                     } else {
                         None
@@ -367,7 +376,7 @@ pub fn c_file_change(
         old_path: if diff.status == DiffStatus::Renamed { diff.old_path.clone() } else { None },
         status: diff.status,
         binary: diff.binary,
-        is_c: true,
+        is_c,
         lines,
         symbols,
         file_level_code_lines,

@@ -20,7 +20,7 @@ use crate::index::{self, IndexConfig, IndexStats};
 use crate::lang::Extractor;
 use crate::policy::maintainers::Maintainers;
 use crate::policy::Policy;
-use crate::repo::{is_c_path, CommitId, DiffStatus, Repo, TreeId};
+use crate::repo::{CommitId, DiffStatus, Repo, TreeId};
 use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
 use crate::verdict::{
     self, Declared, FileFacts, Finding, PolicyVerdict, Rules, Severity, Structural, SymbolImpact, Verdict, ZoneKind,
@@ -189,7 +189,6 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         .map(|(k, files)| {
             files
                 .iter()
-                .filter(|f| f.change.is_c)
                 .flat_map(|f| f.change.symbols.iter().map(move |s| (f, s)))
                 .map(|(f, s)| impact::of(ctx, &base, &tip, &touched, k, &f.change.path, s))
                 .collect()
@@ -387,12 +386,12 @@ fn file_facts(ctx: &CheckContext, step: &Step, extractor: &mut Extractor) -> Res
             }
         };
         let (old_text, new_text) = (read(d.old_blob)?, read(d.new_blob)?);
-        let change: FileChange = if is_c_path(&path) && !d.binary {
-            let side = |blob: Option<crate::repo::BlobId>, extractor: &mut Extractor| -> Result<_> {
-                blob.map(|b| index::file_symbols(repo, b, ctx.config, extractor)).transpose()
+        let change: FileChange = if index::is_indexed_path(ctx.config, &path) && !d.binary {
+            let side = |path: &str, blob: Option<crate::repo::BlobId>, extractor: &mut Extractor| -> Result<_> {
+                blob.map(|b| index::file_symbols(repo, path, b, ctx.config, extractor)).transpose()
             };
-            let old = side(d.old_blob, extractor)?;
-            let new = side(d.new_blob, extractor)?;
+            let old = side(d.old_path.as_deref().unwrap_or(&path), d.old_blob, extractor)?;
+            let new = side(&path, d.new_blob, extractor)?;
             if let Some(new) = &new {
                 findings.extend(new_parse_error(&path, old.as_ref().map(|o| &o.health), &new.health));
             }

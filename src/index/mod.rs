@@ -21,12 +21,14 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::facts::FileSymbols;
-use crate::lang::{Extractor, IdiomTable, Limits, Queries};
+use crate::lang::{Extractor, GeneratedHeaders, GeneratorTable, IdiomTable, Limits, Queries};
 use crate::repo::{BlobId, Repo, Skip, TreeId};
 
 /// How to index: limits, idioms and the cache. Built once by the CLI layer and passed down.
 pub struct IndexConfig {
     pub idioms: IdiomTable,
+    /// Build-time generators whose input files are indexed beside the C files.
+    pub generators: GeneratorTable,
     pub limits: Limits,
     /// Files larger than this are skipped and reported.
     pub max_file_size: u64,
@@ -34,6 +36,8 @@ pub struct IndexConfig {
     pub queries: Queries,
     /// Recently extracted blobs, for `file_symbols`.
     pub memo: Memo,
+    /// Generator inputs read, by (table and path, blob).
+    pub generated_memo: Mutex<HashMap<(u64, BlobId), Arc<FileSymbols>>>,
 }
 
 /// The extraction results `file_symbols` gave last, shared by all threads. Revert analysis
@@ -77,11 +81,13 @@ impl IndexConfig {
         let cache = cache_dir.map(|d| Cache::new(d, idioms.fingerprint()));
         Ok(IndexConfig {
             idioms,
+            generators: GeneratorTable::builtin(),
             limits: Limits::default(),
             max_file_size: 4 << 20,
             cache,
             queries,
             memo: Memo::default(),
+            generated_memo: Mutex::default(),
         })
     }
 }
@@ -95,6 +101,9 @@ pub struct IndexedFile {
     pub symbols: Arc<FileSymbols>,
     /// The bytes were not valid UTF-8; they were parsed as they are (identifiers are ASCII).
     pub non_utf8: bool,
+    /// A build-time generator's input (trace-events, `.decode`, QAPI, `.hx`): the generated
+    /// files it stands for.
+    pub generated: Option<GeneratedHeaders>,
 }
 
 /// Counts for the `index` report.
@@ -112,6 +121,8 @@ pub struct IndexStats {
     pub cache_pruned: Vec<PrunedCache>,
     pub files_with_parse_errors: usize,
     pub files_timed_out: usize,
+    /// Of `files`, build-time generator inputs (not C).
+    pub generator_inputs: usize,
     pub non_utf8: Vec<String>,
     pub binary: Vec<String>,
     pub skipped: Vec<Skip>,
@@ -121,6 +132,8 @@ pub struct IndexStats {
 /// The index of one tree: files sorted by path.
 pub struct Index {
     pub tree: TreeId,
+    /// Includes made through macros (`#include HELPER_H`), from the generator table.
+    pub computed_includes: Vec<crate::lang::ComputedInclude>,
     pub files: Vec<IndexedFile>,
     pub stats: IndexStats,
 }
@@ -128,7 +141,9 @@ pub struct Index {
 /// Indexes the C files of a tree.
 pub fn index_tree(repo: &Repo, tree_id: TreeId, config: &IndexConfig) -> Result<Index> {
     let started = Instant::now();
-    let tree = repo.c_files(tree_id, config.max_file_size)?;
+    let tree = repo.source_files(tree_id, config.max_file_size, |path| config.generators.is_input(path))?;
+    let (inputs, c_files): (Vec<_>, Vec<_>) = tree.files.into_iter().partition(|f| config.generators.is_input(&f.path));
+    let tree = crate::repo::TreeFiles { files: c_files, skipped: tree.skipped };
     // Largest first: the biggest file (3.3 MB on QEMU) must not be the last one a worker
     // takes while the other workers sit idle.
     let mut by_size: Vec<(u64, BlobId)> = tree.files.iter().map(|f| (f.size, f.blob)).collect();
@@ -159,14 +174,33 @@ pub fn index_tree(repo: &Repo, tree_id: TreeId, config: &IndexConfig) -> Result<
                     size: f.size,
                     symbols: symbols.clone(),
                     non_utf8: *non_utf8,
+                    generated: None,
                 });
             }
         }
     }
+    for f in inputs {
+        let generator = config.generators.for_path(&f.path).expect("partitioned by is_input");
+        let symbols = generated_symbols(repo, &f.path, f.blob, config)?;
+        stats.generator_inputs += 1;
+        if !symbols.health.is_clean() {
+            stats.files_with_parse_errors += 1;
+        }
+        stats.bytes += f.size;
+        files.push(IndexedFile {
+            non_utf8: symbols.health.non_utf8,
+            generated: Some(generator.headers(&f.path)),
+            path: f.path,
+            blob: f.blob,
+            size: f.size,
+            symbols,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     stats.files = files.len();
     stats.skipped = tree.skipped;
     stats.elapsed_ms = started.elapsed().as_millis();
-    Ok(Index { tree: tree_id, files, stats })
+    Ok(Index { tree: tree_id, computed_includes: config.generators.computed_includes.clone(), files, stats })
 }
 
 enum BlobResult {
@@ -299,13 +333,41 @@ fn extract_one(
     BlobResult::Parsed { symbols: Arc::new(symbols), non_utf8 }
 }
 
-/// Extracts one blob through the cache: what `changes` uses for the two sides of a diff.
+/// Reads one build-time generator input. Not kept in the on-disk cache: which reader applies
+/// depends on the path, and the inputs are small (2 MB of QEMU's 87 MB).
+fn generated_symbols(repo: &Repo, path: &str, blob: BlobId, config: &IndexConfig) -> Result<Arc<FileSymbols>> {
+    let Some(generator) = config.generators.for_path(path) else { return Ok(Arc::new(FileSymbols::default())) };
+    let key = (config.generators.fingerprint() ^ crate::lang::lexer::normalized_hash(path.as_bytes()), blob);
+    if let Some(symbols) = config.generated_memo.lock().expect("no panics while holding the lock").get(&key) {
+        return Ok(symbols.clone());
+    }
+    let bytes = repo.read_blob(blob)?;
+    let symbols = Arc::new(if bytes.contains(&0) { FileSymbols::default() } else { generator.extract(&bytes) });
+    let mut memo = config.generated_memo.lock().expect("no panics while holding the lock");
+    if memo.len() >= MEMO_GENERATION {
+        memo.clear();
+    }
+    memo.insert(key, symbols.clone());
+    Ok(symbols)
+}
+
+/// Is `path` one `file_symbols` reads: a C file or a generator input?
+pub fn is_indexed_path(config: &IndexConfig, path: &str) -> bool {
+    crate::repo::is_c_path(path) || config.generators.is_input(path)
+}
+
+/// Extracts one blob through the cache: what `changes` uses for the two sides of a diff. A
+/// generator input (by its path) is read by its generator.
 pub fn file_symbols(
     repo: &Repo,
+    path: &str,
     blob: BlobId,
     config: &IndexConfig,
     extractor: &mut Extractor,
 ) -> Result<Arc<FileSymbols>> {
+    if config.generators.is_input(path) {
+        return generated_symbols(repo, path, blob, config);
+    }
     if let Some(symbols) = config.memo.get(blob) {
         return Ok(symbols);
     }

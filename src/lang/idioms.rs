@@ -169,8 +169,20 @@ fn check(spec: &IdiomSpec) -> Result<Idiom, String> {
     if spec.role != IdiomRole::FileLevel && !(defines.is_empty() && spec.uses.is_empty()) {
         return Err("`defines` and `uses` are for role `file_level`".into());
     }
-    for pattern in spec.uses.iter().chain(&spec.pastes).chain(defines.iter().map(|t| &t.pattern)) {
-        check_pattern(pattern)?;
+    // A use may stand in one of the invocation's own definitions: `gen_helper_{0} -> helper_{0}`.
+    let uses = spec.uses.iter().flat_map(|u| match u.split_once("->") {
+        Some((holder, used)) => vec![holder.trim().to_string(), used.trim().to_string()],
+        None => vec![u.clone()],
+    });
+    for pattern in uses.chain(spec.pastes.iter().cloned()).chain(defines.iter().map(|t| t.pattern.clone())) {
+        check_pattern(&pattern)?;
+    }
+    for u in &spec.uses {
+        if let Some((holder, _)) = u.split_once("->") {
+            if !defines.iter().any(|t| t.pattern == holder.trim()) {
+                return Err(format!("use `{u}`: `{}` is not one of `defines`", holder.trim()));
+            }
+        }
     }
     if spec.pastes.is_some() && spec.role != IdiomRole::TokenPaste {
         return Err("`pastes` is for role `token_paste`".into());

@@ -1,4 +1,6 @@
-//! C source -> `FileSymbols`. The only module that imports tree-sitter.
+//! C source -> `FileSymbols`. The only module that imports tree-sitter. Also the readers of
+//! build-time generator inputs (`generators`), which give the same facts for the names
+//! trace-events, decodetree, QAPI and hxtool files make.
 //!
 //! Pipeline for one file: mask QEMU macro idioms (`mask`, with the table in `idioms`), parse,
 //! run the queries of grammars/c (`queries`), turn captures into definitions and references
@@ -6,6 +8,7 @@
 
 mod errors;
 mod extract;
+pub mod generators;
 pub mod idioms;
 pub mod lexer;
 pub mod mask;
@@ -14,12 +17,13 @@ mod walk;
 
 pub use errors::{parse_error_sites, ErrorSite};
 pub use extract::{Extractor, Limits};
+pub use generators::{ComputedInclude, GeneratedHeaders, GeneratorSpec, GeneratorTable};
 pub use idioms::{IdiomSpec, IdiomTable};
 pub use queries::Queries;
 
 /// Bumped whenever extraction output changes for the same bytes: cache entries of another
 /// version are ignored and rebuilt.
-pub const EXTRACTOR_VERSION: u32 = 6;
+pub const EXTRACTOR_VERSION: u32 = 7;
 
 /// Parses `src` with tree-sitter only, returning the node count: the floor that benchmarks
 /// compare extraction against.

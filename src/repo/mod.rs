@@ -182,8 +182,13 @@ impl Repo {
 
     /// The C files of a tree (see `tree.rs` for what counts and what is skipped).
     pub fn c_files(&self, tree: TreeId, max_size: u64) -> Result<TreeFiles> {
+        self.source_files(tree, max_size, |_| false)
+    }
+
+    /// The C files of a tree and the other files `also` accepts (build-time generator inputs).
+    pub fn source_files(&self, tree: TreeId, max_size: u64, also: impl Fn(&str) -> bool) -> Result<TreeFiles> {
         let tree = self.find_tree(tree)?;
-        tree::list_c_files(&self.git, &tree, max_size)
+        tree::list_files(&self.git, &tree, max_size, |path| is_c_path(path) || also(path))
     }
 
     /// The contents of `path` in a tree, if it is a blob there (`.revertcheck.toml`,

@@ -49,22 +49,28 @@ pub fn is_c_path(path: &str) -> bool {
     [".c", ".h", ".c.inc", ".h.inc"].iter().any(|ext| path.ends_with(ext))
 }
 
-pub(super) fn list_c_files(repo: &git2::Repository, tree: &git2::Tree, max_size: u64) -> Result<TreeFiles> {
+/// The files of a tree whose path `wanted` accepts (C sources and generator inputs).
+pub(super) fn list_files(
+    repo: &git2::Repository,
+    tree: &git2::Tree,
+    max_size: u64,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<TreeFiles> {
     let mut out = TreeFiles::default();
     let odb = repo.odb().map_err(|e| git_error("opening the object database", e))?;
     let mut failure = None;
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         let Ok(name) = entry.name() else {
             let lossy = String::from_utf8_lossy(entry.name_bytes());
-            if is_c_path(&lossy) {
+            if wanted(&format!("{dir}{lossy}")) {
                 out.skipped.push(Skip { path: format!("{dir}{lossy}"), reason: SkipReason::NonUtf8Path });
             }
             return git2::TreeWalkResult::Skip;
         };
-        if !is_c_path(name) {
+        let path = format!("{dir}{name}");
+        if !wanted(&path) {
             return git2::TreeWalkResult::Ok;
         }
-        let path = format!("{dir}{name}");
         match entry.filemode() {
             0o120000 => out.skipped.push(Skip { path, reason: SkipReason::Symlink }),
             0o160000 => out.skipped.push(Skip { path, reason: SkipReason::Submodule }),

@@ -17,6 +17,9 @@ pub struct DepsResult {
 #[derive(Serialize)]
 pub struct SymbolDeps {
     pub symbol: NodeRef,
+    /// The symbol's other sites, `path:line` (a header's prototype, a generator input's
+    /// declaration such as a `DEF_HELPER` line), file order.
+    pub also_at: Vec<String>,
     pub entries: Vec<DepEntry>,
     /// The `--max-nodes` cap cut the listing short.
     pub truncated: bool,
@@ -107,7 +110,16 @@ impl DepsResult {
                         }
                     })
                     .collect();
-                SymbolDeps { symbol: symbol_ref(table, id), entries, truncated }
+                let symbol = symbol_ref(table, id);
+                let also_at = table
+                    .symbol(id)
+                    .sites
+                    .iter()
+                    .map(|s| (table.path(s.file), s.line))
+                    .filter(|&(p, l)| (Some(p), Some(l)) != (symbol.path.as_deref(), symbol.line))
+                    .map(|(p, l)| format!("{p}:{l}"))
+                    .collect();
+                SymbolDeps { symbol, also_at, entries, truncated }
             })
             .collect();
         DepsResult { schema: "revertcheck/deps/v1", direction: if reverse { "used_by" } else { "uses" }, symbols }
@@ -143,6 +155,9 @@ pub fn print(r: &DepsResult, table: &SymbolTable, format: DepsFormat) {
                     sym.path.as_deref().unwrap_or("?"),
                     sym.line.unwrap_or(0)
                 );
+                if !s.also_at.is_empty() {
+                    println!("  also at {}", s.also_at.join(", "));
+                }
                 let what = if r.direction == "used_by" { "used by" } else { "uses" };
                 println!(
                     "  {what} {}{}:",

@@ -78,7 +78,12 @@ pub fn print(s: &IndexSummary, format: Format, verbose: bool) {
     }
     let st = &s.index;
     println!("{} (tree {})", s.rev, &s.tree[..12]);
-    println!("files        {} C files, {:.1} MB", s.files, s.bytes as f64 / 1e6);
+    println!(
+        "files        {} C files and {} build-time generator inputs, {:.1} MB",
+        st.files - st.generator_inputs,
+        st.generator_inputs,
+        st.bytes as f64 / 1e6
+    );
     let kinds: Vec<String> = s.definitions.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!("definitions  {}", kinds.join(", "));
     println!("symbols      {}", s.symbols);

@@ -83,7 +83,7 @@ impl After<'_> {
             // Uses the file already had when the commit landed need no blame.
             let then = match repo.entry_at(self.commit_tree, &file.path)? {
                 Some((_, blob)) => {
-                    let fs = index::file_symbols(repo, blob, self.config, extractor)?;
+                    let fs = index::file_symbols(repo, &file.path, blob, self.config, extractor)?;
                     self.member_uses_in(&fs, &repo.read_blob(blob)?, fields)
                 }
                 None => BTreeSet::new(),

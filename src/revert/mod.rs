@@ -24,7 +24,7 @@ use crate::history::History;
 use crate::index::{self, Index, IndexConfig};
 use crate::lang::Extractor;
 use crate::members;
-use crate::repo::{is_c_path, BlobId, CommitId, CommitInfo, FileDiff, Repo};
+use crate::repo::{BlobId, CommitId, CommitInfo, FileDiff, Repo};
 use crate::symbols::{scope_of, FileId, Scope, SymbolTable};
 
 /// The revision reverted at, indexed once.
@@ -292,7 +292,7 @@ pub fn analyse(
     let mut extractor = Extractor::new(&config.queries, &config.idioms, config.limits);
     let mut introduced = Vec::new(); // (path, change, new-side symbols)
     let mut restoring = Vec::new(); // (path, old side, new side): uses a revert brings back
-    for d in diffs.iter().filter(|d| is_c_path(d.path()) && !d.binary) {
+    for d in diffs.iter().filter(|d| index::is_indexed_path(config, d.path()) && !d.binary) {
         let (old, new) = sides(repo, d, config, &mut extractor)?;
         let path = d.path().to_string();
         let change = changes::c_file_change(
@@ -600,15 +600,15 @@ impl After<'_> {
 type Side = Option<(Arc<FileSymbols>, Vec<u8>)>;
 
 fn sides(repo: &Repo, d: &FileDiff, config: &IndexConfig, extractor: &mut Extractor) -> Result<(Side, Side)> {
-    let read = |blob, extractor: &mut Extractor| -> Result<Side> {
-        Ok(Some((index::file_symbols(repo, blob, config, extractor)?, repo.read_blob(blob)?)))
+    let read = |path: &str, blob, extractor: &mut Extractor| -> Result<Side> {
+        Ok(Some((index::file_symbols(repo, path, blob, config, extractor)?, repo.read_blob(blob)?)))
     };
     let old = match d.old_blob {
-        Some(b) => read(b, extractor)?,
+        Some(b) => read(d.old_path.as_deref().unwrap_or(d.path()), b, extractor)?,
         None => None,
     };
     let new = match d.new_blob {
-        Some(b) => read(b, extractor)?,
+        Some(b) => read(d.path(), b, extractor)?,
         None => None,
     };
     Ok((old, new))
@@ -661,8 +661,8 @@ fn reworked(
     }
     let mut commits = Vec::new();
     for (info, before, after) in path_changes.of(repo, path_now)? {
-        let h_before = hashes(&*index::file_symbols(repo, before, config, extractor)?);
-        let h_after = hashes(&*index::file_symbols(repo, after, config, extractor)?);
+        let h_before = hashes(&*index::file_symbols(repo, path_now, before, config, extractor)?);
+        let h_after = hashes(&*index::file_symbols(repo, path_now, after, config, extractor)?);
         if h_before != h_after && h_after.is_some() {
             commits.push(CommitRef::of(info));
         }
@@ -724,11 +724,11 @@ impl<'a> PathChanges<'a> {
                     continue;
                 }
                 let Some(after) = after else { continue };
-                if !uses(&*index::file_symbols(repo, after, config, extractor)?) {
+                if !uses(&*index::file_symbols(repo, &path, after, config, extractor)?) {
                     continue;
                 }
                 let used_before = match before {
-                    Some(b) => uses(&*index::file_symbols(repo, b, config, extractor)?),
+                    Some(b) => uses(&*index::file_symbols(repo, &path, b, config, extractor)?),
                     None => match self.history.renamed_from(repo, i, &path)? {
                         // A rename: the use came with the file; keep looking under the old name.
                         Some(old) => {
@@ -746,7 +746,7 @@ impl<'a> PathChanges<'a> {
             break;
         }
         Ok(match repo.entry_at(self.commit_tree, &path)? {
-            Some((_, blob)) if uses(&*index::file_symbols(repo, blob, config, extractor)?) => Introduced::Before,
+            Some((_, blob)) if uses(&*index::file_symbols(repo, &path, blob, config, extractor)?) => Introduced::Before,
             _ => Introduced::Unknown,
         })
     }

@@ -108,7 +108,7 @@ impl After<'_> {
         for inc in &file.includes {
             for candidate in [format!("include/{}", inc.path), format!("{dir}/{}", inc.path)] {
                 if let Some((_, blob)) = self.repo.entry_at(self.commit_tree, &candidate)? {
-                    let fs = index::file_symbols(self.repo, blob, self.config, extractor)?;
+                    let fs = index::file_symbols(self.repo, &candidate, blob, self.config, extractor)?;
                     for d in &fs.definitions {
                         out.entry(fs.def_name(d).to_string()).or_insert_with(|| (inc.path.clone(), candidate.clone()));
                     }
@@ -153,8 +153,8 @@ impl After<'_> {
             if self.earlier[i] || !self.later.contains_key(&info.id) {
                 continue;
             }
-            let b = index::file_symbols(self.repo, before, self.config, extractor)?;
-            let a = after.map(|a| index::file_symbols(self.repo, a, self.config, extractor)).transpose()?;
+            let b = index::file_symbols(self.repo, path, before, self.config, extractor)?;
+            let a = after.map(|a| index::file_symbols(self.repo, path, a, self.config, extractor)).transpose()?;
             if took(&b, a.as_deref()) {
                 return Ok(Some(info));
             }

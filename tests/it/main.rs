@@ -6,6 +6,7 @@ mod bad_input;
 mod check;
 mod deps;
 mod extract;
+mod generated;
 mod json_doc;
 mod qemu;
 mod readonly;

@@ -128,6 +128,16 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
                 }
             }
             for pattern in &idiom.uses {
+                // `A -> B`: a use of B standing in the definition A this invocation makes.
+                if let Some((holder, used)) = pattern.split_once("->") {
+                    let names =
+                        (idioms::instantiate(holder.trim(), &inv.args), idioms::instantiate(used.trim(), &inv.args));
+                    if let (Some(holder), Some(used)) = names {
+                        let (holder, name) = (c.intern(&holder), c.intern(&used));
+                        c.pinned.push((holder, RawRef { byte: inv.start, line, name, kind: RefKind::Call }));
+                    }
+                    continue;
+                }
                 if let Some(name) = idioms::instantiate(pattern, &inv.args) {
                     let name = c.intern(&name);
                     // Past the end of every definition: attributed to file level.

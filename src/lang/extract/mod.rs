@@ -69,6 +69,9 @@ struct Collector<'a> {
     includes: Vec<Include>,
     /// The body of the function being walked; declarations inside it are local.
     fn_body: (usize, usize),
+    /// Uses that stand in a named definition made at the same place (`gen_helper_x` calls
+    /// `helper_x`, both made by one `DEF_HELPER_2(x, ...)`), whatever the innermost span.
+    pinned: Vec<(NameIdx, RawRef)>,
 }
 
 impl<'a> Collector<'a> {
@@ -370,6 +373,7 @@ impl<'q> Extractor<'q> {
             name_bytes: FxHashSet::default(),
             includes: Vec::new(),
             fn_body: (0, 0),
+            pinned: Vec::new(),
         };
         self.collect(&tree, &mut c);
         masked::add_uses(&mut c, &masked.uses);
@@ -608,7 +612,7 @@ fn parse_health(tree: &Tree) -> (ParseHealth, Vec<(usize, usize)>) {
 /// Sorts definitions, attributes each reference to the innermost definition holding it, drops
 /// self-references and shadowed names, folds repeats.
 fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, usize)]) -> FileSymbols {
-    let Collector { names, mut defs, mut refs, locals, name_bytes, includes, .. } = c;
+    let Collector { names, mut defs, mut refs, locals, name_bytes, includes, pinned, .. } = c;
     // Unstable sorts on keys that order every field: deterministic, and no scratch buffer (the
     // stable sorts' allocations were 2% of a cold index).
     defs.sort_unstable_by_key(|d| {
@@ -638,6 +642,12 @@ fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, usize)]) -> 
         .filter(|(r, owner)| owner.is_none_or(|o| !shadowed.contains(&(o, r.name)) && defs[o as usize].name != r.name))
         .map(|(r, owner)| Reference { from: owner, name: r.name, kind: r.kind, line: r.line })
         .collect();
+    for (owner, r) in pinned {
+        let holder = defs.iter().position(|d| d.name == owner && d.start_byte <= r.byte && r.byte < d.end_byte);
+        if let Some(i) = holder {
+            references.push(Reference { from: Some(i as DefIdx), name: r.name, kind: r.kind, line: r.line });
+        }
+    }
     references.sort_unstable_by_key(|r| (r.from, r.name, r.kind, r.line));
     references.dedup_by(|a, b| a.from == b.from && a.name == b.name && a.kind == b.kind);
     references.sort_unstable_by_key(|r| (r.from, r.line, r.name, r.kind));

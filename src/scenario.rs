@@ -13,6 +13,8 @@
 //! - `.merge`: merge this branch with `--no-ff` (the step's `COMMIT` is the merge message)
 //! - `.revert`: revert the commit with this tag (`git revert`, message from git)
 //!
+//! Any other file is written, dotfiles included (`.revertcheck.toml`).
+//!
 //! Authors and dates are fixed (one minute apart per step) so histories are reproducible, and
 //! the user's git configuration is ignored.
 
@@ -21,6 +23,9 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::error::{Error, Result};
+
+/// The control files of a step: read, never written to the repository.
+const CONTROL_FILES: [&str; 7] = [".delete", ".rename", ".tag", ".branch", ".checkout", ".merge", ".revert"];
 
 /// Files of a scenario: (step name, path in the step, contents), in step order.
 pub struct Scenario {
@@ -102,7 +107,9 @@ impl Scenario {
                 for line in text(".delete").unwrap_or_default().lines().filter(|l| !l.trim().is_empty()) {
                     git(dir, &["rm", "-q", line.trim()], step)?;
                 }
-                for (path, bytes) in files.iter().filter(|(p, _)| !p.starts_with('.') && *p != "COMMIT") {
+                for (path, bytes) in
+                    files.iter().filter(|(p, _)| !CONTROL_FILES.contains(&p.as_str()) && *p != "COMMIT")
+                {
                     let full = dir.join(path);
                     if let Some(parent) = full.parent() {
                         std::fs::create_dir_all(parent)

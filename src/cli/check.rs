@@ -67,7 +67,7 @@ pub enum FailOn {
 }
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
-    let common = Common::new(cli, IdiomTable::builtin())?;
+    let mut common = Common::new(cli, IdiomTable::builtin())?;
     let repo = &common.repo;
     let mut notes = Vec::new();
     let (steps, base_label) = if args.mbox.is_empty() {
@@ -77,6 +77,8 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
     };
     let base_tree = steps.first().map(|s| s.old_tree);
     let policy = load_policy(repo, base_tree, args)?;
+    common.use_project_tables(cli, &policy)?;
+    let repo = &common.repo;
     let maintainers = match steps.last().map(|s| s.new_tree).or(base_tree) {
         Some(tree) => {
             repo.file_at(tree, "MAINTAINERS")?.map(|bytes| Maintainers::parse(&String::from_utf8_lossy(&bytes)))

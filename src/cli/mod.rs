@@ -143,6 +143,24 @@ impl Common {
         Ok(Common { repo, index_config })
     }
 
+    /// Extends the built-in idiom and generator tables with the policy file's `[[idiom]]` and
+    /// `[[generator]]` entries (the cache key follows the idiom table).
+    pub fn use_project_tables(&mut self, cli: &Cli, policy: &crate::policy::Policy) -> Result<()> {
+        if !policy.idioms.is_empty() {
+            let idioms = IdiomTable::build(&policy.idioms).map_err(|e| Error::bad_input(&policy.source, e))?;
+            let generators =
+                std::mem::replace(&mut self.index_config.generators, crate::lang::GeneratorTable::builtin());
+            let fresh = Common::at(&cli.repo, cli, idioms)?;
+            self.index_config = fresh.index_config;
+            self.index_config.generators = generators;
+        }
+        if !policy.generators.is_empty() {
+            self.index_config.generators = crate::lang::GeneratorTable::build(&policy.generators)
+                .map_err(|e| Error::bad_input(&policy.source, e))?;
+        }
+        Ok(())
+    }
+
     pub fn index(&self, rev: &str) -> Result<Index> {
         let commit = self.repo.resolve(rev)?;
         let tree = self.repo.tree_of(commit)?;

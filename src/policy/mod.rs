@@ -33,7 +33,7 @@ use std::str::FromStr;
 use serde::Deserialize;
 
 use crate::changes::LineCount;
-use crate::lang::IdiomSpec;
+use crate::lang::{GeneratorSpec, IdiomSpec};
 use crate::verdict::ZoneKind;
 use glob::Glob;
 use trailers::TrailerRequirements;
@@ -131,6 +131,8 @@ struct PolicyFile {
     core: Vec<CoreRule>,
     #[serde(default)]
     idiom: Vec<IdiomSpec>,
+    #[serde(default)]
+    generator: Vec<GeneratorSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -214,6 +216,8 @@ pub struct Policy {
     core: Vec<Glob>,
     /// `[[idiom]]` entries for the C extractor.
     pub idioms: Vec<IdiomSpec>,
+    /// `[[generator]]` entries: the project's build-time generators (grammars/generators.toml).
+    pub generators: Vec<GeneratorSpec>,
     /// Where the policy came from, for reports.
     pub source: String,
 }
@@ -261,7 +265,8 @@ impl Policy {
             .collect();
         let core =
             parsed.core.iter().map(|c| c.pattern.as_str()).chain(BUILTIN_CORE.iter().copied()).map(Glob::new).collect();
-        Ok(Policy { profile, zones, core, idioms: parsed.idiom, source })
+        crate::lang::GeneratorTable::build(&parsed.generator).map_err(|e| format!("policy file {source}: {e}"))?;
+        Ok(Policy { profile, zones, core, idioms: parsed.idiom, generators: parsed.generator, source })
     }
 
     pub fn zone_of(&self, path: &str) -> ZoneOf {

@@ -127,3 +127,25 @@ fn deps_names_the_generator_input_as_the_definition() {
         s["entries"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
     assert!(users.contains(&"qmp_query_toy"), "{s:#}");
 }
+
+#[test]
+fn a_project_describes_its_own_generator_in_revertcheck_toml() {
+    let repo = scenario("generated");
+    let step = check(&repo, "project-event");
+    assert_eq!(step["verdict"]["structural"], "leaf", "{step:#}");
+    let s = symbols(&step);
+    assert!(s.contains(&("log_disk_write".into(), "added".into())), "{s:?}");
+    let added = step["symbols"].as_array().unwrap().iter().find(|x| x["name"] == "log_disk_write").unwrap();
+    assert_eq!(added["path"], "hw/disk/events", "{added:#}");
+    // A broken entry is bad input, named.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[generator]]\nname = \"g\"\nreader = \"trace-events\"\nmatch = { basename = \"events\" }\ndefines.event = [\"klass log_{name}\"]\n").unwrap();
+    let out = repo.rc(&["check", "--config", bad.to_str().unwrap(), "project-event"]);
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("bad.toml") && out.stderr.contains("generator `g`") && out.stderr.contains("klass"),
+        "{}",
+        out.stderr
+    );
+}

@@ -18,7 +18,9 @@ pub struct DebugArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum DebugCommand {
-    /// Extract one C file from disk and print its definitions, references and includes.
+    /// Extract one C file from disk and print its definitions, references and includes; a
+    /// build-time generator's input (trace-events, `.decode`, QAPI schema, `.hx`, by its path)
+    /// is read by its generator.
     Extract { file: PathBuf },
     /// Build a scenario directory (fixtures/scenarios/<name>) into a repository at `into`; with
     /// `--extend`, add its steps on top of the repository already there.
@@ -56,6 +58,12 @@ pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
     match &args.what {
         DebugCommand::Extract { file } => {
             let src = read(file)?;
+            // A build-time generator's input (by its path as given: `hw/net/trace-events`).
+            let generators = crate::lang::GeneratorTable::builtin();
+            if let Some(generator) = generators.for_path(&file.to_string_lossy()) {
+                print!("{}", generator.extract(&src).render());
+                return Ok(0);
+            }
             let queries = Queries::load().map_err(|e| Error::bad_input("grammars/c", e))?;
             let idioms = IdiomTable::builtin();
             print!("{}", Extractor::new(&queries, &idioms, Limits::default()).extract(&src).render());

@@ -53,14 +53,16 @@ pub fn read(text: &str) -> Reading {
             .filter_map(|t| t.strip_prefix("!function="))
             .map(|f| (f.to_string(), RefKind::Call, start_line))
             .collect::<Vec<_>>();
+        // decodetree.py: argument set, field and format names are `[a-zA-Z0-9_]*` (`%2op_size`),
+        // pattern names C identifiers (they become `trans_<name>`).
         if let Some(name) = first.strip_prefix('&') {
-            if !is_name(name) {
+            if !is_word(name) {
                 out.error(start_line);
             } else if !rest.contains(&"!extern") {
                 out.entities.push(entity("argset", name, rest.join(" ")));
             }
         } else if let Some(name) = first.strip_prefix('%').or_else(|| first.strip_prefix('@')) {
-            if !is_name(name) {
+            if !is_word(name) {
                 out.error(start_line);
                 continue;
             }
@@ -79,6 +81,10 @@ pub fn read(text: &str) -> Reading {
     out
 }
 
+fn is_word(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 fn is_name(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !s.as_bytes()[0].is_ascii_digit()
 }
@@ -90,7 +96,7 @@ mod tests {
     #[test]
     fn argsets_patterns_groups_and_continuations() {
         let r = read(
-            "# comment\n&r rd rs1 rs2\n&ext !extern a\n%imm_ci 12:s1 2:5 !function=ex_shift_3\n@r ....... ..... ..... ... ..... ....... &r %rs2 %rs1 %rd\n{\n  add 0000000 ..... ..... 000 ..... 0110011 @r\n  sub 0100000 ..... ..... 000 ..... \\\n      0110011 @r # continued\n}\n",
+            "# comment\n&r rd rs1 rs2\n%2op 20:1\n&ext !extern a\n%imm_ci 12:s1 2:5 !function=ex_shift_3\n@r ....... ..... ..... ... ..... ....... &r %rs2 %rs1 %rd\n{\n  add 0000000 ..... ..... 000 ..... 0110011 @r\n  sub 0100000 ..... ..... 000 ..... \\\n      0110011 @r # continued\n}\n",
         );
         let got: Vec<(&str, &str, u32, u32)> =
             r.entities.iter().map(|e| (e.kind, e.name.as_str(), e.start_line, e.end_line)).collect();
@@ -98,13 +104,14 @@ mod tests {
             got,
             [
                 ("argset", "r", 2, 2),
-                ("field", "imm_ci", 4, 4),
-                ("format", "r", 5, 5),
-                ("pattern", "add", 7, 7),
-                ("pattern", "sub", 8, 9)
+                ("field", "2op", 3, 3),
+                ("field", "imm_ci", 5, 5),
+                ("format", "r", 6, 6),
+                ("pattern", "add", 8, 8),
+                ("pattern", "sub", 9, 10)
             ]
         );
-        assert_eq!(r.entities[1].uses, [("ex_shift_3".to_string(), RefKind::Call, 4)]);
+        assert_eq!(r.entities[2].uses, [("ex_shift_3".to_string(), RefKind::Call, 5)]);
         assert_eq!(r.errors, 0);
     }
 }

@@ -305,14 +305,27 @@ pub fn c_file_change(
                     if od.interface_hash != nd.interface_hash {
                         let old_text = old.map_or(&[][..], |o| o.1);
                         let new_text = new.map_or(&[][..], |n| n.1);
-                        if is_c && members::has_members(nd.kind) {
-                            let delta = match (members::members(old_text, od), members::members(new_text, nd)) {
+                        // A QAPI type's members are its `data` (struct members, enum values).
+                        let qapi_type = !is_c && nd.kind == SymbolKind::Typedef;
+                        if (is_c && members::has_members(nd.kind)) || qapi_type {
+                            let of = |text: &[u8], d: &Definition| {
+                                if qapi_type {
+                                    crate::lang::generators::qapi_members(text, d)
+                                } else {
+                                    members::members(text, d)
+                                }
+                            };
+                            let delta = match (of(old_text, od), of(new_text, nd)) {
                                 (Some(a), Some(b)) => members::delta(&a, &b),
                                 _ => Default::default(),
                             };
                             let kind = if delta.is_extension() { ChangeKind::Extended } else { ChangeKind::Interface };
                             let mut change = symbol_change(nfs, nd, kind, lines, file_scoped(nd));
-                            change.enum_type = members::is_enum(new_text, nd);
+                            change.enum_type = if qapi_type {
+                                crate::lang::generators::qapi_is_enum(new_text, nd)
+                            } else {
+                                members::is_enum(new_text, nd)
+                            };
                             change.added_members = delta.added;
                             change.removed_members = delta.removed;
                             change.changed_members = delta.changed;

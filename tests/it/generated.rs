@@ -149,3 +149,14 @@ fn a_project_describes_its_own_generator_in_revertcheck_toml() {
         out.stderr
     );
 }
+
+#[test]
+fn a_qapi_struct_that_gains_a_member_is_extended_not_reshaped() {
+    let repo = scenario("generated");
+    let step = check(&repo, "qapi-member");
+    let info = step["symbols"].as_array().unwrap().iter().find(|s| s["name"] == "ToyInfo").unwrap();
+    assert_eq!(info["change"], "extended", "{info:#}");
+    assert_eq!(info["added_members"], serde_json::json!(["threads"]), "{info:#}");
+    // qmp_query_toy uses ToyInfo but not the new member: nothing outside depends on the change.
+    assert_eq!(step["verdict"]["structural"], "leaf", "{step:#}");
+}

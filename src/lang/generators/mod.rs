@@ -11,6 +11,8 @@
 mod decodetree;
 mod hxtool;
 mod qapi;
+
+pub use qapi::{is_enum as qapi_is_enum, members as qapi_members};
 mod trace_events;
 
 use std::collections::BTreeMap;
@@ -117,6 +119,8 @@ pub struct GeneratorSpec {
     pub defines: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub uses: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub shaped: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,6 +152,8 @@ pub struct Generator {
     pub joins: bool,
     defines: FxHashMap<String, Vec<(SymbolKind, String)>>,
     uses: FxHashMap<String, Vec<(RefKind, String)>>,
+    /// Per entity kind, the templates of the names whose shape is the entity's.
+    shaped: FxHashMap<String, Vec<String>>,
 }
 
 /// The generated files an input stands for, and whether they are joined to the including
@@ -226,6 +232,13 @@ fn check(spec: &GeneratorSpec) -> Result<Generator, String> {
         }
         defines.insert(entity.clone(), out);
     }
+    for (entity, templates) in &spec.shaped {
+        let defined =
+            defines.get(entity).map(|d: &Vec<(SymbolKind, String)>| d.iter().map(|(_, t)| t).collect::<Vec<_>>());
+        if let Some(t) = templates.iter().find(|t| !defined.as_ref().is_some_and(|d| d.contains(t))) {
+            return Err(format!("shaped `{t}` of `{entity}` is not one of its `defines`"));
+        }
+    }
     let mut uses = FxHashMap::default();
     for (entity, templates) in &spec.uses {
         let mut out = Vec::new();
@@ -249,6 +262,7 @@ fn check(spec: &GeneratorSpec) -> Result<Generator, String> {
         joins: spec.joins,
         defines,
         uses,
+        shaped: spec.shaped.clone().into_iter().collect(),
     })
 }
 
@@ -301,13 +315,14 @@ impl Generator {
             })
         };
         let linkage = if self.joins { Linkage::File } else { Linkage::Global };
+        let mut seen: std::collections::HashSet<(Option<u32>, NameIdx, RefKind)> = std::collections::HashSet::new();
         for e in &reading.entities {
             let interface_hash = lexer::normalized_hash(e.interface.as_bytes());
             let body_hash = lexer::normalized_hash(e.body.as_bytes());
             let mut first_def = None;
             for (kind, template) in self.defines.get(e.kind).into_iter().flatten() {
                 let full = fill(template, &e.name);
-                let shaped = matches!(kind, SymbolKind::Function | SymbolKind::Prototype | SymbolKind::Typedef);
+                let shaped = self.shaped.get(e.kind).is_some_and(|s| s.contains(template));
                 let (interface_hash, body_hash) =
                     if shaped { (interface_hash, body_hash) } else { (lexer::normalized_hash(full.as_bytes()), 0) };
                 let name = intern(&mut out, full);
@@ -330,9 +345,8 @@ impl Generator {
                 self.uses.get(e.kind).into_iter().flatten().map(|(k, t)| (fill(t, &e.name), *k, e.start_line));
             for (name, kind, line) in templated.chain(e.uses.iter().cloned()) {
                 let name = intern(&mut out, name);
-                let reference = Reference { from: first_def, name, kind, line };
-                if !out.references.contains(&reference) {
-                    out.references.push(reference);
+                if seen.insert((first_def, name, kind)) {
+                    out.references.push(Reference { from: first_def, name, kind, line });
                 }
             }
         }
@@ -340,9 +354,20 @@ impl Generator {
     }
 }
 
-/// 1-based line of byte offset `at` in `text`.
-fn line_of(text: &str, at: usize) -> u32 {
-    text.as_bytes()[..at.min(text.len())].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+/// Byte offset -> 1-based line, by binary search over the line starts.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { starts }
+    }
+
+    fn line_of(&self, at: usize) -> u32 {
+        self.starts.partition_point(|&s| s <= at) as u32
+    }
 }
 
 /// The lines of `text` with their byte offsets and 1-based numbers, `#` comments cut off.

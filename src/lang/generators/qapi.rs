@@ -8,7 +8,7 @@
 //! - `include` -> an include of the other schema file.
 //! Commands with `'gen': false` generate nothing.
 
-use super::{line_of, Entity, Reading};
+use super::{Entity, LineIndex, Reading};
 use crate::facts::{Include, RefKind};
 
 /// A parsed value with its byte span.
@@ -128,6 +128,7 @@ impl Parser<'_> {
 pub fn read(text: &str) -> Reading {
     let mut out = Reading::default();
     let mut p = Parser { text: text.as_bytes(), pos: 0 };
+    let lines = LineIndex::new(text);
     loop {
         p.skip_space();
         if p.pos >= text.len() {
@@ -136,19 +137,19 @@ pub fn read(text: &str) -> Reading {
         let start = p.pos;
         let Some(expr) = p.value() else {
             // Unreadable from here on: count it and stop (QAPI itself rejects the file).
-            out.error(line_of(text, start));
+            out.error(lines.line_of(start));
             break;
         };
         let span = (start, p.pos);
-        expression(text, &expr, span, &mut out);
+        expression(&lines, &expr, span, &mut out);
     }
     out
 }
 
 const META: [&str; 5] = ["command", "struct", "union", "alternate", "enum"];
 
-fn expression(text: &str, expr: &Value, (start, end): (usize, usize), out: &mut Reading) {
-    let (start_line, end_line) = (line_of(text, start), line_of(text, end.saturating_sub(1)));
+fn expression(lines: &LineIndex, expr: &Value, (start, end): (usize, usize), out: &mut Reading) {
+    let (start_line, end_line) = (lines.line_of(start), lines.line_of(end.saturating_sub(1)));
     if let Some(path) = expr.get("include").and_then(Value::str) {
         out.includes.push(Include { path: path.to_string(), system: false, line: start_line });
         return;
@@ -224,6 +225,51 @@ fn expression(text: &str, expr: &Value, (start, end): (usize, usize), out: &mut 
             out.entities.push(e);
         }
     }
+}
+
+/// The members of the QAPI type a definition spans (a `struct`, `union` or `alternate`'s `data`
+/// members by their C names, with `base` as a member of its own; an `enum`'s values), each
+/// hashed with its declaration: what `members::delta` compares to tell an extension (members
+/// added) from a change. `None` when the span is not one readable expression.
+pub fn members(text: &[u8], def: &crate::facts::Definition) -> Option<Vec<crate::members::Member>> {
+    let span = text.get(def.start_byte as usize..def.end_byte as usize)?;
+    let expr = Parser { text: span, pos: 0 }.value()?;
+    let hash = |v: &str| crate::lang::lexer::normalized_hash(v.as_bytes());
+    let mut out = Vec::new();
+    if let Some(base) = expr.get("base") {
+        out.push(crate::members::Member { name: "<base>".into(), hash: hash(&format!("{base:?}")) });
+    }
+    match expr.get("data") {
+        Some(Value::Dict(items)) => {
+            for (name, v) in items {
+                let (optional, name) = match name.strip_prefix('*') {
+                    Some(n) => (true, n),
+                    None => (false, name.as_str()),
+                };
+                let decl = format!("{optional}:{v:?}");
+                out.push(crate::members::Member { name: c_name(name, true), hash: hash(&decl) });
+            }
+        }
+        Some(Value::List(values)) => {
+            for v in values {
+                let name = match v {
+                    Value::Str(s) => s.clone(),
+                    _ => v.get("name").and_then(Value::str).unwrap_or_default().to_string(),
+                };
+                out.push(crate::members::Member { name: c_name(&name, false), hash: hash(&format!("{v:?}")) });
+            }
+        }
+        Some(other) => out.push(crate::members::Member { name: "<data>".into(), hash: hash(&format!("{other:?}")) }),
+        None => {}
+    }
+    Some(out)
+}
+
+/// Is the definition a QAPI `enum`?
+pub fn is_enum(text: &[u8], def: &crate::facts::Definition) -> bool {
+    text.get(def.start_byte as usize..def.end_byte as usize)
+        .and_then(|span| Parser { text: span, pos: 0 }.value())
+        .is_some_and(|e| e.get("enum").is_some())
 }
 
 /// Type names a `data`/`base`/`returns` value refers to: member types (`'str'`, `['Foo']`,

@@ -48,7 +48,10 @@ pub enum CheckFormat {
     Text,
     Json,
     Sarif,
+    /// Markdown for a GitLab or GitHub comment.
     Markdown,
+    /// Plain text to paste into a reply on qemu-devel.
+    Reply,
 }
 
 /// What makes `check` exit 1.
@@ -94,7 +97,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
         depth: args.depth,
     };
     let report = check::check(&ctx, &steps, &base_label, notes)?;
-    report::check::print(&report, args.format);
+    report::check::print(&report, args.format, cli.text_options());
     Ok(exit_status(&report, args.fail_on))
 }
 

@@ -17,9 +17,6 @@ pub struct IndexArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Also list every file with parse errors, and every skipped file.
-    #[arg(long)]
-    pub verbose: bool,
 }
 
 pub fn run(cli: &Cli, args: &IndexArgs) -> Result<i32> {
@@ -29,6 +26,6 @@ pub fn run(cli: &Cli, args: &IndexArgs) -> Result<i32> {
     let table = SymbolTable::build(&index);
     let graph = DepGraph::build(&index, &table);
     let summary = report::index::IndexSummary::new(&args.rev, &index, &table, &graph, started.elapsed());
-    report::index::print(&summary, args.format, args.verbose);
+    report::index::print(&summary, args.format, cli.verbose);
     Ok(0)
 }

@@ -66,6 +66,6 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
         )?);
     }
     let worst = analyses.iter().map(|a| a.verdict).max().unwrap_or(RevertVerdict::Clean);
-    report::revert::print(&args.at, &target, &analyses, args.format);
+    report::revert::print(&args.at, &target, &analyses, args.format, cli.verbose);
     Ok(if worst == RevertVerdict::Clean { 0 } else { 1 })
 }

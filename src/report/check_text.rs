@@ -1,0 +1,531 @@
+//! The `check` report for people: checkpatch-style text for a terminal, a plain-text reply to
+//! paste on qemu-devel (`--format reply`) and Markdown for GitLab/GitHub comments. All three say
+//! the same things: per patch `N/M`, its findings with their codes, its verdict and the next
+//! step; per series a one-line summary.
+
+use std::fmt::Write;
+
+use super::text::{self, and_list, bold, capped, count, dim, finding_line, location, plural, Level};
+use crate::check::{CheckReport, StepReport};
+use crate::facts::SymbolKind;
+use crate::verdict::{Finding, PolicyVerdict, Severity, Structural};
+
+/// How much of the run itself the text tells (parse errors of the tree, ...).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    pub verbose: bool,
+}
+
+/// A finding as the reports print it, possibly standing for several of the same kind.
+struct Line {
+    severity: Severity,
+    code: &'static str,
+    path: Option<String>,
+    line: Option<u32>,
+    message: String,
+}
+
+impl Line {
+    fn location(&self) -> String {
+        location(self.path.as_deref(), self.line)
+    }
+
+    fn text(&self) -> String {
+        finding_line(&self.location(), self.severity, &self.message, self.code)
+    }
+
+    /// `path:line` or nothing, for Markdown and replies.
+    fn at(&self) -> Option<String> {
+        let loc = self.location();
+        let loc = loc.trim_end_matches(": ");
+        (!loc.is_empty()).then(|| loc.to_string())
+    }
+}
+
+fn with_symbol(f: &Finding) -> String {
+    match &f.symbol {
+        Some(n) => format!("{n}: {}", f.message),
+        None => f.message.clone(),
+    }
+}
+
+/// The findings of one patch, grouped: body changes of one file on one line, the enumerators of
+/// one enum that share a finding on one line; errors first, then warnings, then notes.
+fn lines(s: &StepReport) -> Vec<Line> {
+    let kind_of = |path: &str, name: &str| {
+        s.symbols.iter().find(|i| i.path == path && i.change.name == name).map(|i| i.change.kind)
+    };
+    // The enum an enumerator belongs to: the nearest enum at or above it in the same file.
+    let enum_of = |path: &str, line: u32| {
+        s.symbols
+            .iter()
+            .filter(|i| i.path == path && i.change.kind == SymbolKind::Enum && i.change.line <= line)
+            .max_by_key(|i| i.change.line)
+            .map(|i| i.change.name.clone())
+    };
+    let mut out: Vec<Line> = Vec::new();
+    let mut used = vec![false; s.verdict.findings.len()];
+    let findings = &s.verdict.findings;
+    for (k, f) in findings.iter().enumerate() {
+        if used[k] {
+            continue;
+        }
+        used[k] = true;
+        let path = f.path.as_deref().unwrap_or("");
+        // Body changes of one file: one line naming each function and its users.
+        if f.code == "body_change_callers" {
+            let mut names = Vec::new();
+            for (j, g) in findings.iter().enumerate().skip(k) {
+                if g.code == f.code && g.path == f.path && (j == k || !used[j]) {
+                    used[j] = true;
+                    let name = g.symbol.clone().unwrap_or_default();
+                    let users = s
+                        .symbols
+                        .iter()
+                        .find(|i| i.path == path && i.change.name == name)
+                        .map_or(0, |i| i.dependents.len());
+                    names.push(format!("{name} ({})", count(users, "direct user", "direct users")));
+                }
+            }
+            let message = if names.len() == 1 {
+                format!("body changed: {}; its users keep their interface", names[0])
+            } else {
+                format!("bodies changed: {}; their users keep their interface", and_list(&names))
+            };
+            out.push(Line { severity: f.severity, code: f.code, path: f.path.clone(), line: f.line, message });
+            continue;
+        }
+        // Enumerators of one enum with the same finding: one line for the enum.
+        let is_enumerator = |g: &Finding| {
+            g.symbol.as_deref().and_then(|n| kind_of(g.path.as_deref().unwrap_or(""), n))
+                == Some(SymbolKind::EnumConstant)
+        };
+        if is_enumerator(f) {
+            let owner = enum_of(path, f.line.unwrap_or(0));
+            let mut members = vec![f.symbol.clone().unwrap_or_default()];
+            for (j, g) in findings.iter().enumerate().skip(k + 1) {
+                if !used[j]
+                    && g.code == f.code
+                    && g.path == f.path
+                    && g.severity == f.severity
+                    && is_enumerator(g)
+                    && enum_of(path, g.line.unwrap_or(0)) == owner
+                {
+                    used[j] = true;
+                    members.push(g.symbol.clone().unwrap_or_default());
+                }
+            }
+            if members.len() > 1 {
+                let whose = owner.map(|o| format!(" of {o}")).unwrap_or_default();
+                out.push(Line {
+                    severity: f.severity,
+                    code: f.code,
+                    path: f.path.clone(),
+                    line: f.line,
+                    message: format!(
+                        "{} enumerators{whose} ({}): {} (the first; the others alike)",
+                        members.len(),
+                        capped(&members, 6),
+                        f.message
+                    ),
+                });
+                continue;
+            }
+        }
+        out.push(Line {
+            severity: f.severity,
+            code: f.code,
+            path: f.path.clone(),
+            line: f.line,
+            message: with_symbol(f),
+        });
+    }
+    out.sort_by_key(|l| std::cmp::Reverse(l.severity));
+    out
+}
+
+/// `function foo (added)`, with the kinds of one name merged (`foo_reg_mask (function and
+/// prototype, added)`) and the enumerators of one enum counted under it.
+fn changes(s: &StepReport, verbose: bool) -> Vec<String> {
+    let mut items: Vec<(String, Vec<&'static str>, &'static str)> = Vec::new();
+    let mut enumerators: Vec<(String, &'static str, usize)> = Vec::new();
+    for i in &s.symbols {
+        let change = i.change.change.as_str();
+        if i.change.kind == SymbolKind::EnumConstant {
+            let owner = s
+                .symbols
+                .iter()
+                .filter(|e| e.path == i.path && e.change.kind == SymbolKind::Enum && e.change.line <= i.change.line)
+                .max_by_key(|e| e.change.line)
+                .map_or_else(|| i.path.clone(), |e| e.change.name.clone());
+            match enumerators.iter_mut().find(|(o, c, _)| *o == owner && *c == change) {
+                Some(e) => e.2 += 1,
+                None => enumerators.push((owner, change, 1)),
+            }
+            continue;
+        }
+        let kind = i.change.kind.as_str();
+        match items.iter_mut().find(|(n, _, c)| *n == i.change.name && *c == change) {
+            Some((_, kinds, _)) if !kinds.contains(&kind) => kinds.push(kind),
+            Some(_) => {}
+            None => items.push((i.change.name.clone(), vec![kind], change)),
+        }
+    }
+    let mut out: Vec<String> = items
+        .into_iter()
+        .map(|(name, kinds, change)| {
+            let kinds: Vec<String> = kinds.iter().map(|k| k.replace('_', "-")).collect();
+            format!("{name} ({}, {})", and_list(&kinds), change.replace('_', "-"))
+        })
+        .collect();
+    out.extend(
+        enumerators.into_iter().map(|(owner, change, n)| format!("{} of {owner} ({change})", plural(n, "enumerator"))),
+    );
+    if !verbose && out.len() > 8 {
+        let more = out.len() - 8;
+        out.truncate(8);
+        out.push(format!("and {more} more (--verbose)"));
+    }
+    out
+}
+
+fn declared(s: &StepReport) -> String {
+    if !s.declared.present {
+        return "no AI use declared".into();
+    }
+    if s.trailers.ai_used_for.is_empty() {
+        return "AI named in another trailer".into();
+    }
+    format!("AI-used-for: {}", s.trailers.ai_used_for.join("; "))
+}
+
+fn policy_level(p: PolicyVerdict) -> Level {
+    match p {
+        PolicyVerdict::Ok | PolicyVerdict::NotDeclared => Level::Good,
+        PolicyVerdict::NeedsMaintainer => Level::Look,
+        _ => Level::Bad,
+    }
+}
+
+fn structural_level(s: Structural) -> Level {
+    match s {
+        Structural::Leaf => Level::Good,
+        Structural::Contained => Level::Look,
+        Structural::Cascading => Level::Bad,
+    }
+}
+
+/// `leaf, ok; 5 code lines; AI-used-for: ...; uses patch 5`.
+fn summary(s: &StepReport, color: bool) -> String {
+    let (structural, policy) = (s.verdict.structural.as_str(), s.verdict.policy.as_str());
+    let (structural, policy) = if color {
+        (
+            text::verdict(structural, structural_level(s.verdict.structural)),
+            text::verdict(policy, policy_level(s.verdict.policy)),
+        )
+    } else {
+        (structural.to_string(), policy.to_string())
+    };
+    let uses = if s.depends_on.is_empty() {
+        String::new()
+    } else {
+        let n: Vec<String> = s.depends_on.iter().map(usize::to_string).collect();
+        format!("; uses patch {}", and_list(&n))
+    };
+    format!(
+        "{structural}, {policy}; {}; {}{uses}",
+        plural(s.verdict.code_lines as usize, "code line"),
+        declared(s)
+    )
+}
+
+/// MAINTAINERS sections of the patch that name people: `Title: A <a@b>, B <b@c>`.
+fn ask(s: &StepReport) -> Vec<String> {
+    s.maintainers
+        .iter()
+        .filter(|m| !m.people.is_empty())
+        .map(|m| format!("{}: {}", m.title, m.people.join(", ")))
+        .collect()
+}
+
+/// What the author or the maintainer does next, from the verdict.
+pub fn next_step(r: &CheckReport, k: usize) -> String {
+    let s = &r.steps[k];
+    let has = |code: &str| s.verdict.findings.iter().any(|f| f.code == code);
+    let sections: Vec<String> =
+        s.maintainers.iter().filter(|m| !m.people.is_empty()).map(|m| m.title.clone()).collect();
+    let ask_them = if sections.is_empty() {
+        let core: Vec<String> = s.files.iter().filter(|f| f.core).map(|f| f.change.path.clone()).collect();
+        if core.is_empty() {
+            "ask the subsystem's maintainers".to_string()
+        } else {
+            format!("ask the maintainers of {}", capped(&core, 3))
+        }
+    } else {
+        format!("ask the maintainers of {}", and_list(&sections))
+    };
+    let users: Vec<String> =
+        r.series.dependencies.iter().filter(|(_, b)| *b == k + 1).map(|(a, _)| a.to_string()).collect();
+    match s.verdict.policy {
+        PolicyVerdict::Declined => {
+            "declined under the policy in force: rewrite it without AI assistance".to_string()
+        }
+        PolicyVerdict::MalformedTrailer => {
+            "fix the trailer: `AI-used-for: code (tool: ..., model: ...)`, scopes code, tests, docs, research, analysis"
+                .to_string()
+        }
+        PolicyVerdict::ScopeMismatch => {
+            "declare `code` in AI-used-for, or move the code change to a patch of its own".to_string()
+        }
+        PolicyVerdict::NeedsMaintainer => {
+            let mut ways = Vec::new();
+            if has("over_cap") && r.code_line_cap > 0 && s.verdict.code_lines > r.code_line_cap {
+                ways.push(format!(
+                    "split the patch: {} over the cap of {}",
+                    plural((s.verdict.code_lines - r.code_line_cap) as usize, "code line"),
+                    r.code_line_cap
+                ));
+            }
+            ways.push(ask_them);
+            ways.join(", or ")
+        }
+        PolicyVerdict::Ok | PolicyVerdict::NotDeclared => match s.verdict.structural {
+            Structural::Cascading => "review the users outside the change named above".to_string(),
+            _ if !users.is_empty() => format!(
+                "keep it with {} {} that {} it (apply and revert them together)",
+                if users.len() == 1 { "patch" } else { "patches" },
+                and_list(&users),
+                if users.len() == 1 { "uses" } else { "use" }
+            ),
+            _ => "nothing to do".to_string(),
+        },
+    }
+}
+
+/// `1/10`.
+fn number(r: &CheckReport, k: usize) -> String {
+    format!("{}/{}", k + 1, r.steps.len())
+}
+
+/// `6 and 7 use 5, 10 uses 9`.
+fn within_series(r: &CheckReport) -> Option<String> {
+    if r.series.dependencies.is_empty() {
+        return None;
+    }
+    let mut used: Vec<usize> = r.series.dependencies.iter().map(|(_, b)| *b).collect();
+    used.sort_unstable();
+    used.dedup();
+    let parts: Vec<String> = used
+        .iter()
+        .map(|b| {
+            let users: Vec<String> =
+                r.series.dependencies.iter().filter(|(_, x)| x == b).map(|(a, _)| a.to_string()).collect();
+            format!("{} {} {b}", and_list(&users), if users.len() == 1 { "uses" } else { "use" })
+        })
+        .collect();
+    Some(parts.join(", "))
+}
+
+/// `7 ok, 1 needs-maintainer`, in the order of the verdicts.
+fn policy_counts(r: &CheckReport) -> String {
+    let mut counts: Vec<(PolicyVerdict, usize)> = Vec::new();
+    for s in &r.steps {
+        match counts.iter_mut().find(|(p, _)| *p == s.verdict.policy) {
+            Some(c) => c.1 += 1,
+            None => counts.push((s.verdict.policy, 1)),
+        }
+    }
+    // ok before not-declared: what passed, then what did not ask.
+    counts.sort_by_key(|(p, _)| if *p == PolicyVerdict::Ok { None } else { Some(*p) });
+    counts.iter().map(|(p, n)| format!("{n} {}", p.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// The patches a maintainer has to look at: `7/10 (needs-maintainer), 8/10 (scope-mismatch)`.
+fn attention(r: &CheckReport) -> Vec<String> {
+    r.steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.verdict.policy.is_failure() || s.verdict.structural == Structural::Cascading)
+        .map(|(k, s)| {
+            let why = if s.verdict.policy.is_failure() {
+                s.verdict.policy.as_str()
+            } else {
+                s.verdict.structural.as_str()
+            };
+            format!("{} ({why})", number(r, k))
+        })
+        .collect()
+}
+
+fn series_line(r: &CheckReport) -> String {
+    format!(
+        "{}: {}; {}; {} ({}); profile {}",
+        count(r.steps.len(), "patch", "patches"),
+        policy_counts(r),
+        r.series.structural.as_str(),
+        plural(r.series.code_lines as usize, "code line"),
+        r.line_count.describe(),
+        r.profile
+    )
+}
+
+fn series_next(r: &CheckReport) -> String {
+    let look = attention(r);
+    if look.is_empty() {
+        "nothing to do".to_string()
+    } else {
+        format!(
+            "{} {} attention: {}",
+            count(look.len(), "patch", "patches"),
+            if look.len() == 1 { "needs" } else { "need" },
+            look.join(", ")
+        )
+    }
+}
+
+pub fn text(r: &CheckReport, opts: TextOptions) -> String {
+    let mut out = String::new();
+    for (k, s) in r.steps.iter().enumerate() {
+        let id = s.commit.as_deref().map(|c| format!("{} ", text::short(c))).unwrap_or_default();
+        let _ = writeln!(out, "{} {id}{}", bold(&number(r, k)), bold(&s.subject));
+        for l in lines(s) {
+            let _ = writeln!(out, "{}", l.text());
+        }
+        let changed = changes(s, opts.verbose);
+        if !changed.is_empty() {
+            let _ = writeln!(out, "  {}  {}", dim("changes:"), changed.join(", "));
+        }
+        let files: Vec<String> = s
+            .files
+            .iter()
+            .map(|f| format!("{} ({}{})", f.change.path, f.zone.as_str(), if f.core { ", core" } else { "" }))
+            .collect();
+        if !files.is_empty() {
+            let _ = writeln!(out, "  {}    {}", dim("files:"), files.join(", "));
+        }
+        let _ = writeln!(out, "  {}  {}", dim("verdict:"), summary(s, true));
+        if s.verdict.policy == PolicyVerdict::NeedsMaintainer {
+            for a in ask(s) {
+                let _ = writeln!(out, "  {}      {a}", dim("ask:"));
+            }
+        }
+        let _ = writeln!(out, "  {}     {}", dim("next:"), next_step(r, k));
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{} {}", bold("series:"), series_line(r));
+    if let Some(w) = within_series(r) {
+        let _ = writeln!(out, "  {}  {w}", dim("within:"));
+    }
+    if !r.steps.is_empty() {
+        let _ = writeln!(out, "  {}    {}", dim("next:"), series_next(r));
+    }
+    let errors = r.base_index.files_with_parse_errors.max(r.tip_index.files_with_parse_errors);
+    if opts.verbose && errors > 0 {
+        let _ = writeln!(
+            out,
+            "note: {} of the tree {} parse errors; symbols near them are less certain",
+            count(errors, "C file", "C files"),
+            if errors == 1 { "has" } else { "have" }
+        );
+    }
+    for n in &r.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    out
+}
+
+/// A plain-text reply for qemu-devel: per patch `[N/M]` with its verdict, the evidence (errors
+/// and warnings with their locations) and whom to ask. No colour, no commit ids (the list knows
+/// patches by number), lines short enough to quote.
+pub fn reply(r: &CheckReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "revertcheck {} (profile {}; code lines counted {}):\n",
+        env!("CARGO_PKG_VERSION"),
+        r.profile,
+        r.line_count.describe()
+    );
+    for (k, s) in r.steps.iter().enumerate() {
+        let _ = writeln!(out, "[{}] {}", number(r, k), s.subject);
+        let _ = writeln!(out, "  {}", summary(s, false));
+        for l in lines(s).iter().filter(|l| l.severity > Severity::Info) {
+            let at = l.at().map(|a| format!("{a}: ")).unwrap_or_default();
+            let _ = writeln!(out, "  - {at}{}: {} [{}]", text::severity_word(l.severity), l.message, l.code);
+        }
+        let next = next_step(r, k);
+        if next != "nothing to do" {
+            let _ = writeln!(out, "  Next: {next}");
+        }
+        if s.verdict.policy == PolicyVerdict::NeedsMaintainer {
+            for a in ask(s) {
+                let _ = writeln!(out, "  Ask: {a}");
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "Series: {}", series_line(r));
+    if let Some(w) = within_series(r) {
+        let _ = writeln!(out, "Within the series: {w}.");
+    }
+    if !r.steps.is_empty() {
+        let _ = writeln!(out, "Next: {}", series_next(r));
+    }
+    for n in &r.notes {
+        let _ = writeln!(out, "Note: {n}");
+    }
+    out
+}
+
+fn md(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// Markdown for a GitLab or GitHub comment: a table of the patches, then the findings of those
+/// that have any, each with its location and code, and the next step.
+pub fn markdown(r: &CheckReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "**revertcheck** (profile `{}`): {}, **{}**, {} ({}).\n",
+        r.profile,
+        count(r.steps.len(), "patch", "patches"),
+        r.series.policy.as_str(),
+        plural(r.series.code_lines as usize, "changed code line"),
+        r.line_count.describe()
+    );
+    let _ = writeln!(out, "| # | subject | structure | policy | code lines | declared |\n|---|---|---|---|---|---|");
+    for (k, s) in r.steps.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            number(r, k),
+            md(&s.subject),
+            s.verdict.structural.as_str(),
+            s.verdict.policy.as_str(),
+            s.verdict.code_lines,
+            md(&declared(s))
+        );
+    }
+    for (k, s) in r.steps.iter().enumerate() {
+        let shown: Vec<Line> = lines(s).into_iter().filter(|l| l.severity > Severity::Info).collect();
+        if shown.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n**{}** {}:\n", number(r, k), s.subject);
+        for l in shown {
+            let at = l.at().map(|a| format!(" `{a}`")).unwrap_or_default();
+            let _ = writeln!(out, "- **{}**{at}: {} `[{}]`", text::severity_word(l.severity), l.message, l.code);
+        }
+        let _ = writeln!(out, "- next: {}", next_step(r, k));
+        if s.verdict.policy == PolicyVerdict::NeedsMaintainer {
+            for a in ask(s) {
+                let _ = writeln!(out, "- ask: {a}");
+            }
+        }
+    }
+    if let Some(w) = within_series(r) {
+        let _ = writeln!(out, "\nWithin the series: {w}.");
+    }
+    out
+}

@@ -23,9 +23,8 @@ pub fn run(args: &ExplainArgs) -> Result<i32> {
             anstream::print!("{}", explain::render(entry));
             Ok(0)
         }
-        None => Err(Error::bad_input(
-            format!("finding code `{code}`"),
-            "unknown: `revertcheck explain` lists the codes",
-        )),
+        None => {
+            Err(Error::bad_input(format!("finding code `{code}`"), "unknown: `revertcheck explain` lists the codes"))
+        }
     }
 }

@@ -11,11 +11,12 @@ mod demo;
 mod deps;
 mod explain;
 mod index;
+mod progress;
 mod revert;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
 use crate::index::{Index, IndexConfig};
@@ -86,6 +87,13 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// What a finding code means, why the policy cares, and how to fix it (no code: list them).
     Explain(explain::ExplainArgs),
+    /// Print a shell completion script: `revertcheck completions bash > /etc/bash_completion.d/revertcheck`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `revertcheck man | man -l -`.
+    Man,
     /// Dump intermediate stages (for developers).
     #[command(hide = true)]
     Debug(debug::DebugArgs),
@@ -162,6 +170,16 @@ fn run(cli: &Cli) -> Result<i32> {
         Command::Revert(args) => revert::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
         Command::Explain(args) => explain::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "revertcheck", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| Error::Io { path: "<stdout>".into(), source: e })?;
+            Ok(0)
+        }
         Command::Debug(args) => debug::run(cli, args),
     }
 }

@@ -230,13 +230,9 @@ fn summary(s: &StepReport, color: bool) -> String {
         String::new()
     } else {
         let n: Vec<String> = s.depends_on.iter().map(usize::to_string).collect();
-        format!("; uses patch {}", and_list(&n))
+        format!("; uses {} {}", if n.len() == 1 { "patch" } else { "patches" }, and_list(&n))
     };
-    format!(
-        "{structural}, {policy}; {}; {}{uses}",
-        plural(s.verdict.code_lines as usize, "code line"),
-        declared(s)
-    )
+    format!("{structural}, {policy}; {}; {}{uses}", plural(s.verdict.code_lines as usize, "code line"), declared(s))
 }
 
 /// MAINTAINERS sections of the patch that name people: `Title: A <a@b>, B <b@c>`.
@@ -267,9 +263,7 @@ pub fn next_step(r: &CheckReport, k: usize) -> String {
     let users: Vec<String> =
         r.series.dependencies.iter().filter(|(_, b)| *b == k + 1).map(|(a, _)| a.to_string()).collect();
     match s.verdict.policy {
-        PolicyVerdict::Declined => {
-            "declined under the policy in force: rewrite it without AI assistance".to_string()
-        }
+        PolicyVerdict::Declined => "declined under the policy in force: rewrite it without AI assistance".to_string(),
         PolicyVerdict::MalformedTrailer => {
             "fix the trailer: `AI-used-for: code (tool: ..., model: ...)`, scopes code, tests, docs, research, analysis"
                 .to_string()
@@ -307,7 +301,7 @@ fn number(r: &CheckReport, k: usize) -> String {
     format!("{}/{}", k + 1, r.steps.len())
 }
 
-/// `6 and 7 use 5, 10 uses 9`.
+/// `6 and 7 use 5; 10 uses 9`.
 fn within_series(r: &CheckReport) -> Option<String> {
     if r.series.dependencies.is_empty() {
         return None;
@@ -323,7 +317,7 @@ fn within_series(r: &CheckReport) -> Option<String> {
             format!("{} {} {b}", and_list(&users), if users.len() == 1 { "uses" } else { "use" })
         })
         .collect();
-    Some(parts.join(", "))
+    Some(parts.join("; "))
 }
 
 /// `7 ok, 1 needs-maintainer`, in the order of the verdicts.
@@ -347,11 +341,8 @@ fn attention(r: &CheckReport) -> Vec<String> {
         .enumerate()
         .filter(|(_, s)| s.verdict.policy.is_failure() || s.verdict.structural == Structural::Cascading)
         .map(|(k, s)| {
-            let why = if s.verdict.policy.is_failure() {
-                s.verdict.policy.as_str()
-            } else {
-                s.verdict.structural.as_str()
-            };
+            let why =
+                if s.verdict.policy.is_failure() { s.verdict.policy.as_str() } else { s.verdict.structural.as_str() };
             format!("{} ({why})", number(r, k))
         })
         .collect()
@@ -438,41 +429,40 @@ pub fn text(r: &CheckReport, opts: TextOptions) -> String {
 /// and warnings with their locations) and whom to ask. No colour, no commit ids (the list knows
 /// patches by number), lines short enough to quote.
 pub fn reply(r: &CheckReport) -> String {
+    fn para(out: &mut String, first: &str, text: &str, indent: &str) {
+        let _ = writeln!(out, "{}", text::hanging(first, text, 76, indent));
+    }
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "revertcheck {} (profile {}; code lines counted {}):\n",
-        env!("CARGO_PKG_VERSION"),
-        r.profile,
-        r.line_count.describe()
-    );
+    para(&mut out, "", &format!("revertcheck {}, profile {}:", env!("CARGO_PKG_VERSION"), r.profile), "");
+    out.push('\n');
     for (k, s) in r.steps.iter().enumerate() {
         let _ = writeln!(out, "[{}] {}", number(r, k), s.subject);
-        let _ = writeln!(out, "  {}", summary(s, false));
+        para(&mut out, "  ", &summary(s, false), "    ");
         for l in lines(s).iter().filter(|l| l.severity > Severity::Info) {
             let at = l.at().map(|a| format!("{a}: ")).unwrap_or_default();
-            let _ = writeln!(out, "  - {at}{}: {} [{}]", text::severity_word(l.severity), l.message, l.code);
+            let item = format!("- {at}{}: {} [{}]", text::severity_word(l.severity), l.message, l.code);
+            para(&mut out, "  ", &item, "    ");
         }
         let next = next_step(r, k);
         if next != "nothing to do" {
-            let _ = writeln!(out, "  Next: {next}");
+            para(&mut out, "  ", &format!("Next: {next}"), "    ");
         }
         if s.verdict.policy == PolicyVerdict::NeedsMaintainer {
             for a in ask(s) {
-                let _ = writeln!(out, "  Ask: {a}");
+                para(&mut out, "  ", &format!("Ask: {a}"), "    ");
             }
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "Series: {}", series_line(r));
+    para(&mut out, "", &format!("Series: {}", series_line(r)), "  ");
     if let Some(w) = within_series(r) {
-        let _ = writeln!(out, "Within the series: {w}.");
+        para(&mut out, "", &format!("Within the series: {w}."), "  ");
     }
     if !r.steps.is_empty() {
-        let _ = writeln!(out, "Next: {}", series_next(r));
+        para(&mut out, "", &format!("Next: {}", series_next(r)), "  ");
     }
     for n in &r.notes {
-        let _ = writeln!(out, "Note: {n}");
+        para(&mut out, "", &format!("Note: {n}"), "  ");
     }
     out
 }

@@ -34,10 +34,10 @@ fn named(c: &CommitRef) -> String {
     format!("{} \"{}\"", short(&c.id), c.summary)
 }
 
-/// Commits by id, at most three named with their subjects (all with --verbose).
+/// Commits: up to two with their subjects, more by id (three, or all with --verbose).
 fn commits(list: &[&CommitRef], verbose: bool) -> String {
-    if list.len() == 1 {
-        return named(list[0]);
+    if list.len() <= 2 {
+        return list.iter().map(|c| named(c)).collect::<Vec<_>>().join(", ");
     }
     let ids: Vec<String> = list.iter().map(|c| short(&c.id).to_string()).collect();
     if verbose {
@@ -68,8 +68,13 @@ fn conflict_lines(a: &RevertAnalysis, verbose: bool) -> Vec<String> {
                     format!("{}:{}", c.path, c.start_line)
                 }
             };
+            let lines = |c: &ConflictReport| span(c).rsplit(':').next().unwrap_or("").to_string();
             let what = if regions.len() == 1 {
-                format!("git revert conflicts in lines {} ({})", span(first).rsplit(':').next().unwrap_or(""), first.kind)
+                let which = if first.end_line > first.start_line { "lines" } else { "line" };
+                format!("git revert conflicts in {which} {} ({})", lines(first), first.kind)
+            } else if regions.iter().all(|c| c.path == first.path) {
+                let spans: Vec<String> = regions.iter().map(|c| lines(c)).collect();
+                format!("{} conflicting regions, lines {}", regions.len(), capped(&spans, 6))
             } else {
                 let spans: Vec<String> = regions.iter().map(|c| span(c)).collect();
                 format!("{} conflicting regions: {}", regions.len(), capped(&spans, 4))
@@ -77,12 +82,14 @@ fn conflict_lines(a: &RevertAnalysis, verbose: bool) -> Vec<String> {
             let who = if by.is_empty() {
                 "; not traced to a later commit".to_string()
             } else {
-                format!(
-                    "; last changed by {}",
-                    if by.len() == 1 { named(by[0]) } else { commits(&by, verbose) }
-                )
+                format!("; last changed by {}", commits(&by, verbose))
             };
-            finding_line(&location(Some(&first.path), Some(first.start_line)), Severity::Error, &format!("{what}{who}"), "revert_conflict")
+            finding_line(
+                &location(Some(&first.path), Some(first.start_line)),
+                Severity::Error,
+                &format!("{what}{who}"),
+                "revert_conflict",
+            )
         })
         .collect()
 }
@@ -114,7 +121,12 @@ fn entangled_lines(a: &RevertAnalysis) -> Vec<String> {
                 (None, Attribution::Untraced) => ", written after it; writer not traced (--max-blames)".to_string(),
                 (None, _) => String::new(),
             };
-            finding_line(&location(Some(&first.path), Some(first.line)), Severity::Error, &format!("{what}{who}"), "revert_entangled")
+            finding_line(
+                &location(Some(&first.path), Some(first.line)),
+                Severity::Error,
+                &format!("{what}{who}"),
+                "revert_entangled",
+            )
         })
         .collect()
 }
@@ -199,10 +211,20 @@ fn verdict_word(v: RevertVerdict) -> String {
 
 pub fn text(at: &str, at_short: &str, analyses: &[RevertAnalysis], verbose: bool) -> String {
     let mut out = String::new();
+    // `--at ece408818d27` needs no `(ece408818d27)` after it.
+    let at = if at_short.starts_with(at) || at.starts_with(at_short) {
+        at.to_string()
+    } else {
+        format!("{at} ({at_short})")
+    };
     for a in analyses {
         let _ = writeln!(out, "{} {}", bold(short(&a.commit.id)), bold(&a.commit.summary));
         if let Some(r) = &a.reverted_by {
-            let _ = writeln!(out, "{}", finding_line("", Severity::Info, &format!("reverted by {}", named(r)), "revert_reverted"));
+            let _ = writeln!(
+                out,
+                "{}",
+                finding_line("", Severity::Info, &format!("reverted by {}", named(r)), "revert_reverted")
+            );
         }
         if let Some(r) = &a.reapplied_by {
             let _ = writeln!(out, "note: ... and that revert was reverted by {}", named(r));
@@ -233,7 +255,7 @@ pub fn text(at: &str, at_short: &str, analyses: &[RevertAnalysis], verbose: bool
         }
         let _ = writeln!(
             out,
-            "  {}  {}; git revert {} at {at} ({at_short}), {} and {} later",
+            "  {}  {}; git revert {} at {at}, {} and {} later",
             dim("verdict:"),
             verdict_word(a.verdict),
             if a.applies { "applies" } else { "conflicts" },
@@ -255,7 +277,8 @@ pub fn text(at: &str, at_short: &str, analyses: &[RevertAnalysis], verbose: bool
         }
         counts.sort_by_key(|(v, _)| *v);
         let parts: Vec<String> = counts.iter().map(|(v, n)| format!("{n} {}", v.as_str())).collect();
-        let _ = writeln!(out, "{} {}: {}", bold("revert:"), count(analyses.len(), "commit", "commits"), parts.join(", "));
+        let _ =
+            writeln!(out, "{} {}: {}", bold("revert:"), count(analyses.len(), "commit", "commits"), parts.join(", "));
     }
     out
 }

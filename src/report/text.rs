@@ -55,6 +55,26 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     lines.join("\n")
 }
 
+/// Like `wrap`, with `first` before the first line instead of `indent` (a hanging indent).
+pub fn hanging(first: &str, text: &str, width: usize, indent: &str) -> String {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut prefix = first;
+    for word in text.split_whitespace() {
+        if !line.is_empty() && prefix.len() + line.len() + 1 + word.len() > width {
+            lines.push(format!("{prefix}{line}"));
+            line.clear();
+            prefix = indent;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(format!("{prefix}{line}"));
+    lines.join("\n")
+}
+
 /// `text` in `style` (escapes stripped later where colour is off).
 pub fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")

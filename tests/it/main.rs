@@ -4,11 +4,14 @@
 mod audit;
 mod bad_input;
 mod check;
+mod cli;
 mod deps;
+mod explain;
 mod extract;
 mod json_doc;
 mod qemu;
 mod readonly;
 mod revert;
 mod revert_trust;
+mod text;
 mod util;

@@ -123,3 +123,12 @@ fn notes_about_the_run_only_with_verbose() {
         plain.stdout
     );
 }
+
+#[test]
+fn demo_deps_text() {
+    let repo = scenario("demo");
+    let reverse = repo.rc(&["deps", "--reverse", "--depth", "2", "qemu_strtoi", "--at", "upstream"]);
+    let forward = repo.rc(&["deps", "hw/misc/foo.c:foo_realize", "--at", "upstream"]);
+    assert_eq!((reverse.status, forward.status), (0, 0), "{}{}", reverse.stderr, forward.stderr);
+    snapshot("demo-deps.txt", &format!("{}{}", reverse.stdout, forward.stdout));
+}

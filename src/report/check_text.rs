@@ -117,6 +117,39 @@ fn lines(s: &StepReport) -> Vec<Line> {
             }
             if members.len() > 1 {
                 let whose = owner.map(|o| format!(" of {o}")).unwrap_or_default();
+                // A cascade counts the users of all the enumerators together.
+                if f.code == "cascading" {
+                    if let Some((what, _)) = f.message.split_once(": used outside the change by ") {
+                        let impacts: Vec<_> =
+                            s.symbols.iter().filter(|i| i.path == path && members.contains(&i.change.name)).collect();
+                        let mut users: Vec<(&str, &str)> = impacts
+                            .iter()
+                            .flat_map(|i| i.outside().map(|d| (d.path.as_str(), d.name.as_str())))
+                            .collect();
+                        users.sort_unstable();
+                        users.dedup();
+                        let mut files: Vec<&str> = users.iter().map(|u| u.0).collect();
+                        files.dedup();
+                        let first = impacts.iter().find_map(|i| i.outside().next());
+                        out.push(Line {
+                            severity: f.severity,
+                            code: f.code,
+                            path: f.path.clone(),
+                            line: f.line,
+                            message: format!(
+                                "{} enumerators{whose} ({}): {what}: used outside the change by {} in {}{}",
+                                members.len(),
+                                capped(&members, 6),
+                                count(users.len(), "symbol", "symbols"),
+                                count(files.len(), "file", "files"),
+                                first
+                                    .map(|d| format!(" (first: {} at {}:{})", d.name, d.path, d.line))
+                                    .unwrap_or_default()
+                            ) + f.message.find("; subsystems: ").map_or("", |at| &f.message[at..]),
+                        });
+                        continue;
+                    }
+                }
                 out.push(Line {
                     severity: f.severity,
                     code: f.code,
@@ -147,7 +180,8 @@ fn lines(s: &StepReport) -> Vec<Line> {
 /// `function foo (added)`, with the kinds of one name merged (`foo_reg_mask (function and
 /// prototype, added)`) and the enumerators of one enum counted under it.
 fn changes(s: &StepReport, verbose: bool) -> Vec<String> {
-    let mut items: Vec<(String, Vec<&'static str>, &'static str)> = Vec::new();
+    // name, kinds, change, members (`+added -removed ~changed`)
+    let mut items: Vec<(String, Vec<&'static str>, &'static str, Vec<String>)> = Vec::new();
     let mut enumerators: Vec<(String, &'static str, usize)> = Vec::new();
     for i in &s.symbols {
         let change = i.change.change.as_str();
@@ -165,17 +199,32 @@ fn changes(s: &StepReport, verbose: bool) -> Vec<String> {
             continue;
         }
         let kind = i.change.kind.as_str();
-        match items.iter_mut().find(|(n, _, c)| *n == i.change.name && *c == change) {
-            Some((_, kinds, _)) if !kinds.contains(&kind) => kinds.push(kind),
-            Some(_) => {}
-            None => items.push((i.change.name.clone(), vec![kind], change)),
+        let members: Vec<String> = (i.change.added_members.iter().map(|m| format!("+{m}")))
+            .chain(i.change.removed_members.iter().map(|m| format!("-{m}")))
+            .chain(i.change.changed_members.iter().map(|m| format!("~{m}")))
+            .collect();
+        match items.iter_mut().find(|(n, _, c, _)| *n == i.change.name && *c == change) {
+            Some((_, kinds, _, known)) => {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+                if known.is_empty() {
+                    *known = members;
+                }
+            }
+            None => items.push((i.change.name.clone(), vec![kind], change, members)),
         }
     }
     let mut out: Vec<String> = items
         .into_iter()
-        .map(|(name, kinds, change)| {
+        .map(|(name, kinds, change, members)| {
             let kinds: Vec<String> = kinds.iter().map(|k| k.replace('_', "-")).collect();
-            format!("{name} ({}, {})", and_list(&kinds), change.replace('_', "-"))
+            let members = if members.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", capped(&members, if verbose { usize::MAX } else { 6 }).replace(", ", " "))
+            };
+            format!("{name} ({}, {}{members})", and_list(&kinds), change.replace('_', "-"))
         })
         .collect();
     out.extend(

@@ -132,3 +132,34 @@ fn demo_deps_text() {
     assert_eq!((reverse.status, forward.status), (0, 0), "{}{}", reverse.stderr, forward.stderr);
     snapshot("demo-deps.txt", &format!("{}{}", reverse.stdout, forward.stdout));
 }
+
+#[test]
+fn the_enumerators_of_one_enum_share_one_line() {
+    let repo = scenario("revert");
+    std::fs::write(repo.path().join("color.h"), "enum Color {\n    RED,\n    GREEN,\n    BLUE,\n    ALPHA,\n};\n")
+        .unwrap();
+    std::fs::write(
+        repo.path().join("paint.c"),
+        "#include \"color.h\"\nint use_red(void) { return RED; }\nint use_green(void) { return GREEN; }\nint use_blue(void) { return BLUE; }\n",
+    )
+    .unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "color: add Color"]);
+    std::fs::write(repo.path().join("color.h"), "enum Color {\n    ALPHA,\n};\n").unwrap();
+    repo.git(&["commit", "-q", "-a", "-m", "color: drop the primaries\n\nSigned-off-by: A <a@example.org>"]);
+    let out = repo.rc(&["check", "HEAD"]);
+    let warnings: Vec<&str> = out.stdout.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(
+        warnings,
+        ["color.h:2: warning: 3 enumerators of Color (RED, GREEN, BLUE): removed, still used: used outside the change \
+          by 3 symbols in 1 file (first: use_red at paint.c:2) [cascading]"],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("  changes:  Color (enum, interface: -RED -GREEN -BLUE), 3 enumerators of Color (removed)\n"),
+        "{}",
+        out.stdout
+    );
+}

@@ -190,6 +190,14 @@ pub const CATALOG: &[Entry] = &[
         fix: "Nothing to do.",
     },
     Entry {
+        code: "revert_improved",
+        title: "the audit found a commit easier to revert than last time",
+        means: "Since the previous audit run the commit's revert verdict got better (a conflict \
+                or a later user went away).",
+        why: "Good news: the commit is closer to what the policy asks of AI-assisted changes.",
+        fix: "Nothing to do.",
+    },
+    Entry {
         code: "later_rework",
         title: "a function the commit changed was changed again later",
         means: "Later commits edited the same definitions; the revert still applies there.",

@@ -163,3 +163,30 @@ fn the_enumerators_of_one_enum_share_one_line() {
         out.stdout
     );
 }
+
+#[test]
+fn audit_text_names_the_code_and_the_next_step_of_a_lost_revert() {
+    let repo = scenario("audit");
+    let db = repo.home.path().join("audit.sqlite");
+    let db = db.to_str().unwrap();
+    assert_eq!(repo.rc(&["audit", "--db", db]).status, 0);
+    repo.apply("audit-later");
+    let out = repo.rc(&["audit", "--db", db]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let helper = &repo.rev("ai-helper")[..12];
+    let user = &repo.rev("uses-helper")[..12];
+    let lost =
+        out.stdout.lines().find(|l| l.contains("lost revertibility (")).unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(
+        lost.starts_with(&format!("  {helper}: error: lost revertibility (clean -> entangled) because of {user}: ")),
+        "{lost}"
+    );
+    assert!(lost.ends_with(" [revert_entangled]"), "{lost}");
+    assert!(
+        out.stdout.contains(&format!("  next: revertcheck revert {helper} (what now stands in the way)\n")),
+        "{}",
+        out.stdout
+    );
+    let reverted = out.stdout.lines().find(|l| l.contains("became reverted (")).unwrap();
+    assert!(reverted.contains(": note: became reverted (") && reverted.ends_with(" [revert_reverted]"), "{reverted}");
+}

@@ -37,16 +37,20 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 3, value_name = "n")]
     pub depth: u32,
     /// Exit 1 when a finding at or above this level is present.
-    #[arg(long, value_enum, default_value_t = FailOn::Policy)]
+    #[arg(long, value_enum, default_value_t = FailOn::Policy, value_name = "level")]
     pub fail_on: FailOn,
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text, value_name = "format")]
     pub format: CheckFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
+    /// checkpatch-style lines for a terminal.
     Text,
+    /// Everything, versioned (docs/json.md).
     Json,
+    /// SARIF 2.1.0 for code-scanning tools.
     Sarif,
     /// Markdown for a GitLab or GitHub comment.
     Markdown,

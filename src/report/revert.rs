@@ -151,7 +151,11 @@ fn note_lines(a: &RevertAnalysis, verbose: bool) -> Vec<String> {
         out.push(finding_line(
             &location(Some(path), None),
             Severity::Info,
-            &format!("{} changed again by {who}; the revert still applies there", and_list(&symbols)),
+            &format!(
+                "{} changed again by {who}{}",
+                and_list(&symbols),
+                if a.conflicts.iter().any(|c| c.path == path) { "" } else { "; the revert still applies there" }
+            ),
             "later_rework",
         ));
     }
@@ -195,7 +199,7 @@ fn next_step(a: &RevertAnalysis) -> String {
         },
         RevertVerdict::Entangled if !together.is_empty() => together,
         RevertVerdict::Entangled => "rework the later users named above before reverting".to_string(),
-        RevertVerdict::Conflicting if !together.is_empty() => format!("{together}, and resolve {regions} by hand"),
+        RevertVerdict::Conflicting if !together.is_empty() => format!("{together}; then resolve {regions} by hand"),
         RevertVerdict::Conflicting => format!("resolve {regions} by hand"),
     }
 }
@@ -281,4 +285,74 @@ pub fn text(at: &str, at_short: &str, analyses: &[RevertAnalysis], verbose: bool
             writeln!(out, "{} {}: {}", bold("revert:"), count(analyses.len(), "commit", "commits"), parts.join(", "));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit(id: &str, summary: &str) -> CommitRef {
+        CommitRef { id: id.repeat(40 / id.len()), summary: summary.into() }
+    }
+
+    fn conflict(path: &str, start: u32, end: u32, by: &[CommitRef]) -> ConflictReport {
+        ConflictReport { path: path.into(), start_line: start, end_line: end, kind: "content", changed_by: by.to_vec() }
+    }
+
+    #[test]
+    fn conflicts_are_grouped_by_the_commits_that_last_changed_them() {
+        let (a, b) = (commit("a", "rename the headers"), commit("b", "tidy"));
+        let analysis = RevertAnalysis {
+            commit: commit("c", "the commit"),
+            verdict: RevertVerdict::Conflicting,
+            applies: false,
+            conflicts: vec![
+                conflict("x.h", 10, 12, std::slice::from_ref(&a)),
+                conflict("y.c", 5, 5, std::slice::from_ref(&b)),
+                conflict("x.h", 40, 44, std::slice::from_ref(&a)),
+                conflict("z.c", 7, 9, std::slice::from_ref(&a)),
+                conflict("w.c", 1, 1, &[]),
+            ],
+            cascade: Vec::new(),
+            existing_uses: 0,
+            revert_with: Vec::new(),
+            revert_with_applies: None,
+            rework: Vec::new(),
+            later_edits: Vec::new(),
+            reverted_by: None,
+            reapplied_by: None,
+            age_days: 3,
+            age_commits: 1,
+            truncated: false,
+        };
+        let lines: Vec<String> = conflict_lines(&analysis, false).iter().map(|l| strip(l)).collect();
+        assert_eq!(
+            lines,
+            [
+                "x.h:10: error: 3 conflicting regions: x.h:10-12, x.h:40-44, z.c:7-9; last changed by \
+                 aaaaaaaaaaaa \"rename the headers\" [revert_conflict]",
+                "y.c:5: error: git revert conflicts in line 5 (content); last changed by bbbbbbbbbbbb \"tidy\" [revert_conflict]",
+                "w.c:1: error: git revert conflicts in line 1 (content); not traced to a later commit [revert_conflict]",
+            ]
+        );
+        let text = strip(&text("HEAD", "cccccccccccc", std::slice::from_ref(&analysis), false));
+        assert!(
+            text.ends_with(
+                "  verdict:  conflicting; git revert conflicts at HEAD (cccccccccccc), 1 commit and 3 days later\n  \
+                 next:     resolve 5 conflicting regions by hand\n"
+            ),
+            "{text}"
+        );
+    }
+
+    /// The text without its colour escapes.
+    fn strip(s: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(at) = rest.find('\x1b') {
+            out.push_str(&rest[..at]);
+            rest = &rest[at + rest[at..].find('m').unwrap() + 1..];
+        }
+        out + rest
+    }
 }

@@ -190,6 +190,22 @@ pub const CATALOG: &[Entry] = &[
         fix: "Nothing to do.",
     },
     Entry {
+        code: "revert_reapplied",
+        title: "the commit was reverted, and that revert was reverted",
+        means: "A later commit undid this one, and a commit after it undid the revert: the \
+                change is back in the tree.",
+        why: "The verdict is about the change as it stands again, not about the old revert.",
+        fix: "Read the verdict as for any other commit.",
+    },
+    Entry {
+        code: "blame_limit",
+        title: "more conflicts or uses than --max-blames could trace",
+        means: "Tracing each conflicting region or later use back to the commit that wrote it \
+                stops after --max-blames; the rest are reported without their commits.",
+        why: "Without the writer, the report cannot name what to revert together with it.",
+        fix: "Run `revertcheck revert` again with a larger --max-blames.",
+    },
+    Entry {
         code: "revert_improved",
         title: "the audit found a commit easier to revert than last time",
         means: "Since the previous audit run the commit's revert verdict got better (a conflict \

@@ -231,7 +231,16 @@ pub fn text(at: &str, at_short: &str, analyses: &[RevertAnalysis], verbose: bool
             );
         }
         if let Some(r) = &a.reapplied_by {
-            let _ = writeln!(out, "note: ... and that revert was reverted by {}", named(r));
+            let _ = writeln!(
+                out,
+                "{}",
+                finding_line(
+                    "",
+                    Severity::Info,
+                    &format!("... and that revert was reverted by {}", named(r)),
+                    "revert_reapplied"
+                )
+            );
         }
         for l in conflict_lines(a, verbose).into_iter().chain(entangled_lines(a)).chain(note_lines(a, verbose)) {
             let _ = writeln!(out, "{l}");
@@ -255,7 +264,16 @@ pub fn text(at: &str, at_short: &str, analyses: &[RevertAnalysis], verbose: bool
             );
         }
         if a.truncated {
-            let _ = writeln!(out, "note: more conflicts than --max-blames: some are not traced to commits");
+            let _ = writeln!(
+                out,
+                "{}",
+                finding_line(
+                    "",
+                    Severity::Info,
+                    "more conflicts than --max-blames: some are not traced to commits",
+                    "blame_limit"
+                )
+            );
         }
         let _ = writeln!(
             out,

@@ -145,7 +145,7 @@ fn lines(s: &StepReport) -> Vec<Line> {
                                 first
                                     .map(|d| format!(" (first: {} at {}:{})", d.name, d.path, d.line))
                                     .unwrap_or_default()
-                            ) + f.message.find("; subsystems: ").map_or("", |at| &f.message[at..]),
+                            ) + &subsystems(&impacts),
                         });
                         continue;
                     }
@@ -177,6 +177,18 @@ fn lines(s: &StepReport) -> Vec<Line> {
     out
 }
 
+/// `; subsystems: A, B` of several symbols' users together.
+fn subsystems(impacts: &[&crate::verdict::SymbolImpact]) -> String {
+    let mut all: Vec<&str> = impacts.iter().flat_map(|i| i.subsystems.iter().map(String::as_str)).collect();
+    all.sort_unstable();
+    all.dedup();
+    if all.is_empty() {
+        String::new()
+    } else {
+        format!("; subsystems: {}", all.join(", "))
+    }
+}
+
 /// `function foo (added)`, with the kinds of one name merged (`foo_reg_mask (function and
 /// prototype, added)`) and the enumerators of one enum counted under it.
 fn changes(s: &StepReport, verbose: bool) -> Vec<String> {
@@ -191,7 +203,7 @@ fn changes(s: &StepReport, verbose: bool) -> Vec<String> {
                 .iter()
                 .filter(|e| e.path == i.path && e.change.kind == SymbolKind::Enum && e.change.line <= i.change.line)
                 .max_by_key(|e| e.change.line)
-                .map_or_else(|| i.path.clone(), |e| e.change.name.clone());
+                .map_or_else(|| format!("an enum in {}", i.path), |e| e.change.name.clone());
             match enumerators.iter_mut().find(|(o, c, _)| *o == owner && *c == change) {
                 Some(e) => e.2 += 1,
                 None => enumerators.push((owner, change, 1)),
@@ -352,20 +364,35 @@ fn number(r: &CheckReport, k: usize) -> String {
 
 /// `6 and 7 use 5; 10 uses 9`.
 fn within_series(r: &CheckReport) -> Option<String> {
-    if r.series.dependencies.is_empty() {
+    let deps = &r.series.dependencies;
+    if deps.is_empty() {
         return None;
     }
-    let mut used: Vec<usize> = r.series.dependencies.iter().map(|(_, b)| *b).collect();
-    used.sort_unstable();
-    used.dedup();
-    let parts: Vec<String> = used
-        .iter()
-        .map(|b| {
-            let users: Vec<String> =
-                r.series.dependencies.iter().filter(|(_, x)| x == b).map(|(a, _)| a.to_string()).collect();
-            format!("{} {} {b}", and_list(&users), if users.len() == 1 { "uses" } else { "use" })
-        })
-        .collect();
+    let distinct = |f: fn(&(usize, usize)) -> usize| {
+        let mut v: Vec<usize> = deps.iter().map(f).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    // By the patch used (`6 and 7 use 5`) or by the user (`3 uses 1 and 2`): whichever says it
+    // in fewer parts.
+    let (used, users) = (distinct(|d| d.1), distinct(|d| d.0));
+    let parts: Vec<String> = if used.len() <= users.len() {
+        used.iter()
+            .map(|b| {
+                let who: Vec<String> = deps.iter().filter(|d| d.1 == *b).map(|d| d.0.to_string()).collect();
+                format!("{} {} {b}", and_list(&who), if who.len() == 1 { "uses" } else { "use" })
+            })
+            .collect()
+    } else {
+        users
+            .iter()
+            .map(|a| {
+                let what: Vec<String> = deps.iter().filter(|d| d.0 == *a).map(|d| d.1.to_string()).collect();
+                format!("{a} uses {}", and_list(&what))
+            })
+            .collect()
+    };
     Some(parts.join("; "))
 }
 

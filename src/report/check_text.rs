@@ -595,3 +595,36 @@ pub fn markdown(r: &CheckReport) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::SeriesSummary;
+
+    fn report(dependencies: &[(usize, usize)]) -> CheckReport {
+        CheckReport {
+            schema: "test",
+            profile: "proposed".into(),
+            line_count: Default::default(),
+            base: "base".into(),
+            steps: Vec::new(),
+            series: SeriesSummary {
+                structural: Structural::Leaf,
+                policy: PolicyVerdict::NotDeclared,
+                dependencies: dependencies.to_vec(),
+                code_lines: 0,
+            },
+            base_index: Default::default(),
+            tip_index: Default::default(),
+            notes: Vec::new(),
+            code_line_cap: 20,
+        }
+    }
+
+    #[test]
+    fn the_series_dependencies_read_in_the_fewest_parts() {
+        assert_eq!(within_series(&report(&[])), None);
+        assert_eq!(within_series(&report(&[(6, 5), (7, 5), (10, 9)])).unwrap(), "6 and 7 use 5; 10 uses 9");
+        assert_eq!(within_series(&report(&[(3, 1), (3, 2), (4, 3)])).unwrap(), "3 uses 1 and 2; 4 uses 3");
+    }
+}

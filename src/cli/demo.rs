@@ -85,6 +85,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<i32> {
     let analysis =
         revert::analyse(repo, &target, &history, landed, None, &common.index_config, RevertLimits::default())?;
     report::revert::print("series", &target, &[analysis], super::Format::Text, cli.verbose);
-    println!("\nTry it on your tree: revertcheck check origin/master..HEAD, revertcheck --help");
+    println!("\nTry it on your tree: revertcheck check origin/master..HEAD (--format reply for a mail);");
+    println!("what a [code] means: revertcheck explain over_cap; everything else: revertcheck --help");
     Ok(0)
 }

@@ -190,3 +190,16 @@ fn audit_text_names_the_code_and_the_next_step_of_a_lost_revert() {
     let reverted = out.stdout.lines().find(|l| l.contains("became reverted (")).unwrap();
     assert!(reverted.contains(": note: became reverted (") && reverted.ends_with(" [revert_reverted]"), "{reverted}");
 }
+
+#[test]
+fn the_demo_shows_the_same_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::util::run(dir.path(), dir.path(), &["demo"], None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
+    for name in ["demo-check.txt", "demo-revert.txt"] {
+        let expected = std::fs::read_to_string(snapshots.join(name)).unwrap();
+        assert!(out.stdout.contains(&expected), "{name} is not in the demo's output:\n{}", out.stdout);
+    }
+    assert!(out.stdout.contains("revertcheck explain over_cap"), "{}", out.stdout);
+}

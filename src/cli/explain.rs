@@ -14,13 +14,13 @@ pub struct ExplainArgs {
 
 pub fn run(args: &ExplainArgs) -> Result<i32> {
     let Some(code) = &args.code else {
-        anstream::print!("{}", explain::list());
+        explain::print(None);
         return Ok(0);
     };
     let code = code.trim_matches(|c| c == '[' || c == ']');
     match explain::lookup(code) {
         Some(entry) => {
-            anstream::print!("{}", explain::render(entry));
+            explain::print(Some(entry));
             Ok(0)
         }
         None => {

@@ -242,6 +242,14 @@ pub fn lookup(code: &str) -> Option<&'static Entry> {
     CATALOG.iter().find(|e| e.code == code)
 }
 
+/// `explain <code>` (an entry) or `explain` (the list) on stdout.
+pub fn print(entry: Option<&Entry>) {
+    match entry {
+        Some(e) => anstream::print!("{}", render(e)),
+        None => anstream::print!("{}", list()),
+    }
+}
+
 /// `explain <code>`: the entry in full.
 pub fn render(e: &Entry) -> String {
     let wrap = |label: &str, text: &str| format!("{label}\n{}\n", super::text::wrap(text, 78, "  "));

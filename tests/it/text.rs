@@ -89,6 +89,13 @@ fn colour_follows_color_no_color_and_clicolor_force() {
     assert!(forced.contains("\x1b[1m\x1b[31merror"), "{forced:?}");
     assert!(with(&["--color", "always"], &[]).contains('\x1b'));
     assert!(!with(&["--color", "never"], &[("NO_COLOR", None), ("CLICOLOR_FORCE", Some("1"))]).contains('\x1b'));
+    // What is pasted elsewhere never has escapes.
+    for format in ["reply", "markdown", "json"] {
+        let env = [("NO_COLOR", None), ("CLICOLOR_FORCE", Some("1"))];
+        let out = run_env(repo.path(), repo.home.path(), &["check", "--format", format, "series~1"], None, &env);
+        assert_eq!(out.status, 1, "{}", out.stderr);
+        assert!(!out.stdout.contains('\x1b'), "{format}: {:?}", out.stdout);
+    }
     // Colour changes nothing but the escapes.
     let stripped = forced.replace("\x1b[0m", "");
     let mut clean = String::new();

@@ -495,6 +495,22 @@ pub fn text(r: &CheckReport, opts: TextOptions) -> String {
             if errors == 1 { "has" } else { "have" }
         );
     }
+    if opts.verbose {
+        for (which, st) in [("base", &r.base_index), ("tip", &r.tip_index)] {
+            if st.files == 0 {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "note: {which} index: {}, {} from the cache, {} parsed in {} ms{}",
+                count(st.files, "C file", "C files"),
+                st.cache_hits,
+                st.parsed,
+                st.elapsed_ms,
+                st.cache_write_error.as_deref().map(|e| format!("; cache not written: {e}")).unwrap_or_default()
+            );
+        }
+    }
     for n in &r.notes {
         let _ = writeln!(out, "note: {n}");
     }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod check;
+mod check_findings;
 pub mod check_text;
 pub mod deps;
 pub mod explain;

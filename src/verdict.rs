@@ -259,7 +259,13 @@ pub fn decide(
                         path: Some(i.path.clone()),
                         line: Some(i.change.line),
                         symbol: Some(i.change.name.clone()),
-                        message: format!("body changed; {} direct users keep their interface", i.dependents.len()),
+                        message: format!(
+                            "body changed; {} their interface",
+                            match i.dependents.len() {
+                                1 => "1 direct user keeps".to_string(),
+                                n => format!("{n} direct users keep"),
+                            }
+                        ),
                     });
                 }
                 continue;
@@ -359,10 +365,10 @@ pub fn decide(
                     line: first_line(f),
                     symbol: f.change.symbols.first().map(|s| s.name.clone()),
                     message: format!(
-                        "AI-used-for declares {} but this {} file has {} changed code lines",
+                        "AI-used-for declares {} but this {} file has {}",
                         if declared.scopes.is_empty() { "no scope".to_string() } else { declared.scopes.join(", ") },
                         f.zone.as_str(),
-                        f.change.lines.code
+                        plural(f.change.lines.code as usize, "changed code line")
                     ),
                 },
                 &mut findings,
@@ -371,7 +377,8 @@ pub fn decide(
     }
     if code_lines > rules.code_line_cap {
         let message = format!(
-            "{code_lines} changed code lines (tests and docs not counted; {}) exceed the {} cap of {} for a small fix",
+            "{} (tests and docs not counted; {}) exceed the {} cap of {} for a small fix",
+            plural(code_lines as usize, "changed code line"),
             rules.line_count.describe(),
             rules.profile,
             rules.code_line_cap
@@ -417,9 +424,10 @@ pub fn decide(
                     line: Some(i.change.line),
                     symbol: Some(i.change.name.clone()),
                     message: format!(
-                        "{} {} that other code depends on ({outside} users outside the change): not easy to revert",
+                        "{} {} that other code depends on ({} outside the change): not easy to revert",
                         i.change.kind.as_str(),
-                        i.change.change.as_str()
+                        i.change.change.as_str(),
+                        plural(outside as usize, "user")
                     ),
                 },
                 &mut findings,

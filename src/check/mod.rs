@@ -103,6 +103,9 @@ pub struct CheckReport {
     pub base_index: IndexStats,
     pub tip_index: IndexStats,
     pub notes: Vec<String>,
+    /// The profile's cap on code lines, for the text's next step ("34 lines over the cap").
+    #[serde(skip)]
+    pub code_line_cap: u32,
 }
 
 /// Everything `check` needs besides the steps.
@@ -262,6 +265,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         base_index: base.stats,
         tip_index: tip.stats,
         notes,
+        code_line_cap: ctx.policy.profile.code_line_cap,
     })
 }
 
@@ -364,6 +368,7 @@ fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) ->
         base_index: IndexStats::default(),
         tip_index: IndexStats::default(),
         notes,
+        code_line_cap: ctx.policy.profile.code_line_cap,
     }
 }
 

@@ -25,8 +25,10 @@ pub struct AuditArgs {
 pub enum AuditAction {
     /// List the runs recorded in the store.
     History {
+        /// The store to read [default: $XDG_DATA_HOME/revertcheck/<repo>-<hash>.sqlite].
         #[arg(long, value_name = "path")]
         db: Option<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -104,7 +106,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
     let path = store_path(a.db.as_ref(), &common.repo)?;
     let mut store = Store::open(&path)?;
     let selected = audit::select(&common.repo, head, &selection)?;
-    let progress = if std::io::stderr().is_terminal() {
+    let progress = if std::io::stderr().is_terminal() && !cli.quiet {
         indicatif::ProgressBar::new(0).with_style(
             indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} commits {elapsed}")
                 .expect("the template is valid"),

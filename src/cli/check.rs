@@ -21,11 +21,11 @@ pub struct CheckArgs {
     #[arg(value_name = "rev|range", conflicts_with = "mbox")]
     pub revs: Vec<String>,
     /// Check mailed patches instead: `git format-patch` files or mboxes (`-` reads stdin),
-    /// applied in memory, in order, onto --base.
+    /// applied in memory, in order, onto --at.
     #[arg(long, value_name = "file", num_args = 1..)]
     pub mbox: Vec<PathBuf>,
-    /// The revision mailed patches apply to.
-    #[arg(long, value_name = "rev", default_value = "HEAD")]
+    /// The revision mailed patches apply to (`--base` is an older name for it).
+    #[arg(long = "at", alias = "base", value_name = "rev", default_value = "HEAD")]
     pub base: String,
     /// The policy file [default: .revertcheck.toml in the base tree, else the built-in QEMU policy].
     #[arg(long, value_name = "file")]
@@ -37,18 +37,25 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 3, value_name = "n")]
     pub depth: u32,
     /// Exit 1 when a finding at or above this level is present.
-    #[arg(long, value_enum, default_value_t = FailOn::Policy)]
+    #[arg(long, value_enum, default_value_t = FailOn::Policy, value_name = "level")]
     pub fail_on: FailOn,
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text, value_name = "format")]
     pub format: CheckFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
+    /// checkpatch-style lines for a terminal.
     Text,
+    /// Everything, versioned (docs/json.md).
     Json,
+    /// SARIF 2.1.0 for code-scanning tools.
     Sarif,
+    /// Markdown for a GitLab or GitHub comment.
     Markdown,
+    /// Plain text to paste into a reply on qemu-devel.
+    Reply,
 }
 
 /// What makes `check` exit 1.
@@ -95,9 +102,15 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
         maintainers: maintainers.as_ref(),
         depth: args.depth,
     };
+    let stage = super::progress::stage(cli, format!("check: {} (index, graph, verdicts)", count_patches(steps.len())));
     let report = check::check(&ctx, &steps, &base_label, notes)?;
-    report::check::print(&report, args.format);
+    stage.finish_and_clear();
+    report::check::print(&report, args.format, cli.text_options());
     Ok(exit_status(&report, args.fail_on))
+}
+
+fn count_patches(n: usize) -> String {
+    format!("{n} patch{}", if n == 1 { "" } else { "es" })
 }
 
 fn exit_status(report: &CheckReport, fail_on: FailOn) -> i32 {

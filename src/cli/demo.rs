@@ -72,7 +72,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<i32> {
             println!("\n$ revertcheck check --profile in-tree series~9   # the policy in force today\n");
         }
         let report = check::check(&ctx, if only_first { &steps[..1] } else { &steps }, &base_label, notes.clone())?;
-        report::check::print(&report, args.format);
+        report::check::print(&report, args.format, cli.text_options());
         if !text {
             return Ok(0);
         }
@@ -84,7 +84,8 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<i32> {
     let history = History::window(repo, at, &[landed])?;
     let analysis =
         revert::analyse(repo, &target, &history, landed, None, &common.index_config, RevertLimits::default())?;
-    report::revert::print("series", &target, &[analysis], super::Format::Text);
-    println!("\nTry it on your tree: revertcheck check origin/master..HEAD, revertcheck --help");
+    report::revert::print("series", &target, &[analysis], super::Format::Text, cli.verbose);
+    println!("\nTry it on your tree: revertcheck check origin/master..HEAD (--format reply for a mail);");
+    println!("what a [code] means: revertcheck explain over_cap; everything else: revertcheck --help");
     Ok(0)
 }

@@ -13,8 +13,8 @@ use crate::symbols::SymbolTable;
 pub struct DepsArgs {
     /// A symbol name, or `path/file.c:name` to pick a file's own.
     pub symbol: String,
-    /// The revision to look at.
-    #[arg(long, default_value = "HEAD")]
+    /// The revision analysed (`--rev` is an older name for it).
+    #[arg(long = "at", alias = "rev", default_value = "HEAD", value_name = "rev")]
     pub rev: String,
     /// Show what uses the symbol instead of what it uses.
     #[arg(long)]
@@ -31,13 +31,17 @@ pub struct DepsArgs {
 
 pub fn run(cli: &Cli, args: &DepsArgs) -> Result<i32> {
     let common = Common::new(cli, IdiomTable::builtin())?;
+    let stage = super::progress::stage(cli, format!("index: {}", args.rev));
     let index = common.index(&args.rev)?;
+    stage.finish_and_clear();
     let table = SymbolTable::build(&index);
     let matches = table.find(&args.symbol);
     if matches.is_empty() {
         return Err(Error::UnknownSymbol { name: args.symbol.clone(), rev: args.rev.clone() });
     }
+    let stage = super::progress::stage(cli, format!("graph: {}", args.rev));
     let graph = DepGraph::build(&index, &table);
+    stage.finish_and_clear();
     let result = report::deps::DepsResult::new(&table, &graph, &matches, args.reverse, args.depth, args.max_nodes);
     report::deps::print(&result, &table, args.format);
     Ok(0)

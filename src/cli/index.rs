@@ -11,24 +11,28 @@ use crate::symbols::SymbolTable;
 
 #[derive(Args, Debug)]
 pub struct IndexArgs {
-    /// The revision to index.
-    #[arg(default_value = "HEAD")]
-    pub rev: String,
+    /// The revision analysed.
+    #[arg(long = "at", value_name = "rev", default_value = "HEAD")]
+    pub at: String,
+    /// The same as --at, as older versions took it.
+    #[arg(value_name = "rev", hide = true, conflicts_with = "at")]
+    pub rev: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Also list every file with parse errors, and every skipped file.
-    #[arg(long)]
-    pub verbose: bool,
 }
 
 pub fn run(cli: &Cli, args: &IndexArgs) -> Result<i32> {
     let common = Common::new(cli, IdiomTable::builtin())?;
     let started = std::time::Instant::now();
-    let index = common.index(&args.rev)?;
+    let rev = args.rev.as_deref().unwrap_or(&args.at);
+    let stage = super::progress::stage(cli, format!("index: {rev}"));
+    let index = common.index(rev)?;
+    stage.set_message(format!("graph: {rev}"));
     let table = SymbolTable::build(&index);
     let graph = DepGraph::build(&index, &table);
-    let summary = report::index::IndexSummary::new(&args.rev, &index, &table, &graph, started.elapsed());
-    report::index::print(&summary, args.format, args.verbose);
+    stage.finish_and_clear();
+    let summary = report::index::IndexSummary::new(rev, &index, &table, &graph, started.elapsed());
+    report::index::print(&summary, args.format, cli.verbose);
     Ok(0)
 }

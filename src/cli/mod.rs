@@ -9,12 +9,14 @@ pub use check::CheckFormat;
 mod debug;
 mod demo;
 mod deps;
+mod explain;
 mod index;
+mod progress;
 mod revert;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
 use crate::index::{Index, IndexConfig};
@@ -27,25 +29,46 @@ use crate::repo::Repo;
 #[command(name = "revertcheck", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     /// Run as if started in <path> (like `git -C`).
-    #[arg(short = 'C', global = true, value_name = "path", default_value = ".")]
+    #[arg(short = 'C', global = true, value_name = "path", default_value = ".", help_heading = GLOBAL)]
     pub repo: PathBuf,
     /// Where parsed files are cached [default: $XDG_CACHE_HOME/revertcheck or ~/.cache/revertcheck].
-    #[arg(long, global = true, value_name = "dir")]
+    #[arg(long, global = true, value_name = "dir", help_heading = GLOBAL)]
     pub cache_dir: Option<PathBuf>,
     /// Parse every file again; read and write no cache.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_cache: bool,
     /// Skip C files larger than this many bytes (reported as skipped).
-    #[arg(long, global = true, value_name = "bytes", default_value_t = 4 << 20)]
+    #[arg(long, global = true, value_name = "bytes", default_value_t = 4 << 20, help_heading = GLOBAL)]
     pub max_file_size: u64,
     /// Stop parsing a file after this many milliseconds; the file is reported as timed out.
-    #[arg(long, global = true, value_name = "ms", default_value_t = 10_000)]
+    #[arg(long, global = true, value_name = "ms", default_value_t = 10_000, help_heading = GLOBAL)]
     pub parse_timeout: u64,
     /// Worker threads for parsing [default: one per core].
-    #[arg(short = 'j', long, global = true, value_name = "n")]
+    #[arg(short = 'j', long, global = true, value_name = "n", help_heading = GLOBAL)]
     pub threads: Option<usize>,
+    /// Also print notes about the run (parse errors of the tree, every file `index` skipped).
+    #[arg(short = 'v', long, global = true, conflicts_with = "quiet", help_heading = GLOBAL)]
+    pub verbose: bool,
+    /// Print nothing on stdout: the exit status is the answer (errors still go to stderr).
+    #[arg(short = 'q', long, global = true, help_heading = GLOBAL)]
+    pub quiet: bool,
+    /// Colour the text reports: `auto` (a terminal, unless NO_COLOR is set or CLICOLOR_FORCE
+    /// forces it), `always`, `never`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "when", help_heading = GLOBAL)]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The help section of the options every subcommand takes.
+const GLOBAL: &str = "Global options";
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand, Debug)]
@@ -62,6 +85,15 @@ pub enum Command {
     Revert(revert::RevertArgs),
     /// Audit every AI-assisted commit: still revertible at HEAD? What changed since last run?
     Audit(audit::AuditArgs),
+    /// What a finding code means, why the policy cares, and how to fix it (no code: list them).
+    Explain(explain::ExplainArgs),
+    /// Print a shell completion script: `revertcheck completions bash > /etc/bash_completion.d/revertcheck`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `revertcheck man | man -l -`.
+    Man,
     /// Dump intermediate stages (for developers).
     #[command(hide = true)]
     Debug(debug::DebugArgs),
@@ -92,6 +124,14 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    anstream::ColorChoice::write_global(match cli.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    });
+    if cli.quiet {
+        silence_stdout();
+    }
     if let Some(n) = cli.threads {
         // Only fails if a pool was already built, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
@@ -108,6 +148,19 @@ pub fn main() -> i32 {
     }
 }
 
+/// `--quiet`: stdout goes to /dev/null for the rest of the process, whatever report a command
+/// prints; errors keep going to stderr and the exit status is unchanged.
+fn silence_stdout() {
+    #[cfg(unix)]
+    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        use std::io::Write;
+        use std::os::unix::io::AsRawFd;
+        let _ = std::io::stdout().flush();
+        // SAFETY: dup2 on two valid descriptors; fd 1 stays open (now onto /dev/null).
+        unsafe { libc::dup2(null.as_raw_fd(), 1) };
+    }
+}
+
 fn run(cli: &Cli) -> Result<i32> {
     match &cli.command {
         Command::Demo(args) => demo::run(cli, args),
@@ -116,7 +169,25 @@ fn run(cli: &Cli) -> Result<i32> {
         Command::Check(args) => check::run(cli, args),
         Command::Revert(args) => revert::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
+        Command::Explain(args) => explain::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "revertcheck", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| Error::Io { path: "<stdout>".into(), source: e })?;
+            Ok(0)
+        }
         Command::Debug(args) => debug::run(cli, args),
+    }
+}
+
+impl Cli {
+    /// What the text reports take from the global options.
+    pub fn text_options(&self) -> crate::report::check_text::TextOptions {
+        crate::report::check_text::TextOptions { verbose: self.verbose }
     }
 }
 

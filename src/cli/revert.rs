@@ -14,7 +14,7 @@ pub struct RevertArgs {
     /// Commits to analyse: revisions or `a..b` ranges (oldest first).
     #[arg(required = true, value_name = "commit")]
     pub commits: Vec<String>,
-    /// The revision to revert at.
+    /// The revision analysed: where the revert would happen.
     #[arg(long, default_value = "HEAD", value_name = "rev")]
     pub at: String,
     /// For a merge commit: the parent to revert to (1-based), as `git revert -m`.
@@ -43,8 +43,10 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
     for &c in &commits {
         common.repo.check_revertible(c, args.mainline)?;
     }
+    let stage = super::progress::stage(cli, format!("revert: indexing {} and loading its history", args.at));
     let target = Target::new(&common.repo, at, &common.index_config)?;
     let history = History::window(&common.repo, at, &commits)?;
+    stage.finish_and_clear();
     // A commit that is not in --at's history has nothing to revert there.
     if let Some((id, spec)) = named.iter().find(|(id, _)| !history.contains(*id)) {
         return Err(Error::bad_input(
@@ -54,7 +56,9 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
     }
     let limits = RevertLimits { max_blames: args.max_blames, ..RevertLimits::default() };
     let mut analyses = Vec::new();
+    let bar = super::progress::bar(cli, commits.len(), "revert");
     for c in commits {
+        bar.set_message(c.short());
         analyses.push(revert::analyse(
             &common.repo,
             &target,
@@ -64,8 +68,10 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
             &common.index_config,
             limits,
         )?);
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     let worst = analyses.iter().map(|a| a.verdict).max().unwrap_or(RevertVerdict::Clean);
-    report::revert::print(&args.at, &target, &analyses, args.format);
+    report::revert::print(&args.at, &target, &analyses, args.format, cli.verbose);
     Ok(if worst == RevertVerdict::Clean { 0 } else { 1 })
 }

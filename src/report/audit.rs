@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::audit::store::RunRow;
 use crate::audit::AuditOutcome;
 use crate::cli::Format;
+use crate::verdict::Severity;
 
 pub fn print(o: &AuditOutcome, store: &Path, format: Format) {
     if format == Format::Json {
@@ -12,10 +13,10 @@ pub fn print(o: &AuditOutcome, store: &Path, format: Format) {
     }
     let counts: Vec<String> = o.counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!(
-        "audit run {} at {}: {} commits ({})",
+        "audit run {} at {}: {} ({})",
         o.run_id,
         &o.head[..12],
-        o.results.len(),
+        super::text::count(o.results.len(), "commit", "commits"),
         if counts.is_empty() { "none selected".into() } else { counts.join(", ") }
     );
     for r in &o.results {
@@ -40,15 +41,31 @@ pub fn print(o: &AuditOutcome, store: &Path, format: Format) {
             ] {
                 for tr in list.iter() {
                     let by: Vec<&str> = tr.responsible.iter().map(|r| &r[..12.min(r.len())]).collect();
-                    println!(
-                        "  {label}: {} {} ({} -> {}){}",
-                        &tr.commit[..12],
-                        tr.summary,
-                        tr.from,
-                        tr.to,
-                        if by.is_empty() { String::new() } else { format!(" because of {}", by.join(" ")) }
+                    // Checkpatch-style, with the code `revertcheck explain` knows.
+                    let (severity, code) = match tr.to.as_str() {
+                        "entangled" => (Severity::Error, "revert_entangled"),
+                        "conflicting" => (Severity::Error, "revert_conflict"),
+                        "reverted" => (Severity::Info, "revert_reverted"),
+                        _ => (Severity::Info, "revert_improved"),
+                    };
+                    let line = super::text::finding_line(
+                        &format!("{}: ", &tr.commit[..12]),
+                        severity,
+                        &format!(
+                            "{label} ({} -> {}){}: \"{}\"",
+                            tr.from,
+                            tr.to,
+                            if by.is_empty() { String::new() } else { format!(" because of {}", by.join(", ")) },
+                            tr.summary
+                        ),
+                        code,
                     );
+                    anstream::println!("  {line}");
                 }
+            }
+            let lost: Vec<&str> = t.lost_revertibility.iter().map(|tr| &tr.commit[..12]).collect();
+            if !lost.is_empty() {
+                println!("  next: revertcheck revert {} (what now stands in the way)", lost.join(" "));
             }
         }
     }

@@ -144,49 +144,67 @@ pub fn print(r: &DepsResult, table: &SymbolTable, format: DepsFormat) {
             }
             println!("}}");
         }
-        DepsFormat::Text => {
-            for s in &r.symbols {
-                let sym = &s.symbol;
-                println!(
-                    "{} ({}, {} scope) {}:{}",
-                    sym.name,
-                    sym.kind,
-                    sym.scope,
-                    sym.path.as_deref().unwrap_or("?"),
-                    sym.line.unwrap_or(0)
-                );
-                if !s.also_at.is_empty() {
-                    println!("  also at {}", s.also_at.join(", "));
-                }
-                let what = if r.direction == "used_by" { "used by" } else { "uses" };
-                println!(
-                    "  {what} {}{}:",
-                    s.entries.len(),
-                    if s.truncated { " (truncated by --max-nodes)" } else { "" }
-                );
-                for e in &s.entries {
-                    let at = e
-                        .node
-                        .path
-                        .as_deref()
-                        .map(|p| format!(" [{p}:{}]", e.node.line.unwrap_or(0)))
-                        .unwrap_or_default();
-                    println!(
-                        "  {}{} ({}){at}  via {} at {}:{}{}",
-                        "  ".repeat(e.depth as usize - 1),
-                        e.node.name,
-                        e.node.kind,
-                        e.via,
-                        e.path,
-                        e.line,
-                        match (e.ambiguous, e.binding) {
-                            (_, "name-only") => "  (by name only: the use cannot see this definition)",
-                            (true, _) => "  (ambiguous: defined in several files)",
-                            _ => "",
-                        }
-                    );
-                }
+        DepsFormat::Text => anstream::print!("{}", text(r)),
+    }
+}
+
+/// The text: the symbol and where it is defined, then one `path:line:` line per use (the
+/// evidence first, as compilers and checkpatch print it), farther ones under `N steps away:`; what comes from
+/// outside the tree (libc, a header not in it) on one line at the end.
+fn text(r: &DepsResult) -> String {
+    use std::fmt::Write;
+
+    use super::text::{bold, capped, count, dim};
+    let mut out = String::new();
+    for s in &r.symbols {
+        let sym = &s.symbol;
+        let _ = writeln!(
+            out,
+            "{} ({}, {} scope) defined at {}:{}",
+            bold(&sym.name),
+            sym.kind.replace('_', "-"),
+            sym.scope,
+            sym.path.as_deref().unwrap_or("?"),
+            sym.line.unwrap_or(0)
+        );
+        if !s.also_at.is_empty() {
+            let _ = writeln!(out, "also declared at {}", s.also_at.join(", "));
+        }
+        let (inside, outside): (Vec<_>, Vec<_>) = s.entries.iter().partition(|e| e.node.kind != "external");
+        let what = if r.direction == "used_by" { "used by" } else { "uses" };
+        let _ = writeln!(
+            out,
+            "{what} {}{}:",
+            count(inside.len(), "symbol", "symbols"),
+            if s.truncated { " (truncated by --max-nodes)" } else { "" }
+        );
+        let mut depth = 1;
+        for e in inside {
+            if e.depth != depth {
+                depth = e.depth;
+                let _ = writeln!(out, "  {} steps away:", depth);
             }
+            let at = e.node.path.as_deref().map(|p| format!(", {p}:{}", e.node.line.unwrap_or(0))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}{}: {} ({}{at}) {}{}",
+                if e.depth > 1 { "  " } else { "" },
+                bold(&format!("{}:{}", e.path, e.line)),
+                e.node.name,
+                e.node.kind.replace('_', "-"),
+                dim(&format!("via {}", e.via)),
+                match (e.ambiguous, e.binding) {
+                    (_, "name-only") => "; by name only: the use cannot see this definition",
+                    (true, _) => "; ambiguous: defined in several files",
+                    _ => "",
+                }
+            );
+        }
+        if !outside.is_empty() {
+            let mut names: Vec<String> = outside.iter().map(|e| e.node.name.clone()).collect();
+            names.dedup();
+            let _ = writeln!(out, "and {} from outside the tree: {}", names.len(), capped(&names, 12));
         }
     }
+    out
 }

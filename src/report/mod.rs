@@ -4,9 +4,13 @@
 
 pub mod audit;
 pub mod check;
+mod check_findings;
+pub mod check_text;
 pub mod deps;
+pub mod explain;
 pub mod index;
 pub mod revert;
+pub mod text;
 
 /// Writes a JSON document to stdout with a trailing newline.
 pub fn print_json<T: serde::Serialize>(value: &T) {

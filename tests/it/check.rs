@@ -134,8 +134,10 @@ fn text_output_reads_like_checkpatch() {
     let out = repo.rc(&["check", "series~1"]);
     assert_eq!(out.status, 1);
     assert!(out.stdout.contains("include/qemu/cutils.h:5: error: QEMU_ALIGN_UP: changes core code"), "{}", out.stdout);
-    assert!(out.stdout.contains("verdict: leaf, needs-maintainer"), "{}", out.stdout);
-    assert!(out.stdout.contains("ask: Utilities (Maintained): Una Util <una@example.org>"));
+    assert!(out.stdout.contains("needs a maintainer's agreement first [core_code]\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("  verdict:  leaf, needs-maintainer; 5 code lines;"), "{}", out.stdout);
+    assert!(out.stdout.contains("  ask:      Utilities: Una Util <una@example.org>\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("  next:     ask the maintainers of Utilities\n"), "{}", out.stdout);
 }
 
 #[test]
@@ -170,8 +172,12 @@ fn sarif_has_the_required_fields() {
 fn markdown_is_a_reply_table() {
     let repo = scenario("demo");
     let out = repo.rc(&["check", "--format", "markdown", "upstream..series"]);
-    assert!(out.stdout.starts_with("**revertcheck** (profile `proposed`): series is **contained**"), "{}", out.stdout);
-    assert!(out.stdout.contains("| patch | subject | structure | policy | code lines | declared |"));
+    assert!(
+        out.stdout.starts_with("**revertcheck** (profile `proposed`): 10 patches, **malformed-trailer**"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("| # | subject | structure | policy | code lines | declared |"));
     assert_eq!(out.stdout.matches("\n| ").count(), 11, "{}", out.stdout);
 }
 
@@ -374,7 +380,7 @@ fn a_one_line_edit_counts_one_line_and_the_rule_is_configurable() {
     assert_eq!(report["line_count"], "max");
     assert_eq!(verdicts(&report)[0].2, 1);
     let text = repo.rc(&["check", "one-line"]).stdout;
-    assert!(text.contains("1 code lines, counted per hunk, max(added, removed)"), "{text}");
+    assert!(text.contains("1 code line (per hunk, max(added, removed))"), "{text}");
 
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("policy.toml");

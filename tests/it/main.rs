@@ -4,7 +4,9 @@
 mod audit;
 mod bad_input;
 mod check;
+mod cli;
 mod deps;
+mod explain;
 mod extract;
 mod generated;
 mod json_doc;
@@ -12,4 +14,5 @@ mod qemu;
 mod readonly;
 mod revert;
 mod revert_trust;
+mod text;
 mod util;

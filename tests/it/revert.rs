@@ -141,7 +141,9 @@ fn merges_need_a_mainline_and_several_commits_share_one_index() {
 fn text_report() {
     let repo = scenario("revert");
     let out = repo.rc(&["revert", "helper"]);
-    assert!(out.stdout.contains("lib: add helper_sum: entangled"), "{}", out.stdout);
-    assert!(out.stdout.contains("main.c:5: main uses helper_sum (added, include) (since"), "{}", out.stdout);
-    assert!(out.stdout.contains("revert together with: "), "{}", out.stdout);
+    assert!(out.stdout.contains(" lib: add helper_sum\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("  verdict:  entangled; git revert applies"), "{}", out.stdout);
+    assert!(out.stdout.contains("main.c:5: error: main uses helper_sum (added), written later by "), "{}", out.stdout);
+    assert!(out.stdout.contains("[revert_entangled]\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("  next:     revert together with "), "{}", out.stdout);
 }

@@ -92,7 +92,7 @@ fn later_patches_of_the_same_series_are_named_with_the_revert_set() {
     assert_eq!(set, [repo.rev("topic-3"), repo.rev("topic-2")], "{a:#}");
     assert_eq!(a["revert_with_applies"], true, "checked in memory: {a:#}");
     let out = repo.rc(&["revert", "--at", "main", "topic-1"]);
-    assert!(out.stdout.contains("revert together with: "), "{}", out.stdout);
+    assert!(out.stdout.contains("  next:     revert together with "), "{}", out.stdout);
 }
 
 #[test]

@@ -69,6 +69,11 @@ impl Output {
 }
 
 pub fn run(cwd: &Path, home: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    run_env(cwd, home, args, stdin, &[])
+}
+
+/// `run` with environment variables set (`Some`) or removed (`None`) after the defaults.
+pub fn run_env(cwd: &Path, home: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, Option<&str>)]) -> Output {
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_revertcheck"));
     cmd.current_dir(cwd)
@@ -80,9 +85,16 @@ pub fn run(cwd: &Path, home: &Path, args: &[&str], stdin: Option<&[u8]>) -> Outp
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("REVERTCHECK_TEST_FAIL_STORE_AFTER")
+        .env_remove("CLICOLOR_FORCE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
     let mut child = cmd.spawn().unwrap();
     let input = stdin.unwrap_or_default().to_vec();
     let mut pipe = child.stdin.take().unwrap();

@@ -94,6 +94,7 @@ pub(super) fn of(
             binding,
             same_file: dep_path == path,
             core: super::adapter::zone(ctx.policy, &dep_path).1,
+            in_tests: super::adapter::zone(ctx.policy, &dep_path).0 == crate::verdict::ZoneKind::Tests,
             in_series,
             name,
             kind,

@@ -10,6 +10,7 @@ mod debug;
 mod demo;
 mod deps;
 mod index;
+mod policy;
 mod revert;
 
 use std::path::PathBuf;
@@ -62,6 +63,8 @@ pub enum Command {
     Revert(revert::RevertArgs),
     /// Audit every AI-assisted commit: still revertible at HEAD? What changed since last run?
     Audit(audit::AuditArgs),
+    /// The policy profiles: `policy list`, `policy show NAME`.
+    Policy(policy::PolicyArgs),
     /// Dump intermediate stages (for developers).
     #[command(hide = true)]
     Debug(debug::DebugArgs),
@@ -116,6 +119,7 @@ fn run(cli: &Cli) -> Result<i32> {
         Command::Check(args) => check::run(cli, args),
         Command::Revert(args) => revert::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
+        Command::Policy(args) => policy::run(cli, args),
         Command::Debug(args) => debug::run(cli, args),
     }
 }

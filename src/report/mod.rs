@@ -6,6 +6,7 @@ pub mod audit;
 pub mod check;
 pub mod deps;
 pub mod index;
+pub mod policy;
 pub mod revert;
 
 /// Writes a JSON document to stdout with a trailing newline.

@@ -182,6 +182,12 @@ pub struct SymbolImpact {
     /// Uses of the name that cannot see this definition (another target's copy, libc's
     /// function of the same name, a standalone program): left out of `dependents`.
     pub name_only: usize,
+    /// The patch's own uses of what it adds, in test files and in other files outside tests
+    /// (uses in the defining file are not counted): a helper only tests use is test code.
+    #[serde(skip)]
+    pub own_uses_in_tests: usize,
+    #[serde(skip)]
+    pub own_uses_elsewhere: usize,
 }
 
 impl SymbolImpact {
@@ -390,7 +396,8 @@ pub fn decide(
     if declared.ai_sign_off {
         policy = policy.max(PolicyVerdict::MalformedTrailer);
     }
-    for s in declared.scopes.iter().filter(|s| !rules.scopes.contains(s)) {
+    // A profile without scopes (the kernel's, in-tree's) has nothing to compare with.
+    for s in declared.scopes.iter().filter(|s| !rules.scopes.is_empty() && !rules.scopes.contains(s)) {
         findings.push(Finding {
             severity: Severity::Warning,
             code: "scope_not_in_profile",
@@ -400,7 +407,7 @@ pub fn decide(
             message: format!(
                 "AI-used-for: `{s}` is not a scope of profile {} (its text names {})",
                 rules.profile,
-                if rules.scopes.is_empty() { "none".to_string() } else { rules.scopes.join(", ") }
+                rules.scopes.join(", ")
             ),
         });
     }
@@ -488,7 +495,8 @@ fn scope_mismatches(files: &[FileFacts], impacts: &[SymbolImpact], declared: &De
             && f.change.symbols.len() == mine.len()
             && mine.iter().all(|i| {
                 i.change.change == ChangeKind::Added
-                    && i.dependents.iter().any(|d| d.in_tests)
+                    && i.own_uses_elsewhere == 0
+                    && (i.own_uses_in_tests > 0 || i.dependents.iter().any(|d| d.in_tests))
                     && i.dependents.iter().all(|d| d.in_tests || d.same_file)
             })
     };

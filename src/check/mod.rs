@@ -314,6 +314,14 @@ fn ai_code(r: &StepReport) -> bool {
     r.declared.present && (r.declared.scopes.is_empty() || r.declared.scopes.iter().any(|s| s == "code"))
 }
 
+/// AI-declared code the line cap applies to: not a mechanical change made the same way at
+/// every site.
+fn ai_capped_code(r: &StepReport) -> bool {
+    ai_code(r)
+        && (r.declared.mechanical.is_none()
+            || r.verdict.findings.iter().any(|f| f.code == "mechanical_not_uniform"))
+}
+
 /// The drafts' split rule ("splitting a submission in multiple parts is not a valid way to
 /// bypass this rule"): AI-declared commits by one author touching the same file (and so the
 /// same functions) within the profile's window count as one fix against the cap; each commit
@@ -332,13 +340,13 @@ fn split_fixes(ctx: &CheckContext, steps: &[Step], reports: &mut [StepReport]) {
             .collect()
     };
     for k in 0..reports.len() {
-        if !ai_code(&reports[k]) {
+        if !ai_capped_code(&reports[k]) {
             continue;
         }
         let mine = files(&reports[k]);
         let group: Vec<usize> = (0..reports.len())
             .filter(|&j| {
-                ai_code(&reports[j])
+                ai_capped_code(&reports[j])
                     && reports[j].author == reports[k].author
                     && (steps[j].time - steps[k].time).abs() <= i64::from(window_days) * 86_400
                     && !files(&reports[j]).is_disjoint(&mine)

@@ -154,6 +154,7 @@ pub fn builtin(name: &str) -> Option<Profile> {
                 "code-provenance.rst: contributions believed to contain AI-generated content are declined",
                 "AGENTS.md: agents may help only with research, static analysis, debugging, local experiments and trivial non-copyrightable changes, none upstreamed",
             ]),
+            scopes: Vec::new(),
             declined_on_any_ai: true,
             agents_whitelist: own(&["research", "analysis"]),
             ..base

@@ -59,3 +59,14 @@ fn every_emitted_field_is_documented() {
     let missing = undocumented(&[check, revert, audit]);
     assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
 }
+
+#[test]
+fn the_policy_reports_and_the_new_declaration_fields_are_documented() {
+    let repo = scenario("policy");
+    let check = repo.rc(&["check", "--format", "json", "mechanical~1..copilot"]).json();
+    assert!(check["steps"][0]["declared"]["mechanical"].is_object());
+    let list = repo.rc(&["policy", "list", "--format", "json"]).json();
+    let show = repo.rc(&["policy", "show", "llm-usage-a", "--format", "json"]).json();
+    let missing = undocumented(&[check, list, show]);
+    assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
+}

@@ -52,7 +52,16 @@ pub fn trailers(policy: &Policy, message: &str) -> (Declared, TrailerSummary, Ve
             .filter(|s| !matches!(s.kind, ScopeKind::Unknown(_)))
             .map(|s| s.kind.as_str().to_string())
             .collect(),
-        malformed: problems.iter().filter(|p| p.invalidates_declaration()).map(TrailerFinding::message).collect(),
+        malformed: problems
+            .iter()
+            .filter(|p| p.invalidates_declaration())
+            .map(TrailerFinding::message)
+            .chain((kernel && ai.declared()).then(|| {
+                "AI-used-for: is QEMU's trailer; the kernel declares AI use with `Assisted-by: AGENT:MODEL [TOOLS]` \
+                 or `Assisted-by: LLM [TOOLS]`"
+                    .to_string()
+            }))
+            .collect(),
     };
     let findings = problems
         .iter()

@@ -390,7 +390,12 @@ pub fn decide(
         });
     }
     for m in &declared.malformed {
-        raise(&mut policy, PolicyVerdict::MalformedTrailer, commit_level("malformed_trailer", m.clone()), &mut findings);
+        raise(
+            &mut policy,
+            PolicyVerdict::MalformedTrailer,
+            commit_level("malformed_trailer", m.clone()),
+            &mut findings,
+        );
     }
     // The sign-off finding itself comes with the trailers; the verdict follows it.
     if declared.ai_sign_off {

@@ -4,6 +4,7 @@
 //! The analysis runs first (in parallel over commits, one shared `Target` and `History`); the
 //! store is written once at the end in one transaction, so an interrupted audit changes nothing.
 
+pub mod evidence;
 pub mod html;
 pub mod store;
 
@@ -39,6 +40,9 @@ pub struct Selection {
     /// graphs per commit: about a second per commit on a QEMU-sized tree, so computed once per
     /// commit and then carried over from the previous run).
     pub landing: bool,
+    /// Compute each commit's evidence (survival, later rewrites, `Fixes:`) and compare the
+    /// AI-declared commits with the others (`--compare trailer`).
+    pub compare: bool,
 }
 
 /// How each stored verdict moved since the previous run.
@@ -73,6 +77,9 @@ pub struct AuditOutcome {
     pub counts: BTreeMap<String, usize>,
     pub transitions: Transitions,
     pub results: Vec<StoredResult>,
+    /// AI-declared commits against the others (`--compare trailer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<evidence::Comparison>,
     #[serde(skip)]
     pub analyses: Vec<RevertAnalysis>,
 }
@@ -144,24 +151,46 @@ pub fn run(
     let git_dir = repo.git_dir().to_path_buf();
     progress.set_length(selected.len() as u64);
     let limits = RevertLimits::audit();
-    let analyses: Vec<Result<RevertAnalysis>> = ids
+    let fixes = selection.compare.then(|| evidence::FixesIndex::new(&history));
+    let analyses: Vec<Result<(RevertAnalysis, Option<evidence::Evidence>)>> = selected
         .par_iter()
         .map_init(
             || Repo::open_git_dir(&git_dir),
-            |repo, &c| {
+            |repo, info| {
                 let repo = repo
                     .as_ref()
                     .map_err(|e| Error::Git { context: "opening the repository".into(), message: e.to_string() })?;
-                let a = revert::analyse(repo, &target, &history, c, None, config, limits);
+                let a = revert::analyse(repo, &target, &history, info.id, None, config, limits)?;
+                let e = match &fixes {
+                    Some(f) => Some(evidence::of(repo, &history, f, info, &selection.trailers)?),
+                    None => None,
+                };
                 progress.inc(1);
-                a
+                Ok((a, e))
             },
         )
         .collect();
-    let analyses: Vec<RevertAnalysis> = analyses.into_iter().collect::<Result<_>>()?;
+    let (analyses, evidences): (Vec<RevertAnalysis>, Vec<Option<evidence::Evidence>>) =
+        analyses.into_iter().collect::<Result<Vec<_>>>()?.into_iter().unzip();
     progress.finish_and_clear();
 
-    let mut results: Vec<StoredResult> = selected.iter().zip(&analyses).map(|(info, a)| stored(info, a)).collect();
+    let mut results: Vec<StoredResult> = selected
+        .iter()
+        .zip(&analyses)
+        .zip(&evidences)
+        .map(|((info, a), e)| StoredResult {
+            evidence: e.as_ref().map(|e| serde_json::to_string(e).expect("evidence serialises")),
+            ..stored(info, a)
+        })
+        .collect();
+    let comparison = selection.compare.then(|| {
+        let items: Vec<(String, i64, evidence::Evidence)> = selected
+            .iter()
+            .zip(&evidences)
+            .filter_map(|(info, e)| Some((info.id.hex(), info.time, e.clone()?)))
+            .collect();
+        evidence::compare(&items, selection.all_commits)
+    });
     if let Some(policy) = &landing {
         // A commit's landing verdict never changes: reuse what the previous run of this same
         // tool version stored, and compute only the commits it did not have.
@@ -222,6 +251,7 @@ pub fn run(
         counts,
         transitions,
         results,
+        comparison,
         analyses,
     })
 }
@@ -280,6 +310,7 @@ fn stored(info: &CommitInfo, a: &RevertAnalysis) -> StoredResult {
         responsible: responsible.join(","),
         details: serde_json::to_string(a).expect("analyses always serialise"),
         landing: None,
+        evidence: None,
     }
 }
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// The schema this build writes. Older stores are migrated; newer ones are refused.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // 0 -> 1
@@ -48,6 +48,9 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX results_by_commit ON results(commit_id);",
     // 1 -> 2: the structural verdict at landing time (`audit --landing`).
     "ALTER TABLE results ADD COLUMN landing TEXT;",
+    // 2 -> 3: evidence for the policy debate (`audit --compare trailer`): survival of the
+    // commit's lines, later rewrites, `Fixes:` naming it, as JSON (`audit::evidence::Evidence`).
+    "ALTER TABLE results ADD COLUMN evidence TEXT;",
 ];
 
 /// One audited commit as stored.
@@ -72,6 +75,8 @@ pub struct StoredResult {
     /// The pre-merge structural verdict of the commit at landing (leaf, contained, cascading),
     /// when the run computed it (`--landing`).
     pub landing: Option<String>,
+    /// `audit::evidence::Evidence` as JSON, when the run computed it (`--compare`).
+    pub evidence: Option<String>,
 }
 
 /// A completed run, as `audit history` lists it.
@@ -167,7 +172,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT commit_id, summary, author, committed_at, age_days, age_commits, verdict, applies, conflicts,
-                        cascade, rework, reverted_by, responsible, details, landing
+                        cascade, rework, reverted_by, responsible, details, landing, evidence
                  FROM results WHERE run_id = ?1 ORDER BY committed_at, commit_id",
             )
             .map_err(|e| self.bad(e))?;
@@ -189,6 +194,7 @@ impl Store {
                     responsible: r.get(12)?,
                     details: r.get(13)?,
                     landing: r.get(14)?,
+                    evidence: r.get(15)?,
                 })
             })
             .map_err(|e| self.bad(e))?;
@@ -220,8 +226,8 @@ impl Store {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO results (run_id, commit_id, summary, author, committed_at, age_days, age_commits, verdict,
-                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing, evidence)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 )
                 .map_err(err)?;
             for (i, r) in results.iter().enumerate() {
@@ -244,7 +250,8 @@ impl Store {
                     r.reverted_by,
                     r.responsible,
                     r.details,
-                    r.landing
+                    r.landing,
+                    r.evidence
                 ])
                 .map_err(err)?;
             }
@@ -308,6 +315,7 @@ mod tests {
             responsible: String::new(),
             details: "{}".into(),
             landing: None,
+            evidence: None,
         }
     }
 
@@ -350,6 +358,7 @@ mod tests {
         assert_eq!(run.id, 1);
         assert_eq!(results[0].verdict, "clean");
         assert_eq!(results[0].landing, None);
+        assert_eq!(results[0].evidence, None);
     }
 
     #[test]

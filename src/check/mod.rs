@@ -318,8 +318,7 @@ fn ai_code(r: &StepReport) -> bool {
 /// every site.
 fn ai_capped_code(r: &StepReport) -> bool {
     ai_code(r)
-        && (r.declared.mechanical.is_none()
-            || r.verdict.findings.iter().any(|f| f.code == "mechanical_not_uniform"))
+        && (r.declared.mechanical.is_none() || r.verdict.findings.iter().any(|f| f.code == "mechanical_not_uniform"))
 }
 
 /// The drafts' split rule ("splitting a submission in multiple parts is not a valid way to
@@ -359,8 +358,12 @@ fn split_fixes(ctx: &CheckContext, steps: &[Step], reports: &mut [StepReport]) {
                 .filter(|&&j| j != k)
                 .map(|&j| format!("patch {} ({}, {} lines)", j + 1, reports[j].label, reports[j].verdict.code_lines))
                 .collect();
-            let shared_files: BTreeSet<String> =
-                group.iter().filter(|&&j| j != k).flat_map(|&j| files(&reports[j])).filter(|f| mine.contains(f)).collect();
+            let shared_files: BTreeSet<String> = group
+                .iter()
+                .filter(|&&j| j != k)
+                .flat_map(|&j| files(&reports[j]))
+                .filter(|f| mine.contains(f))
+                .collect();
             let mine_fns = functions(&reports[k]);
             let shared_fns: BTreeSet<String> = group
                 .iter()
@@ -501,11 +504,8 @@ fn file_facts(ctx: &CheckContext, step: &Step, extractor: &mut Extractor) -> Res
         // format whose comments we can tell from code.
         let knows_comments = change.is_c || changes::comments::Syntax::of(&path).is_some();
         let (zone, core) = if knows_comments && change.comment_only() { (ZoneKind::Docs, false) } else { (zone, core) };
-        let (edits, removed_lines, added_lines) = if zone.is_code() {
-            edit_shapes(d, old_text.as_deref(), new_text.as_deref())
-        } else {
-            Default::default()
-        };
+        let (edits, removed_lines, added_lines) =
+            if zone.is_code() { edit_shapes(d, old_text.as_deref(), new_text.as_deref()) } else { Default::default() };
         out.push(FileFacts { change, zone, core, edits, removed_lines, added_lines });
     }
     let mut changed: Vec<&mut FileChange> = out.iter_mut().map(|f| &mut f.change).collect();

@@ -29,6 +29,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "claude",
     "claude code",
     "codeium",
+    "codemender",
     "codex",
     "copilot",
     "cursor",
@@ -53,6 +54,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
 /// Addresses used by AI tools when they commit or are credited.
 pub const BUILTIN_ADDRESSES: &[&str] = &[
     "copilot@github.com",
+    "codemender-patching@google.com",
     "noreply@anthropic.com",
     "claude@anthropic.com",
     "cursoragent@cursor.com",
@@ -62,7 +64,8 @@ pub const BUILTIN_ADDRESSES: &[&str] = &[
 ];
 
 /// Domains whose every address is a tool's, not a person's, in trailers.
-pub const BUILTIN_DOMAINS: &[&str] = &["anthropic.com", "openai.com", "cursor.com", "cognition.ai", "cognition-labs.com"];
+pub const BUILTIN_DOMAINS: &[&str] =
+    &["anthropic.com", "openai.com", "cursor.com", "cognition.ai", "cognition-labs.com"];
 
 /// Words that may follow an identity's name in a tool's display name (`Claude Opus 4`).
 const MODEL_WORDS: &[&str] = &[

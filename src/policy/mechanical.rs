@@ -93,11 +93,7 @@ pub fn edit_shape(removed: &[&str], added: &[&str]) -> String {
         a.iter().filter(|(t, n)| b.get(*t).is_none_or(|m| m < n)).map(|(t, _)| t.clone()).collect()
     };
     let (gone, came) = (only(&old, &new), only(&new, &old));
-    format!(
-        "-{} +{}",
-        gone.into_iter().collect::<Vec<_>>().join(" "),
-        came.into_iter().collect::<Vec<_>>().join(" ")
-    )
+    format!("-{} +{}", gone.into_iter().collect::<Vec<_>>().join(" "), came.into_iter().collect::<Vec<_>>().join(" "))
 }
 
 fn tokenize(line: &str) -> Vec<String> {

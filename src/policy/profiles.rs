@@ -66,7 +66,8 @@ const PROPOSAL_TITLE: &str =
     "qemu-devel proposal \"docs/devel: relax policy on AI-generated contributions\", v1 28 May 2026, v2 29 May 2026 (Paolo Bonzini; not merged)";
 
 /// The built-in profiles' names, in `policy list` order.
-pub const BUILTIN: &[&str] = &["proposed", "draft-strict", "llm-usage-a", "llm-usage-b", "llm-usage-c", "in-tree", "kernel"];
+pub const BUILTIN: &[&str] =
+    &["proposed", "draft-strict", "llm-usage-a", "llm-usage-b", "llm-usage-c", "in-tree", "kernel"];
 
 fn own(l: &[&str]) -> Vec<String> {
     l.iter().map(|s| s.to_string()).collect()

@@ -154,16 +154,40 @@ pub struct TrailerRequirements {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum TrailerFinding {
     MissingSignedOff,
-    AiAfterSignedOff { line: u32 },
-    UnknownScope { raw: String, line: u32 },
-    ForeignAiAttribution { key: String, value: String, line: u32 },
-    Malformed { raw: String, why: String, line: u32 },
-    MissingTool { line: u32 },
-    MissingModel { line: u32 },
+    AiAfterSignedOff {
+        line: u32,
+    },
+    UnknownScope {
+        raw: String,
+        line: u32,
+    },
+    ForeignAiAttribution {
+        key: String,
+        value: String,
+        line: u32,
+    },
+    Malformed {
+        raw: String,
+        why: String,
+        line: u32,
+    },
+    MissingTool {
+        line: u32,
+    },
+    MissingModel {
+        line: u32,
+    },
     /// A `Signed-off-by:` by an AI identity: the DCO needs a human, under every profile.
-    AiSignedOff { value: String, line: u32, why: String, in_body: bool },
+    AiSignedOff {
+        value: String,
+        line: u32,
+        why: String,
+        in_body: bool,
+    },
     /// Sign-offs, but none by a human (all are an AI's).
-    NoHumanSignedOff { ai: Vec<String> },
+    NoHumanSignedOff {
+        ai: Vec<String>,
+    },
 }
 
 impl TrailerFinding {
@@ -350,9 +374,9 @@ pub fn check_trailers_with(
     }
     let ai_only = !sign_offs.is_empty() && sign_offs.iter().all(|s| s.ai.is_some());
     match first_sob {
-        _ if ai_only => findings.push(TrailerFinding::NoHumanSignedOff {
-            ai: sign_offs.iter().map(|s| s.value.clone()).collect(),
-        }),
+        _ if ai_only => {
+            findings.push(TrailerFinding::NoHumanSignedOff { ai: sign_offs.iter().map(|s| s.value.clone()).collect() })
+        }
         None => findings.push(TrailerFinding::MissingSignedOff),
         Some(sob) => {
             for t in trailers.values("AI-used-for").filter(|t| t.line > sob) {

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod compare;
 pub mod deps;
 pub mod index;
 pub mod policy;

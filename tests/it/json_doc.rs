@@ -70,3 +70,15 @@ fn the_policy_reports_and_the_new_declaration_fields_are_documented() {
     let missing = undocumented(&[check, list, show]);
     assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
 }
+
+#[test]
+fn the_audit_comparison_is_documented() {
+    let repo = scenario("audit-evidence");
+    let db = repo.home.path().join("a.sqlite");
+    let audit = repo
+        .rc(&["audit", "--all-commits", "--compare", "trailer", "--db", db.to_str().unwrap(), "--format", "json"])
+        .json();
+    assert!(audit["comparison"].is_object());
+    let missing = undocumented(&[audit]);
+    assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
+}

@@ -6,6 +6,7 @@ mod bad_input;
 mod check;
 mod corpus;
 mod deps;
+mod evidence;
 mod extract;
 mod json_doc;
 mod policy;

@@ -125,7 +125,8 @@ within 14 days) this fix has 12 code lines, over the llm-usage-a cap of 10",
     let (_, report) = check(&repo, &["split-1~1..split-3"]);
     assert!(report["steps"].as_array().unwrap().iter().all(|s| findings(s, "split_fix").is_empty()));
     // A mechanical change has no cap, so it is not part of a split fix.
-    let (_, report) = check(&repo, &["--profile", "llm-usage-a", "mechanical~1..mechanical-no-command", "split-1~1..split-1"]);
+    let (_, report) =
+        check(&repo, &["--profile", "llm-usage-a", "mechanical~1..mechanical-no-command", "split-1~1..split-1"]);
     let steps = report["steps"].as_array().unwrap();
     assert!(steps.iter().all(|s| findings(s, "split_fix").is_empty()), "{report:#}");
 }

@@ -317,8 +317,17 @@ fn ai_code(r: &StepReport) -> bool {
 /// AI-declared code the line cap applies to: not a mechanical change made the same way at
 /// every site.
 fn ai_capped_code(r: &StepReport) -> bool {
+    ai_code(r) && is_capped(r)
+}
+
+/// AI-declared code (for the audit's split rule across history).
+pub fn is_ai_code(r: &StepReport) -> bool {
     ai_code(r)
-        && (r.declared.mechanical.is_none() || r.verdict.findings.iter().any(|f| f.code == "mechanical_not_uniform"))
+}
+
+/// The line cap applies: not a mechanical change made the same way at every site.
+pub fn is_capped(r: &StepReport) -> bool {
+    r.declared.mechanical.is_none() || r.verdict.findings.iter().any(|f| f.code == "mechanical_not_uniform")
 }
 
 /// The drafts' split rule ("splitting a submission in multiple parts is not a valid way to

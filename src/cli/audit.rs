@@ -72,6 +72,11 @@ pub struct AuditRunArgs {
     /// the same files and period.
     #[arg(long, value_enum, value_name = "by")]
     pub compare: Option<CompareBy>,
+    /// AI-declared commits of one author on the same files within this many days count as one
+    /// fix against the line cap (the drafts' split rule), across this run and the store's
+    /// earlier ones. Needs landing verdicts (on by default without --all-commits).
+    #[arg(long, value_name = "days", default_value_t = 30)]
+    pub split_window: u32,
     /// Exit 1 when a commit lost its revertibility since the previous run.
     #[arg(long)]
     pub fail_on_new: bool,
@@ -113,6 +118,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
         limit: a.limit,
         landing: a.landing || (!a.no_landing && !a.all_commits),
         compare: a.compare.is_some(),
+        split_window_days: a.split_window,
     };
     let path = store_path(a.db.as_ref(), &common.repo)?;
     let mut store = Store::open(&path)?;
@@ -133,8 +139,11 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
         crate::report::write_atomically(html, page.as_bytes())?;
     }
     report::audit::print(&outcome, &path, a.format);
-    if let (Some(c), Format::Text) = (&outcome.comparison, a.format) {
-        report::compare::print(c);
+    if a.format == Format::Text {
+        if let Some(c) = &outcome.comparison {
+            report::compare::print(c);
+        }
+        report::compare::print_splits(&outcome.split_fixes);
     }
     let lost = !outcome.transitions.lost_revertibility.is_empty();
     Ok(if a.fail_on_new && lost { 1 } else { 0 })

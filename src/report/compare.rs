@@ -2,6 +2,24 @@
 //! (the JSON is the audit report's `comparison`).
 
 use crate::audit::evidence::{Comparison, GroupFigures, LINE_DIFFS_PER_COMMIT};
+use crate::audit::split::SplitFix;
+
+/// The audit's split fixes across history, one line each.
+pub fn print_splits(splits: &[SplitFix]) {
+    for s in splits {
+        println!(
+            "split fix: {} {}: with {} (same author, {}{}, within {} days) {} code lines, over the cap of {}",
+            &s.commit[..12],
+            s.summary,
+            s.with.iter().map(|c| &c[..12]).collect::<Vec<_>>().join(", "),
+            s.files.join(", "),
+            if s.functions.is_empty() { String::new() } else { format!(" ({})", s.functions.join(", ")) },
+            s.window_days,
+            s.total_lines,
+            s.cap
+        );
+    }
+}
 
 pub fn print(c: &Comparison) {
     println!("\ncompared by {}: lines later rewritten, later Fixes: naming the commit", c.by);

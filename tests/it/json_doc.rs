@@ -82,3 +82,14 @@ fn the_audit_comparison_is_documented() {
     let missing = undocumented(&[audit]);
     assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
 }
+
+#[test]
+fn the_audit_split_fixes_are_documented() {
+    let repo = scenario("audit-split");
+    repo.apply("audit-split-later");
+    let db = repo.home.path().join("a.sqlite");
+    let audit = repo.rc(&["audit", "--db", db.to_str().unwrap(), "--format", "json"]).json();
+    assert!(audit["split_fixes"].is_array());
+    let missing = undocumented(&[audit]);
+    assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
+}

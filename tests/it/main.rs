@@ -14,4 +14,5 @@ mod qemu;
 mod readonly;
 mod revert;
 mod revert_trust;
+mod split_history;
 mod util;

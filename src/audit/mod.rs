@@ -213,7 +213,9 @@ pub fn run(
         progress.reset();
         progress.set_prefix("landing");
         progress.set_length(todo.len() as u64);
-        let computed: Vec<Result<(String, (String, Option<String>))>> = todo
+        // (commit, (landing verdict, change as JSON))
+        type Landed = (String, (String, Option<String>));
+        let computed: Vec<Result<Landed>> = todo
             .par_iter()
             .map_init(
                 || Repo::open_git_dir(&git_dir),

@@ -143,7 +143,7 @@ impl Identities {
         let (name, address) = split_address(value);
         if let Some(address) = address {
             let a = address.to_ascii_lowercase();
-            if self.addresses.iter().any(|k| *k == a) {
+            if self.addresses.contains(&a) {
                 return Some(Match::Address(address.to_string()));
             }
             if let Some((local, domain)) = a.rsplit_once('@') {
@@ -189,7 +189,7 @@ impl Identities {
 
     fn is_name(&self, s: &str) -> bool {
         let s = s.to_ascii_lowercase();
-        self.names.iter().any(|n| *n == s)
+        self.names.contains(&s)
     }
 
     /// `gpt-4o`, `claude-3-opus`, `gemini-2.5-pro`: a known name, a dash, then a digit or a

@@ -134,21 +134,31 @@ pub fn builtin(name: &str) -> Option<Profile> {
                 ],
             )
         },
-        "llm-usage-b" => draft(
-            "docs/devel/llm-usage.rst draft B (qemu-devel, mid/late 2026; not merged)",
-            &["code", "tests", "docs", "research"],
-            &["10 lines", "do not include your prompts"],
-        ),
-        "llm-usage-c" => draft(
-            "docs/devel/llm-usage.rst draft C (qemu-devel, late 2026; not merged)",
-            &["code", "tests", "docs", "research"],
-            &[
-                "10 lines",
-                "the trailer attests compliance",
-                "no \"clean room\" reimplementation",
-                "official project agents may be exempted",
-            ],
-        ),
+        // Drafts B and C state "10 lines" without calling it a rule of thumb and without the
+        // split sentence: as far as their words go, a hard cap and no split rule.
+        "llm-usage-b" => Profile {
+            cap_is_error: true,
+            split_fix_window_days: None,
+            ..draft(
+                "docs/devel/llm-usage.rst draft B (qemu-devel, mid/late 2026; not merged)",
+                &["code", "tests", "docs", "research"],
+                &["10 lines", "do not include your prompts"],
+            )
+        },
+        "llm-usage-c" => Profile {
+            cap_is_error: true,
+            split_fix_window_days: None,
+            ..draft(
+                "docs/devel/llm-usage.rst draft C (qemu-devel, late 2026; not merged)",
+                &["code", "tests", "docs", "research"],
+                &[
+                    "10 lines",
+                    "the trailer attests compliance",
+                    "no \"clean room\" reimplementation",
+                    "official project agents may be exempted",
+                ],
+            )
+        },
         "in-tree" => Profile {
             title: "QEMU master: docs/devel/code-provenance.rst and AGENTS.md (in force)".to_string(),
             quotes: own(&[
@@ -259,5 +269,8 @@ mod tests {
         assert!(builtin("llm-usage-a").unwrap().scopes.contains(&"analysis".to_string()));
         assert!(!builtin("llm-usage-a").unwrap().scopes.contains(&"research".to_string()));
         assert_eq!(builtin("kernel").unwrap().code_line_cap, None);
+        let b = builtin("llm-usage-b").unwrap();
+        assert_eq!((b.code_line_cap, b.cap_is_error, b.split_fix_window_days), (Some(10), true, None));
+        assert_eq!(builtin("llm-usage-a").unwrap().split_fix_window_days, Some(14));
     }
 }

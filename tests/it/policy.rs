@@ -121,9 +121,11 @@ within 14 days) this fix has 12 code lines, over the llm-usage-a cap of 10",
     assert!(findings(&steps[2], "split_fix")[0].contains(&split1[..12]));
     // Each part alone is a small fix.
     assert!(steps.iter().all(|s| policy(s) == "ok"));
-    // The proposal has no split rule.
-    let (_, report) = check(&repo, &["split-1~1..split-3"]);
-    assert!(report["steps"].as_array().unwrap().iter().all(|s| findings(s, "split_fix").is_empty()));
+    // The proposal and drafts B and C have no split rule.
+    for profile in ["proposed", "llm-usage-b", "llm-usage-c"] {
+        let (_, report) = check(&repo, &["--profile", profile, "split-1~1..split-3"]);
+        assert!(report["steps"].as_array().unwrap().iter().all(|s| findings(s, "split_fix").is_empty()), "{profile}");
+    }
     // A mechanical change has no cap, so it is not part of a split fix.
     let (_, report) =
         check(&repo, &["--profile", "llm-usage-a", "mechanical~1..mechanical-no-command", "split-1~1..split-1"]);

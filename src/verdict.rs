@@ -130,6 +130,16 @@ pub struct FileFacts {
     pub change: FileChange,
     pub zone: ZoneKind,
     pub core: bool,
+    /// The shape of each hunk's edit (`policy::mechanical::edit_shape`), for code files: a
+    /// mechanical claim expects the same edit at every site.
+    #[serde(skip)]
+    pub edits: Vec<String>,
+    /// The text of the lines the change removes and adds (code files): what a later commit
+    /// rewrites of an earlier one's lines.
+    #[serde(skip)]
+    pub removed_lines: Vec<String>,
+    #[serde(skip)]
+    pub added_lines: Vec<String>,
 }
 
 /// Something that uses a changed symbol.
@@ -144,6 +154,9 @@ pub struct Dependent {
     /// Index of the patch of the series that touches this dependent, if any.
     pub in_series: Option<usize>,
     pub core: bool,
+    /// The use stands in a test file: a helper only tests use is test code.
+    #[serde(skip)]
+    pub in_tests: bool,
     /// The patch itself edits this user to follow the change (a caller adapted to a new
     /// signature): still a dependent, and the reason the change is not leaf-level.
     pub adapted: bool,
@@ -169,6 +182,12 @@ pub struct SymbolImpact {
     /// Uses of the name that cannot see this definition (another target's copy, libc's
     /// function of the same name, a standalone program): left out of `dependents`.
     pub name_only: usize,
+    /// The patch's own uses of what it adds, in test files and in other files outside tests
+    /// (uses in the defining file are not counted): a helper only tests use is test code.
+    #[serde(skip)]
+    pub own_uses_in_tests: usize,
+    #[serde(skip)]
+    pub own_uses_elsewhere: usize,
 }
 
 impl SymbolImpact {
@@ -201,16 +220,26 @@ pub struct Declared {
     /// Trailer problems that make the declaration unusable (unknown scope, prose, AI named
     /// in a trailer QEMU does not use).
     pub malformed: Vec<String>,
+    /// A `code` scope whose note claims a mechanical change (refactoring, a named tool).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mechanical: Option<crate::policy::mechanical::Mechanical>,
+    /// A `Signed-off-by:` is an AI's: an error under every profile (the DCO needs a human).
+    pub ai_sign_off: bool,
 }
 
 /// What the profile asks.
 #[derive(Clone, Debug, Serialize)]
 pub struct Rules {
     pub profile: String,
-    pub code_line_cap: u32,
+    /// Scopes the profile's text names.
+    pub scopes: Vec<String>,
+    /// `None`: no cap (the kernel's rule).
+    pub code_line_cap: Option<u32>,
     /// Over the cap is `needs-maintainer` (proposed) rather than a warning (draft-strict).
     pub cap_is_error: bool,
     pub declined_on_any_ai: bool,
+    /// Declared scopes a declining profile still accepts (master's AGENTS.md: research).
+    pub agents_whitelist: Vec<String>,
     /// A symbol with at least this many dependents outside the change is core.
     pub core_dependents_threshold: u32,
     /// How changed code lines are counted.
@@ -329,8 +358,8 @@ pub fn decide(
         return Verdict { structural, policy: PolicyVerdict::NotDeclared, code_lines, findings };
     }
     let mut policy = PolicyVerdict::Ok;
-    let mut raise = |v: PolicyVerdict, f: Finding, findings: &mut Vec<Finding>| {
-        policy = policy.max(v);
+    let raise = |policy: &mut PolicyVerdict, v: PolicyVerdict, f: Finding, findings: &mut Vec<Finding>| {
+        *policy = (*policy).max(v);
         findings.push(f);
     };
     let commit_level = |code, message: String| Finding {
@@ -342,49 +371,71 @@ pub fn decide(
         message,
     };
 
-    if rules.declined_on_any_ai {
+    let whitelisted = !declared.scopes.is_empty()
+        && declared.malformed.is_empty()
+        && declared.scopes.iter().all(|s| rules.agents_whitelist.contains(s));
+    if rules.declined_on_any_ai && !whitelisted {
         raise(
+            &mut policy,
             PolicyVerdict::Declined,
             commit_level("declined", format!("profile {}: any declared AI use is declined", rules.profile)),
             &mut findings,
         );
+    } else if rules.declined_on_any_ai {
+        findings.push(Finding {
+            severity: Severity::Info,
+            code: "agents_whitelist",
+            path: None,
+            line: None,
+            symbol: None,
+            message: format!(
+                "profile {}: AI-used-for {} is what AGENTS.md lets agents do (the change itself is the human's)",
+                rules.profile,
+                declared.scopes.join(", ")
+            ),
+        });
     }
     for m in &declared.malformed {
-        raise(PolicyVerdict::MalformedTrailer, commit_level("malformed_trailer", m.clone()), &mut findings);
+        raise(
+            &mut policy,
+            PolicyVerdict::MalformedTrailer,
+            commit_level("malformed_trailer", m.clone()),
+            &mut findings,
+        );
     }
-    // A declaration that could not be read declares nothing to compare with.
-    let declares_code = declared.scopes.iter().any(|s| s == "code");
-    if !declares_code && !declared.scopes.is_empty() {
-        for f in files.iter().filter(|f| f.zone.is_code() && f.change.lines.code > 0) {
-            raise(
-                PolicyVerdict::ScopeMismatch,
-                Finding {
-                    severity: Severity::Error,
-                    code: "scope_mismatch",
-                    path: Some(f.change.path.clone()),
-                    line: first_line(f),
-                    symbol: f.change.symbols.first().map(|s| s.name.clone()),
-                    message: format!(
-                        "AI-used-for declares {} but this {} file has {}",
-                        if declared.scopes.is_empty() { "no scope".to_string() } else { declared.scopes.join(", ") },
-                        f.zone.as_str(),
-                        plural(f.change.lines.code as usize, "changed code line")
-                    ),
-                },
-                &mut findings,
-            );
-        }
+    // The sign-off finding itself comes with the trailers; the verdict follows it.
+    if declared.ai_sign_off {
+        policy = policy.max(PolicyVerdict::MalformedTrailer);
     }
-    if code_lines > rules.code_line_cap {
+    // A profile without scopes (the kernel's, in-tree's) has nothing to compare with.
+    for s in declared.scopes.iter().filter(|s| !rules.scopes.is_empty() && !rules.scopes.contains(s)) {
+        findings.push(Finding {
+            severity: Severity::Warning,
+            code: "scope_not_in_profile",
+            path: None,
+            line: None,
+            symbol: None,
+            message: format!(
+                "AI-used-for: `{s}` is not a scope of profile {} (its text names {})",
+                rules.profile,
+                rules.scopes.join(", ")
+            ),
+        });
+    }
+    for f in scope_mismatches(files, impacts, declared) {
+        raise(&mut policy, PolicyVerdict::ScopeMismatch, f, &mut findings);
+    }
+    let (capped, mechanical_findings) = mechanical(files, declared);
+    findings.extend(mechanical_findings);
+    if let Some(cap) = rules.code_line_cap.filter(|&cap| capped && code_lines > cap) {
         let message = format!(
-            "{} (tests and docs not counted; {}) exceed the {} cap of {} for a small fix",
+            "{} (tests and docs not counted; {}) exceed the {} cap of {cap} for a small fix",
             plural(code_lines as usize, "changed code line"),
             rules.line_count.describe(),
             rules.profile,
-            rules.code_line_cap
         );
         if rules.cap_is_error {
-            raise(PolicyVerdict::NeedsMaintainer, commit_level("over_cap", message), &mut findings);
+            raise(&mut policy, PolicyVerdict::NeedsMaintainer, commit_level("over_cap", message), &mut findings);
         } else {
             findings.push(Finding {
                 severity: Severity::Warning,
@@ -398,6 +449,7 @@ pub fn decide(
     }
     for f in files.iter().filter(|f| f.core && f.change.lines.code > 0) {
         raise(
+            &mut policy,
             PolicyVerdict::NeedsMaintainer,
             Finding {
                 severity: Severity::Error,
@@ -416,6 +468,7 @@ pub fn decide(
             && seen.insert(SymbolKey::of("core_symbol", i))
         {
             raise(
+                &mut policy,
                 PolicyVerdict::NeedsMaintainer,
                 Finding {
                     severity: Severity::Error,
@@ -435,6 +488,88 @@ pub fn decide(
         }
     }
     Verdict { structural, policy, code_lines, findings }
+}
+
+/// Code changed under a declaration that says the AI produced only tests or docs. `research`
+/// and `analysis` say the human wrote the change, so with either of them there is no mismatch;
+/// comment-only files are docs already (their zone); a code file whose every change adds a
+/// helper that only tests use is test code.
+fn scope_mismatches(files: &[FileFacts], impacts: &[SymbolImpact], declared: &Declared) -> Vec<Finding> {
+    let produced_code = declared.scopes.iter().any(|s| s == "code");
+    let human_wrote = declared.scopes.iter().any(|s| s == "research" || s == "analysis");
+    if produced_code || human_wrote || declared.scopes.is_empty() {
+        return Vec::new();
+    }
+    let declares_tests = declared.scopes.iter().any(|s| s == "tests");
+    let test_helpers_only = |f: &FileFacts| {
+        let mine: Vec<&SymbolImpact> = impacts.iter().filter(|i| i.path == f.change.path).collect();
+        f.change.file_level_line.is_none()
+            && !mine.is_empty()
+            && f.change.symbols.len() == mine.len()
+            && mine.iter().all(|i| {
+                i.change.change == ChangeKind::Added
+                    && i.own_uses_elsewhere == 0
+                    && (i.own_uses_in_tests > 0 || i.dependents.iter().any(|d| d.in_tests))
+                    && i.dependents.iter().all(|d| d.in_tests || d.same_file)
+            })
+    };
+    files
+        .iter()
+        .filter(|f| f.zone.is_code() && f.change.lines.code > 0)
+        .filter(|f| !(declares_tests && test_helpers_only(f)))
+        .map(|f| Finding {
+            severity: Severity::Error,
+            code: "scope_mismatch",
+            path: Some(f.change.path.clone()),
+            line: first_line(f),
+            symbol: f.change.symbols.first().map(|s| s.name.clone()),
+            message: format!(
+                "AI-used-for declares {} but this {} file has {}",
+                declared.scopes.join(", "),
+                f.zone.as_str(),
+                plural(f.change.lines.code as usize, "changed code line")
+            ),
+        })
+        .collect()
+}
+
+/// A mechanical claim: no line cap when its hunks are the same edit at every site, and the
+/// command used asked for when the message does not name it. Returns whether the cap applies.
+fn mechanical(files: &[FileFacts], declared: &Declared) -> (bool, Vec<Finding>) {
+    let Some(m) = &declared.mechanical else { return (true, Vec::new()) };
+    let mut findings = Vec::new();
+    let finding = |severity, code, message| Finding { severity, code, path: None, line: None, symbol: None, message };
+    match &m.command {
+        Some(c) => findings.push(finding(
+            Severity::Info,
+            "mechanical_change",
+            format!("mechanical change ({}): no line cap; command named: `{c}`", m.claim),
+        )),
+        None => findings.push(finding(
+            Severity::Warning,
+            "mechanical_command_missing",
+            format!(
+                "mechanical change ({}): the commit message should name the command used (the spatch, sed or formatter invocation)",
+                m.claim
+            ),
+        )),
+    }
+    let u = crate::policy::mechanical::Uniformity::of(
+        files.iter().filter(|f| f.zone.is_code()).flat_map(|f| f.edits.iter().map(String::as_str)),
+    );
+    if u.is_uniform() {
+        return (false, findings);
+    }
+    findings.push(finding(
+        Severity::Warning,
+        "mechanical_not_uniform",
+        format!(
+            "declared mechanical ({}) but its {} edit sites make {} different edits (the most common at {} sites): \
+             not one tool's doing, so the small-fix cap applies",
+            m.claim, u.sites, u.shapes, u.dominant
+        ),
+    ));
+    (true, findings)
 }
 
 /// What a finding about a changed symbol is keyed by: its code and the symbol's identity. A

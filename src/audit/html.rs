@@ -40,6 +40,9 @@ pub fn render(outcome: &AuditOutcome, repo_label: &str) -> String {
     h.push_str(&chart(&outcome.results));
     h.push_str("<h2>Changes since the previous run</h2>\n");
     transitions(&mut h, outcome);
+    if let Some(c) = &outcome.comparison {
+        comparison(&mut h, c);
+    }
     h.push_str("<h2>Commits</h2>\n<table id=\"results\"><thead><tr>");
     for (i, col) in [
         "commit",
@@ -79,6 +82,32 @@ pub fn render(outcome: &AuditOutcome, repo_label: &str) -> String {
     h.push_str("</tbody></table>\n");
     let _ = write!(h, "<script>{JS}</script>\n</body></html>\n");
     h
+}
+
+/// `--compare trailer`: one row per group (a minimal section; the page's layout is its own).
+fn comparison(h: &mut String, c: &crate::audit::evidence::Comparison) {
+    h.push_str("<h2>AI-declared commits and the others</h2>\n<table id=\"comparison\"><thead><tr><th>group</th><th>commits</th><th>lines added</th><th>later rewritten</th><th>commits with a later Fixes:</th><th>median days to first rewrite</th></tr></thead><tbody>\n");
+    for (name, g) in [
+        ("AI-declared", &c.ai_declared),
+        ("others, same files and period", &c.others_same_files),
+        ("others, all", &c.others_all),
+    ] {
+        let _ = writeln!(
+            h,
+            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{} ({:.1}%)</td><td>{} ({:.1}%)</td><td>{}</td></tr>",
+            g.commits,
+            g.added,
+            g.rewritten,
+            g.rewritten_percent,
+            g.fixed,
+            g.fixed_percent,
+            g.median_first_rewrite_days.map_or("–".to_string(), |d| d.to_string())
+        );
+    }
+    h.push_str("</tbody></table>\n");
+    for n in &c.notes {
+        let _ = writeln!(h, "<p>{}</p>", esc(n));
+    }
 }
 
 fn transitions(h: &mut String, o: &AuditOutcome) {

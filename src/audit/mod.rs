@@ -4,7 +4,9 @@
 //! The analysis runs first (in parallel over commits, one shared `Target` and `History`); the
 //! store is written once at the end in one transaction, so an interrupted audit changes nothing.
 
+pub mod evidence;
 pub mod html;
+pub mod split;
 pub mod store;
 
 use std::collections::{BTreeMap, HashMap};
@@ -39,6 +41,12 @@ pub struct Selection {
     /// graphs per commit: about a second per commit on a QEMU-sized tree, so computed once per
     /// commit and then carried over from the previous run).
     pub landing: bool,
+    /// Compute each commit's evidence (survival, later rewrites, `Fixes:`) and compare the
+    /// AI-declared commits with the others (`--compare trailer`).
+    pub compare: bool,
+    /// AI-declared commits of one author on the same files within this many days count as
+    /// one fix against the cap (the drafts' split rule, across landed history).
+    pub split_window_days: u32,
 }
 
 /// How each stored verdict moved since the previous run.
@@ -73,6 +81,13 @@ pub struct AuditOutcome {
     pub counts: BTreeMap<String, usize>,
     pub transitions: Transitions,
     pub results: Vec<StoredResult>,
+    /// AI-declared commits against the others (`--compare trailer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<evidence::Comparison>,
+    /// AI-declared commits whose fix, with others of the same author and files within the
+    /// window (from this run or the store), exceeds the cap.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub split_fixes: Vec<split::SplitFix>,
     #[serde(skip)]
     pub analyses: Vec<RevertAnalysis>,
 }
@@ -144,38 +159,63 @@ pub fn run(
     let git_dir = repo.git_dir().to_path_buf();
     progress.set_length(selected.len() as u64);
     let limits = RevertLimits::audit();
-    let analyses: Vec<Result<RevertAnalysis>> = ids
+    let fixes = selection.compare.then(|| evidence::FixesIndex::new(&history));
+    let analyses: Vec<Result<(RevertAnalysis, Option<evidence::Evidence>)>> = selected
         .par_iter()
         .map_init(
             || Repo::open_git_dir(&git_dir),
-            |repo, &c| {
+            |repo, info| {
                 let repo = repo
                     .as_ref()
                     .map_err(|e| Error::Git { context: "opening the repository".into(), message: e.to_string() })?;
-                let a = revert::analyse(repo, &target, &history, c, None, config, limits);
+                let a = revert::analyse(repo, &target, &history, info.id, None, config, limits)?;
+                let e = match &fixes {
+                    Some(f) => Some(evidence::of(repo, &history, f, info, &selection.trailers)?),
+                    None => None,
+                };
                 progress.inc(1);
-                a
+                Ok((a, e))
             },
         )
         .collect();
-    let analyses: Vec<RevertAnalysis> = analyses.into_iter().collect::<Result<_>>()?;
+    let (analyses, evidences): (Vec<RevertAnalysis>, Vec<Option<evidence::Evidence>>) =
+        analyses.into_iter().collect::<Result<Vec<_>>>()?.into_iter().unzip();
     progress.finish_and_clear();
 
-    let mut results: Vec<StoredResult> = selected.iter().zip(&analyses).map(|(info, a)| stored(info, a)).collect();
+    let mut results: Vec<StoredResult> = selected
+        .iter()
+        .zip(&analyses)
+        .zip(&evidences)
+        .map(|((info, a), e)| StoredResult {
+            evidence: e.as_ref().map(|e| serde_json::to_string(e).expect("evidence serialises")),
+            ..stored(info, a)
+        })
+        .collect();
+    let comparison = selection.compare.then(|| {
+        let items: Vec<(String, i64, evidence::Evidence)> = selected
+            .iter()
+            .zip(&evidences)
+            .filter_map(|(info, e)| Some((info.id.hex(), info.time, e.clone()?)))
+            .collect();
+        evidence::compare(&items, selection.all_commits)
+    });
     if let Some(policy) = &landing {
         // A commit's landing verdict never changes: reuse what the previous run of this same
         // tool version stored, and compute only the commits it did not have.
-        let known: HashMap<&str, &str> = match &previous {
-            Some((run, rows)) if run.tool_version == env!("CARGO_PKG_VERSION") => {
-                rows.iter().filter_map(|r| Some((r.commit_id.as_str(), r.landing.as_deref()?))).collect()
-            }
+        let known: HashMap<&str, (&str, Option<&String>)> = match &previous {
+            Some((run, rows)) if run.tool_version == env!("CARGO_PKG_VERSION") => rows
+                .iter()
+                .filter_map(|r| Some((r.commit_id.as_str(), (r.landing.as_deref()?, r.change.as_ref()))))
+                .collect(),
             _ => HashMap::new(),
         };
         let todo: Vec<&CommitInfo> = selected.iter().filter(|c| !known.contains_key(c.id.hex().as_str())).collect();
         progress.reset();
         progress.set_prefix("landing");
         progress.set_length(todo.len() as u64);
-        let computed: Vec<Result<(String, String)>> = todo
+        // (commit, (landing verdict, change as JSON))
+        type Landed = (String, (String, Option<String>));
+        let computed: Vec<Result<Landed>> = todo
             .par_iter()
             .map_init(
                 || Repo::open_git_dir(&git_dir),
@@ -183,22 +223,37 @@ pub fn run(
                     let repo = repo
                         .as_ref()
                         .map_err(|e| Error::Git { context: "opening the repository".into(), message: e.to_string() })?;
-                    let verdict = landing_verdict(repo, info, config, policy)?;
+                    let (verdict, change) = landing_verdict(repo, info, config, policy)?;
                     progress.inc(1);
-                    Ok((info.id.hex(), verdict.map_or("root", |v| v.as_str()).to_string()))
+                    let change = change.map(|c| serde_json::to_string(&c).expect("changes serialise"));
+                    Ok((info.id.hex(), (verdict.map_or("root", |v| v.as_str()).to_string(), change)))
                 },
             )
             .collect();
-        let computed: HashMap<String, String> = computed.into_iter().collect::<Result<_>>()?;
+        let computed: HashMap<String, (String, Option<String>)> = computed.into_iter().collect::<Result<_>>()?;
         progress.finish_and_clear();
         for r in &mut results {
-            r.landing =
-                known.get(r.commit_id.as_str()).map(|v| v.to_string()).or_else(|| computed.get(&r.commit_id).cloned());
+            match known.get(r.commit_id.as_str()) {
+                Some((landing, change)) => {
+                    r.landing = Some(landing.to_string());
+                    r.change = change.cloned();
+                }
+                None => {
+                    if let Some((landing, change)) = computed.get(&r.commit_id) {
+                        r.landing = Some(landing.clone());
+                        r.change = change.clone();
+                    }
+                }
+            }
         }
     }
     // Oldest first, as the store lists them.
     results.sort_by(|a, b| (a.committed_at, &a.commit_id).cmp(&(b.committed_at, &b.commit_id)));
     let transitions = compare(previous.as_ref().map(|p| p.1.as_slice()), &results);
+    // Every earlier run's AI-declared changes: the commits of a split may have been audited
+    // by different runs.
+    let stored_changes = store.ai_changes(i64::MAX)?;
+    let split_fixes = split::find(&results, &stored_changes, selection.split_window_days);
     let run = RunRow {
         id: 0,
         started_at: started,
@@ -222,19 +277,21 @@ pub fn run(
         counts,
         transitions,
         results,
+        comparison,
+        split_fixes,
         analyses,
     })
 }
 
-/// The structural verdict `check` gives the commit's own change (parent to commit); none for
-/// a root commit.
+/// The structural verdict `check` gives the commit's own change (parent to commit), none for
+/// a root commit; and for an AI-declared commit its change as the split rule reads it.
 fn landing_verdict(
     repo: &Repo,
     info: &CommitInfo,
     config: &IndexConfig,
     policy: &crate::policy::Policy,
-) -> Result<Option<crate::verdict::Structural>> {
-    let Some(&parent) = info.parents.first() else { return Ok(None) };
+) -> Result<(Option<crate::verdict::Structural>, Option<split::Change>)> {
+    let Some(&parent) = info.parents.first() else { return Ok((None, None)) };
     let step = crate::check::Step {
         label: info.id.short(),
         commit: Some(info.id),
@@ -247,7 +304,22 @@ fn landing_verdict(
         time: info.time,
     };
     let ctx = crate::check::CheckContext { repo, config, policy, maintainers: None, depth: 1 };
-    Ok(Some(crate::check::check(&ctx, &[step], "landing", Vec::new())?.series.structural))
+    let report = crate::check::check(&ctx, &[step], "landing", Vec::new())?;
+    let change = report.steps.first().filter(|s| crate::check::is_ai_code(s)).map(|s| {
+        let code: Vec<&crate::verdict::FileFacts> =
+            s.files.iter().filter(|f| f.zone.is_code() && f.change.lines.code > 0).collect();
+        let mut functions: Vec<String> =
+            code.iter().flat_map(|f| f.change.symbols.iter().map(|s| s.name.clone())).collect();
+        functions.sort();
+        functions.dedup();
+        split::Change {
+            code_lines: s.verdict.code_lines,
+            files: code.iter().map(|f| f.change.path.clone()).collect(),
+            functions,
+            cap: policy.profile.code_line_cap.filter(|_| crate::check::is_capped(s)),
+        }
+    });
+    Ok((Some(report.series.structural), change))
 }
 
 fn now() -> i64 {
@@ -280,6 +352,8 @@ fn stored(info: &CommitInfo, a: &RevertAnalysis) -> StoredResult {
         responsible: responsible.join(","),
         details: serde_json::to_string(a).expect("analyses always serialise"),
         landing: None,
+        evidence: None,
+        change: None,
     }
 }
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// The schema this build writes. Older stores are migrated; newer ones are refused.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // 0 -> 1
@@ -48,6 +48,11 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX results_by_commit ON results(commit_id);",
     // 1 -> 2: the structural verdict at landing time (`audit --landing`).
     "ALTER TABLE results ADD COLUMN landing TEXT;",
+    // 2 -> 3: evidence for the policy debate (`audit --compare trailer`): survival of the
+    // commit's lines, later rewrites, `Fixes:` naming it, as JSON (`audit::evidence::Evidence`);
+    // and an AI-declared commit's change as the split rule reads it (`audit::split::Change`).
+    "ALTER TABLE results ADD COLUMN evidence TEXT;
+     ALTER TABLE results ADD COLUMN change TEXT;",
 ];
 
 /// One audited commit as stored.
@@ -72,6 +77,11 @@ pub struct StoredResult {
     /// The pre-merge structural verdict of the commit at landing (leaf, contained, cascading),
     /// when the run computed it (`--landing`).
     pub landing: Option<String>,
+    /// `audit::evidence::Evidence` as JSON, when the run computed it (`--compare`).
+    pub evidence: Option<String>,
+    /// `audit::split::Change` as JSON: an AI-declared commit's code lines and files, computed
+    /// with the landing verdict and carried over like it.
+    pub change: Option<String>,
 }
 
 /// A completed run, as `audit history` lists it.
@@ -163,16 +173,28 @@ impl Store {
     }
 
     pub fn results(&self, run_id: i64) -> Result<Vec<StoredResult>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT commit_id, summary, author, committed_at, age_days, age_commits, verdict, applies, conflicts,
-                        cascade, rework, reverted_by, responsible, details, landing
-                 FROM results WHERE run_id = ?1 ORDER BY committed_at, commit_id",
-            )
-            .map_err(|e| self.bad(e))?;
+        self.query_results("WHERE run_id = ?1", run_id)
+    }
+
+    /// The latest stored row of every commit whose AI-declared change was recorded (for the
+    /// split rule across runs), runs before `before_run` only.
+    pub fn ai_changes(&self, before_run: i64) -> Result<Vec<StoredResult>> {
+        self.query_results(
+            "WHERE change IS NOT NULL AND run_id < ?1 AND run_id = (SELECT MAX(r2.run_id) FROM results r2
+                 WHERE r2.commit_id = results.commit_id AND r2.change IS NOT NULL AND r2.run_id < ?1)",
+            before_run,
+        )
+    }
+
+    fn query_results(&self, filter: &str, param: i64) -> Result<Vec<StoredResult>> {
+        let sql = format!(
+            "SELECT commit_id, summary, author, committed_at, age_days, age_commits, verdict, applies, conflicts,
+                    cascade, rework, reverted_by, responsible, details, landing, evidence, change
+             FROM results {filter} ORDER BY committed_at, commit_id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.bad(e))?;
         let rows = stmt
-            .query_map(params![run_id], |r| {
+            .query_map(params![param], |r| {
                 Ok(StoredResult {
                     commit_id: r.get(0)?,
                     summary: r.get(1)?,
@@ -189,6 +211,8 @@ impl Store {
                     responsible: r.get(12)?,
                     details: r.get(13)?,
                     landing: r.get(14)?,
+                    evidence: r.get(15)?,
+                    change: r.get(16)?,
                 })
             })
             .map_err(|e| self.bad(e))?;
@@ -220,8 +244,8 @@ impl Store {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO results (run_id, commit_id, summary, author, committed_at, age_days, age_commits, verdict,
-                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing, evidence, change)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                 )
                 .map_err(err)?;
             for (i, r) in results.iter().enumerate() {
@@ -244,7 +268,9 @@ impl Store {
                     r.reverted_by,
                     r.responsible,
                     r.details,
-                    r.landing
+                    r.landing,
+                    r.evidence,
+                    r.change
                 ])
                 .map_err(err)?;
             }
@@ -308,6 +334,8 @@ mod tests {
             responsible: String::new(),
             details: "{}".into(),
             landing: None,
+            evidence: None,
+            change: None,
         }
     }
 
@@ -350,6 +378,7 @@ mod tests {
         assert_eq!(run.id, 1);
         assert_eq!(results[0].verdict, "clean");
         assert_eq!(results[0].landing, None);
+        assert_eq!(results[0].evidence, None);
     }
 
     #[test]

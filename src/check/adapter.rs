@@ -2,16 +2,23 @@
 //! message's trailers turned into the verdict's `Declared` and findings.
 
 use crate::error::{Error, Result};
+use crate::policy::profiles::AiTrailer;
 use crate::policy::trailers::{self, ScopeKind, TrailerFinding};
-use crate::policy::{Policy, ProfileName};
+use crate::policy::{mechanical, Policy};
 use crate::verdict::{Declared, Finding, Severity, ZoneKind};
 
 use super::TrailerSummary;
 
-pub fn load_policy(file: Option<(&str, &str)>, profile: Option<ProfileName>) -> Result<Policy> {
+pub fn load_policy(file: Option<(&str, &str)>, profile: Option<&str>) -> Result<Policy> {
     Policy::load(file, profile).map_err(|e| {
-        let input = file.map_or("policy", |f| f.0).to_string();
-        Error::BadInput { why: e.trim_start_matches(&format!("policy file {input}: ")).to_string(), input }
+        let input = file.map_or("built-in QEMU policy", |f| f.0).to_string();
+        let why = e.trim_start_matches(&format!("policy file {input}: ")).to_string();
+        // An unknown `--profile` is the flag's fault, not the file's.
+        let input = match profile {
+            Some(p) if why.starts_with(&format!("profile `{p}` is not one of")) => format!("--profile {p}"),
+            _ => input,
+        };
+        Error::BadInput { why, input }
     })
 }
 
@@ -22,24 +29,48 @@ pub fn zone(policy: &Policy, path: &str) -> (ZoneKind, bool) {
 
 /// What a message declares, with trailer findings.
 pub fn trailers(policy: &Policy, message: &str) -> (Declared, TrailerSummary, Vec<Finding>) {
-    let (parsed, ai, problems) = trailers::check_trailers(message, &policy.profile.trailer);
+    let (parsed, ai, mut problems) =
+        trailers::check_trailers_with(message, &policy.profile.trailer, &policy.identities);
+    // Under the kernel's rule `Assisted-by:` is the declaration, not a foreign attribution.
+    let kernel = policy.profile.ai_trailer == AiTrailer::AssistedBy;
+    let assisted = kernel
+        && problems.iter().any(|p| matches!(p, TrailerFinding::ForeignAiAttribution { key, .. } if key.eq_ignore_ascii_case("assisted-by")));
+    if kernel {
+        problems.retain(
+            |p| !matches!(p, TrailerFinding::ForeignAiAttribution { key, .. } if key.eq_ignore_ascii_case("assisted-by")),
+        );
+    }
     let foreign = problems.iter().any(|p| matches!(p, TrailerFinding::ForeignAiAttribution { .. }));
+    let ai_sign_off = problems.iter().any(|p| matches!(p, TrailerFinding::AiSignedOff { .. }));
     let declared = Declared {
-        present: ai.declared() || foreign,
+        present: ai.declared() || foreign || assisted || ai_sign_off,
+        mechanical: mechanical::claim(&ai, message),
+        ai_sign_off,
         scopes: ai
             .scopes
             .iter()
             .filter(|s| !matches!(s.kind, ScopeKind::Unknown(_)))
             .map(|s| s.kind.as_str().to_string())
             .collect(),
-        malformed: problems.iter().filter(|p| p.invalidates_declaration()).map(TrailerFinding::message).collect(),
+        malformed: problems
+            .iter()
+            .filter(|p| p.invalidates_declaration())
+            .map(TrailerFinding::message)
+            .chain((kernel && ai.declared()).then(|| {
+                "AI-used-for: is QEMU's trailer; the kernel declares AI use with `Assisted-by: AGENT:MODEL [TOOLS]` \
+                 or `Assisted-by: LLM [TOOLS]`"
+                    .to_string()
+            }))
+            .collect(),
     };
     let findings = problems
         .iter()
         .filter(|p| !p.invalidates_declaration())
         .map(|p| Finding {
             severity: match p {
-                TrailerFinding::MissingSignedOff => Severity::Error,
+                TrailerFinding::MissingSignedOff
+                | TrailerFinding::AiSignedOff { .. }
+                | TrailerFinding::NoHumanSignedOff { .. } => Severity::Error,
                 _ => Severity::Warning,
             },
             code: p.code(),

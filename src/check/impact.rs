@@ -32,6 +32,8 @@ pub(super) fn of(
         subsystems: Vec::new(),
         truncated: false,
         name_only: 0,
+        own_uses_in_tests: 0,
+        own_uses_elsewhere: 0,
     };
     if change.change == ChangeKind::CommentOnly {
         return impact;
@@ -86,6 +88,12 @@ pub(super) fn of(
         // to follow a removal or an interface change are the change's reach.
         let adapted = own && matches!(change.change, ChangeKind::Removed | ChangeKind::Interface);
         if own && !adapted {
+            // Whether the patch's own uses are tests' decides if a new helper is test code.
+            if super::adapter::zone(ctx.policy, &dep_path).0 == crate::verdict::ZoneKind::Tests {
+                impact.own_uses_in_tests += 1;
+            } else if dep_path != path {
+                impact.own_uses_elsewhere += 1;
+            }
             continue;
         }
         let in_series = steps.and_then(|s| s.iter().copied().find(|&j| j != step));
@@ -94,6 +102,7 @@ pub(super) fn of(
             binding,
             same_file: dep_path == path,
             core: super::adapter::zone(ctx.policy, &dep_path).1,
+            in_tests: super::adapter::zone(ctx.policy, &dep_path).0 == crate::verdict::ZoneKind::Tests,
             in_series,
             name,
             kind,

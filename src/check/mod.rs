@@ -103,9 +103,10 @@ pub struct CheckReport {
     pub base_index: IndexStats,
     pub tip_index: IndexStats,
     pub notes: Vec<String>,
-    /// The profile's cap on code lines, for the text's next step ("34 lines over the cap").
+    /// The profile's cap on code lines, for the text's next step ("34 lines over the cap");
+    /// `None` when the profile has none.
     #[serde(skip)]
-    pub code_line_cap: u32,
+    pub code_line_cap: Option<u32>,
 }
 
 /// Everything `check` needs besides the steps.
@@ -249,6 +250,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
     }
     let dependencies: Vec<(usize, usize)> = dependencies.into_iter().map(|(a, b)| (a + 1, b + 1)).collect();
     split_fixes(ctx, steps, &mut reports);
+    folded(&mut reports);
     let series = SeriesSummary {
         structural: reports.iter().map(|r| r.verdict.structural).max().unwrap_or(Structural::Leaf),
         policy: reports.iter().map(|r| r.verdict.policy).max().unwrap_or(PolicyVerdict::NotDeclared),
@@ -257,7 +259,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
     };
     Ok(CheckReport {
         schema: CHECK_SCHEMA,
-        profile: ctx.policy.profile.name.as_str().to_string(),
+        profile: ctx.policy.profile.name.clone(),
         line_count: ctx.policy.profile.line_count,
         base: base_label.to_string(),
         steps: reports,
@@ -311,29 +313,82 @@ pub fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Re
     Ok((steps, specs.join(" ")))
 }
 
-/// draft-strict: AI-assisted commits by one author touching the same files within the window
-/// count as one fix against the cap, so splitting a fix does not get it under the cap.
+/// AI-declared code, not a human's change helped by research or analysis.
+fn ai_code(r: &StepReport) -> bool {
+    r.declared.present && (r.declared.scopes.is_empty() || r.declared.scopes.iter().any(|s| s == "code"))
+}
+
+/// AI-declared code the line cap applies to: not a mechanical change made the same way at
+/// every site.
+fn ai_capped_code(r: &StepReport) -> bool {
+    ai_code(r) && is_capped(r)
+}
+
+/// AI-declared code (for the audit's split rule across history).
+pub fn is_ai_code(r: &StepReport) -> bool {
+    ai_code(r)
+}
+
+/// The line cap applies: not a mechanical change made the same way at every site.
+pub fn is_capped(r: &StepReport) -> bool {
+    r.declared.mechanical.is_none() || r.verdict.findings.iter().any(|f| f.code == "mechanical_not_uniform")
+}
+
+/// The drafts' split rule ("splitting a submission in multiple parts is not a valid way to
+/// bypass this rule"): AI-declared commits by one author touching the same file (and so the
+/// same functions) within the profile's window count as one fix against the cap; each commit
+/// of such a group that is under the cap alone gets a finding listing the others.
 fn split_fixes(ctx: &CheckContext, steps: &[Step], reports: &mut [StepReport]) {
     let profile = &ctx.policy.profile;
-    let Some(window_days) = profile.split_fix_window_days else { return };
-    let files =
-        |r: &StepReport| r.files.iter().filter(|f| f.zone.is_code()).map(|f| f.change.path.clone()).collect::<Vec<_>>();
+    let (Some(window_days), Some(cap)) = (profile.split_fix_window_days, profile.code_line_cap) else { return };
+    let files = |r: &StepReport| -> BTreeSet<String> {
+        r.files.iter().filter(|f| f.zone.is_code() && f.change.lines.code > 0).map(|f| f.change.path.clone()).collect()
+    };
+    let functions = |r: &StepReport| -> BTreeSet<String> {
+        r.files
+            .iter()
+            .filter(|f| f.zone.is_code())
+            .flat_map(|f| f.change.symbols.iter().map(|s| s.name.clone()))
+            .collect()
+    };
     for k in 0..reports.len() {
-        if !reports[k].declared.present {
+        if !ai_capped_code(&reports[k]) {
             continue;
         }
         let mine = files(&reports[k]);
         let group: Vec<usize> = (0..reports.len())
             .filter(|&j| {
-                reports[j].declared.present
+                ai_capped_code(&reports[j])
                     && reports[j].author == reports[k].author
                     && (steps[j].time - steps[k].time).abs() <= i64::from(window_days) * 86_400
-                    && files(&reports[j]).iter().any(|f| mine.contains(f))
+                    && !files(&reports[j]).is_disjoint(&mine)
             })
             .collect();
         let total: u32 = group.iter().map(|&j| reports[j].verdict.code_lines).sum();
-        if group.len() > 1 && total > profile.code_line_cap && reports[k].verdict.code_lines <= profile.code_line_cap {
-            let others: Vec<String> = group.iter().filter(|&&j| j != k).map(|j| (j + 1).to_string()).collect();
+        if group.len() > 1 && total > cap && reports[k].verdict.code_lines <= cap {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|&&j| j != k)
+                .map(|&j| format!("patch {} ({}, {} lines)", j + 1, reports[j].label, reports[j].verdict.code_lines))
+                .collect();
+            let shared_files: BTreeSet<String> = group
+                .iter()
+                .filter(|&&j| j != k)
+                .flat_map(|&j| files(&reports[j]))
+                .filter(|f| mine.contains(f))
+                .collect();
+            let mine_fns = functions(&reports[k]);
+            let shared_fns: BTreeSet<String> = group
+                .iter()
+                .filter(|&&j| j != k)
+                .flat_map(|&j| functions(&reports[j]))
+                .filter(|f| mine_fns.contains(f))
+                .collect();
+            let fns = if shared_fns.is_empty() {
+                String::new()
+            } else {
+                format!(", functions {}", shared_fns.into_iter().collect::<Vec<_>>().join(", "))
+            };
             reports[k].verdict.findings.push(Finding {
                 severity: Severity::Warning,
                 code: "split_fix",
@@ -341,11 +396,59 @@ fn split_fixes(ctx: &CheckContext, steps: &[Step], reports: &mut [StepReport]) {
                 line: None,
                 symbol: None,
                 message: format!(
-                    "with patch {} (same author, same files, within {window_days} days) this fix has {total} code lines, over the {} cap of {}",
+                    "with {} (same author, same files {}{fns}, within {window_days} days) this fix has {total} code lines, over the {} cap of {cap}",
                     others.join(", "),
-                    profile.name.as_str(),
-                    profile.code_line_cap
+                    shared_files.into_iter().collect::<Vec<_>>().join(", "),
+                    profile.name,
                 ),
+            });
+        }
+    }
+}
+
+/// A line worth tracing: not punctuation or a keyword alone.
+fn traceable(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 8 && t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).any(|w| w.len() >= 3)
+}
+
+/// AGENTS.md: "Do not omit it by folding the material into a larger commit." A commit without
+/// an AI declaration that rewrites or removes code lines an earlier AI-declared commit of the
+/// series added has folded AI material into a commit that does not say so.
+fn folded(reports: &mut [StepReport]) {
+    for k in 0..reports.len() {
+        if reports[k].declared.present {
+            continue;
+        }
+        let mut found = Vec::new();
+        for j in (0..k).filter(|&j| ai_code(&reports[j])) {
+            for f in reports[k].files.iter().filter(|f| f.zone.is_code()) {
+                let Some(earlier) = reports[j].files.iter().find(|e| e.change.path == f.change.path) else { continue };
+                let n = f
+                    .removed_lines
+                    .iter()
+                    .filter(|l| traceable(l) && earlier.added_lines.iter().any(|a| a.trim() == l.trim()))
+                    .count();
+                if n > 0 {
+                    found.push((j, f.change.path.clone(), n));
+                }
+            }
+        }
+        for (j, path, n) in found {
+            let msg = format!(
+                "rewrites {n} code line{} that AI-declared patch {} ({}) added, without an AI-used-for trailer: \
+                 AI material folded into a commit that does not declare it",
+                if n == 1 { "" } else { "s" },
+                j + 1,
+                reports[j].label
+            );
+            reports[k].verdict.findings.push(Finding {
+                severity: Severity::Warning,
+                code: "folded",
+                path: Some(path),
+                line: None,
+                symbol: None,
+                message: msg,
             });
         }
     }
@@ -355,7 +458,7 @@ fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) ->
     notes.push("nothing to check: the range is empty".into());
     CheckReport {
         schema: CHECK_SCHEMA,
-        profile: ctx.policy.profile.name.as_str().to_string(),
+        profile: ctx.policy.profile.name.clone(),
         line_count: ctx.policy.profile.line_count,
         base: base_label.to_string(),
         steps: Vec::new(),
@@ -415,11 +518,39 @@ fn file_facts(ctx: &CheckContext, step: &Step, extractor: &mut Extractor) -> Res
         // format whose comments we can tell from code.
         let knows_comments = change.is_c || changes::comments::Syntax::of(&path).is_some();
         let (zone, core) = if knows_comments && change.comment_only() { (ZoneKind::Docs, false) } else { (zone, core) };
-        out.push(FileFacts { change, zone, core });
+        let (edits, removed_lines, added_lines) =
+            if zone.is_code() { edit_shapes(d, old_text.as_deref(), new_text.as_deref()) } else { Default::default() };
+        out.push(FileFacts { change, zone, core, edits, removed_lines, added_lines });
     }
     let mut changed: Vec<&mut FileChange> = out.iter_mut().map(|f| &mut f.change).collect();
     changes::mark_moves(&mut changed);
     Ok((out, findings))
+}
+
+/// The shape of each hunk's edit (what a mechanical claim expects to be the same everywhere),
+/// and the removed and added lines' text.
+fn edit_shapes(
+    d: &crate::repo::FileDiff,
+    old: Option<&[u8]>,
+    new: Option<&[u8]>,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let lines = |text: Option<&[u8]>| -> Vec<String> {
+        text.map(|t| String::from_utf8_lossy(t).lines().map(str::to_string).collect()).unwrap_or_default()
+    };
+    let (old, new) = (lines(old), lines(new));
+    let pick = |all: &[String], numbers: &[u32]| -> Vec<String> {
+        numbers.iter().filter_map(|&n| all.get((n as usize).checked_sub(1)?)).cloned().collect()
+    };
+    let (mut shapes, mut all_removed, mut all_added) = (Vec::new(), Vec::new(), Vec::new());
+    for h in &d.hunks {
+        let (removed, added) = (pick(&old, &h.removed), pick(&new, &h.added));
+        let r: Vec<&str> = removed.iter().map(String::as_str).collect();
+        let a: Vec<&str> = added.iter().map(String::as_str).collect();
+        shapes.push(crate::policy::mechanical::edit_shape(&r, &a));
+        all_removed.extend(removed);
+        all_added.extend(added);
+    }
+    (shapes, all_removed, all_added)
 }
 
 /// More ERROR and MISSING nodes after the change than before: the C may no longer compile, and
@@ -444,9 +575,11 @@ fn rules(policy: &Policy) -> Rules {
     let p = &policy.profile;
     Rules {
         profile: p.name.as_str().to_string(),
+        scopes: p.scopes.clone(),
         code_line_cap: p.code_line_cap,
         cap_is_error: p.cap_is_error,
         declined_on_any_ai: p.declined_on_any_ai,
+        agents_whitelist: p.agents_whitelist.clone(),
         core_dependents_threshold: p.core_dependents_threshold,
         line_count: p.line_count,
     }

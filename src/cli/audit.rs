@@ -69,11 +69,28 @@ pub struct AuditRunArgs {
     /// Do not compute landing verdicts.
     #[arg(long, overrides_with = "landing")]
     pub no_landing: bool,
+    /// Also record each commit's evidence (how much of what it added later commits rewrote,
+    /// and when; later `Fixes:` naming it) and compare AI-declared commits with the others of
+    /// the same files and period.
+    #[arg(long, value_enum, value_name = "by")]
+    pub compare: Option<CompareBy>,
+    /// AI-declared commits of one author on the same files within this many days count as one
+    /// fix against the line cap (the drafts' split rule), across this run and the store's
+    /// earlier ones. Needs landing verdicts (on by default without --all-commits).
+    #[arg(long, value_name = "days", default_value_t = 30)]
+    pub split_window: u32,
     /// Exit 1 when a commit lost its revertibility since the previous run.
     #[arg(long)]
     pub fail_on_new: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// What `--compare` splits the audited commits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompareBy {
+    /// AI declared (an AI-used-for or selected trailer, or an AI identity in a trailer) or not.
+    Trailer,
 }
 
 pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
@@ -102,6 +119,8 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
         paths: a.paths.clone(),
         limit: a.limit,
         landing: a.landing || (!a.no_landing && !a.all_commits),
+        compare: a.compare.is_some(),
+        split_window_days: a.split_window,
     };
     let path = store_path(a.db.as_ref(), &common.repo)?;
     let mut store = Store::open(&path)?;
@@ -122,6 +141,12 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
         crate::report::write_atomically(html, page.as_bytes())?;
     }
     report::audit::print(&outcome, &path, a.format);
+    if a.format == Format::Text {
+        if let Some(c) = &outcome.comparison {
+            report::compare::print(c);
+        }
+        report::compare::print_splits(&outcome.split_fixes);
+    }
     let lost = !outcome.transitions.lost_revertibility.is_empty();
     Ok(if a.fail_on_new && lost { 1 } else { 0 })
 }

@@ -10,7 +10,7 @@ use crate::check::{self, CheckContext, CheckReport, Step};
 use crate::error::{Error, Result};
 use crate::lang::IdiomTable;
 use crate::policy::maintainers::Maintainers;
-use crate::policy::{Policy, ProfileName};
+use crate::policy::Policy;
 use crate::repo::{Repo, TreeId};
 use crate::report;
 use crate::verdict::{Severity, Structural};
@@ -30,8 +30,9 @@ pub struct CheckArgs {
     /// The policy file [default: .revertcheck.toml in the base tree, else the built-in QEMU policy].
     #[arg(long, value_name = "file")]
     pub config: Option<PathBuf>,
-    /// The policy profile, overriding the policy file's.
-    #[arg(long, value_name = "name", value_parser = ["proposed", "draft-strict", "in-tree"])]
+    /// The policy profile, overriding the policy file's: a built-in one (`revertcheck policy
+    /// list`) or one the policy file defines.
+    #[arg(long, value_name = "name")]
     pub profile: Option<String>,
     /// Follow dependents this many steps for the transitive blast radius.
     #[arg(long, default_value_t = 3, value_name = "n")]
@@ -166,9 +167,18 @@ fn mbox_steps(repo: &Repo, files: &[PathBuf], base: &str) -> Result<(Vec<Step>, 
 }
 
 fn load_policy(repo: &Repo, base_tree: Option<TreeId>, args: &CheckArgs) -> Result<Policy> {
-    let profile = args.profile.as_deref().map(|p| p.parse::<ProfileName>().expect("clap checked the profile name"));
-    if let Some(path) = &args.config {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+    find_policy(repo, base_tree, args.config.as_deref(), args.profile.as_deref())
+}
+
+/// The policy: `--config`, else `.revertcheck.toml` of `base_tree`, else the built-in one.
+pub(super) fn find_policy(
+    repo: &Repo,
+    base_tree: Option<TreeId>,
+    config: Option<&std::path::Path>,
+    profile: Option<&str>,
+) -> Result<Policy> {
+    if let Some(path) = config {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
         return crate::check::adapter::load_policy(Some((&path.display().to_string(), &text)), profile);
     }
     let in_tree = match base_tree {

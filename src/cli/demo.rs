@@ -13,7 +13,6 @@ use crate::error::{Error, Result};
 use crate::history::History;
 use crate::lang::IdiomTable;
 use crate::policy::maintainers::Maintainers;
-use crate::policy::ProfileName;
 use crate::report;
 use crate::revert::{self, RevertLimits, Target};
 use crate::scenario::Scenario;
@@ -58,7 +57,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<i32> {
     let (steps, base_label) = check::commit_steps(repo, &["upstream..series".to_string()], &mut notes)?;
     let maintainers =
         repo.file_at(steps[0].new_tree, "MAINTAINERS")?.map(|b| Maintainers::parse(&String::from_utf8_lossy(&b)));
-    for profile in [ProfileName::Proposed, ProfileName::InTree] {
+    for profile in ["proposed", "in-tree"] {
         let policy = crate::check::adapter::load_policy(None, Some(profile))?;
         let ctx = CheckContext {
             repo,
@@ -67,7 +66,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<i32> {
             maintainers: maintainers.as_ref(),
             depth: 3,
         };
-        let only_first = profile == ProfileName::InTree;
+        let only_first = profile == "in-tree";
         if only_first && text {
             println!("\n$ revertcheck check --profile in-tree series~9   # the policy in force today\n");
         }

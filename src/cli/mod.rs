@@ -11,6 +11,7 @@ mod demo;
 mod deps;
 mod explain;
 mod index;
+mod policy;
 mod progress;
 mod revert;
 
@@ -94,6 +95,8 @@ pub enum Command {
     },
     /// Print the manual page (roff): `revertcheck man | man -l -`.
     Man,
+    /// The policy profiles: `policy list`, `policy show NAME`.
+    Policy(policy::PolicyArgs),
     /// Dump intermediate stages (for developers).
     #[command(hide = true)]
     Debug(debug::DebugArgs),
@@ -180,6 +183,7 @@ fn run(cli: &Cli) -> Result<i32> {
                 .map_err(|e| Error::Io { path: "<stdout>".into(), source: e })?;
             Ok(0)
         }
+        Command::Policy(args) => policy::run(cli, args),
         Command::Debug(args) => debug::run(cli, args),
     }
 }

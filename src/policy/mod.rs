@@ -6,7 +6,7 @@
 //! `Policy` before use; unknown keys are errors that name the key.
 //!
 //! ```toml
-//! profile = "proposed"          # or "draft-strict", "in-tree"
+//! profile = "proposed"          # a built-in profile (`revertcheck policy list`) or one below
 //! code_line_cap = 20            # optional override of the profile's cap
 //! core_dependents_threshold = 10
 //! line_count = "max"            # per hunk: max(added, removed) code lines; or "sum"
@@ -21,100 +21,32 @@
 //! [[idiom]]                     # passed to the C extractor: name, role, defines, uses, pastes
 //! name = "MY_TYPE_INIT"
 //! role = "file_level"
+//! [[profiles]]                  # a profile of the project's own, based on a built-in one
+//! name = "ours"
+//! base = "llm-usage-a"
+//! code_line_cap = 15            # 0: no cap
+//! scopes = ["code", "tests", "docs", "analysis"]
+//! [identity]                    # more AI identities, added to the built-in lists
+//! names = ["hal"]
+//! domains = ["ai.example.com"]
 //! ```
 
 pub mod glob;
+pub mod identity;
 pub mod maintainers;
+pub mod mechanical;
+pub mod profiles;
 pub mod trailers;
-
-use std::fmt;
-use std::str::FromStr;
 
 use serde::Deserialize;
 
-use crate::changes::LineCount;
 use crate::lang::{GeneratorSpec, IdiomSpec};
 use crate::verdict::ZoneKind;
 use glob::Glob;
+use identity::Identities;
+pub use profiles::Profile;
+use profiles::ProfileFile;
 use trailers::TrailerRequirements;
-
-/// The three policies of the proposal's history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ProfileName {
-    /// The May 2026 proposal (default): four categories, 20-line cap for small fixes.
-    Proposed,
-    /// The stricter `llm-usage.rst` draft: 10-line rule of thumb (a warning), split fixes count
-    /// as one.
-    DraftStrict,
-    /// The policy in force: any declared AI use is declined.
-    InTree,
-}
-
-impl ProfileName {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProfileName::Proposed => "proposed",
-            ProfileName::DraftStrict => "draft-strict",
-            ProfileName::InTree => "in-tree",
-        }
-    }
-}
-
-impl FromStr for ProfileName {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "proposed" => Ok(ProfileName::Proposed),
-            "draft-strict" => Ok(ProfileName::DraftStrict),
-            "in-tree" => Ok(ProfileName::InTree),
-            _ => Err(format!("profile `{s}` is not one of proposed, draft-strict, in-tree")),
-        }
-    }
-}
-
-impl fmt::Display for ProfileName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A profile's rules, defaults then the policy file's overrides.
-#[derive(Clone, Debug)]
-pub struct Profile {
-    pub name: ProfileName,
-    pub code_line_cap: u32,
-    pub cap_is_error: bool,
-    pub declined_on_any_ai: bool,
-    pub trailer: TrailerRequirements,
-    pub core_dependents_threshold: u32,
-    /// draft-strict: AI commits by one author touching the same function within this many
-    /// days count as one fix against the cap.
-    pub split_fix_window_days: Option<u32>,
-    /// How a hunk's changed code lines are counted against the cap.
-    pub line_count: LineCount,
-}
-
-impl Profile {
-    pub fn builtin(name: ProfileName) -> Profile {
-        let base = Profile {
-            name,
-            code_line_cap: 20,
-            cap_is_error: true,
-            declined_on_any_ai: false,
-            trailer: TrailerRequirements::default(),
-            core_dependents_threshold: 10,
-            split_fix_window_days: None,
-            line_count: LineCount::Max,
-        };
-        match name {
-            ProfileName::Proposed => base,
-            ProfileName::DraftStrict => {
-                Profile { code_line_cap: 10, cap_is_error: false, split_fix_window_days: Some(14), ..base }
-            }
-            ProfileName::InTree => Profile { declined_on_any_ai: true, ..base },
-        }
-    }
-}
 
 /// The policy file as written.
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +65,22 @@ struct PolicyFile {
     idiom: Vec<IdiomSpec>,
     #[serde(default)]
     generator: Vec<GeneratorSpec>,
+    /// Profiles of the project's own.
+    #[serde(default)]
+    profiles: Vec<ProfileFile>,
+    identity: Option<IdentityFile>,
+}
+
+/// `[identity]`: more AI names, addresses and domains (added to the built-in lists).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdentityFile {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    addresses: Vec<String>,
+    #[serde(default)]
+    domains: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +168,10 @@ pub struct Policy {
     pub generators: Vec<GeneratorSpec>,
     /// Where the policy came from, for reports.
     pub source: String,
+    /// Who counts as an AI in trailers.
+    pub identities: Identities,
+    /// The policy file's own profiles (for `policy list`).
+    pub defined: Vec<Profile>,
 }
 
 /// A path's zone and whether it is core code.
@@ -231,22 +183,29 @@ pub struct ZoneOf {
 
 impl Policy {
     /// The policy from `file` (its name for messages, and its text), or the built-in one;
-    /// `profile` overrides the file's choice.
-    pub fn load(file: Option<(&str, &str)>, profile: Option<ProfileName>) -> Result<Policy, String> {
+    /// `profile` (a built-in name or one the file defines) overrides the file's choice.
+    pub fn load(file: Option<(&str, &str)>, profile: Option<&str>) -> Result<Policy, String> {
         let (source, parsed): (String, PolicyFile) = match file {
             Some((name, text)) => {
                 (name.to_string(), toml::from_str(text).map_err(|e| format!("policy file {name}: {}", e.message()))?)
             }
             None => ("built-in QEMU policy".to_string(), PolicyFile::default()),
         };
-        let name = match (profile, &parsed.profile) {
-            (Some(p), _) => p,
-            (None, Some(p)) => p.parse().map_err(|e| format!("policy file {source}: {e}"))?,
-            (None, None) => ProfileName::Proposed,
-        };
-        let mut profile = Profile::builtin(name);
+        let defined: Vec<Profile> = parsed
+            .profiles
+            .iter()
+            .map(ProfileFile::compile)
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("policy file {source}: {e}"))?;
+        let name = profile.or(parsed.profile.as_deref()).unwrap_or("proposed");
+        let mut profile =
+            profiles::builtin(name).or_else(|| defined.iter().find(|p| p.name == name).cloned()).ok_or_else(|| {
+                let mut known: Vec<String> = profiles::BUILTIN.iter().map(|s| s.to_string()).collect();
+                known.extend(defined.iter().map(|p| p.name.clone()));
+                format!("policy file {source}: profile `{name}` is not one of {}", known.join(", "))
+            })?;
         if let Some(cap) = parsed.code_line_cap {
-            profile.code_line_cap = cap;
+            profile.code_line_cap = (cap > 0).then_some(cap);
         }
         if let Some(t) = parsed.core_dependents_threshold {
             profile.core_dependents_threshold = t;
@@ -257,6 +216,10 @@ impl Policy {
         if let Some(t) = parsed.trailer {
             profile.trailer = TrailerRequirements { require_tool: t.require_tool, require_model: t.require_model };
         }
+        let mut identities = Identities::default();
+        if let Some(i) = &parsed.identity {
+            identities.extend(&i.names, &i.addresses, &i.domains);
+        }
         let zones = parsed
             .zone
             .iter()
@@ -266,7 +229,16 @@ impl Policy {
         let core =
             parsed.core.iter().map(|c| c.pattern.as_str()).chain(BUILTIN_CORE.iter().copied()).map(Glob::new).collect();
         crate::lang::GeneratorTable::build(&parsed.generator).map_err(|e| format!("policy file {source}: {e}"))?;
-        Ok(Policy { profile, zones, core, idioms: parsed.idiom, generators: parsed.generator, source })
+        Ok(Policy {
+            profile,
+            zones,
+            core,
+            idioms: parsed.idiom,
+            generators: parsed.generator,
+            source,
+            identities,
+            defined,
+        })
     }
 
     pub fn zone_of(&self, path: &str) -> ZoneOf {
@@ -278,11 +250,12 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::changes::LineCount;
 
     #[test]
     fn builtin_zones() {
         let p = Policy::load(None, None).unwrap();
-        assert_eq!(p.profile.name, ProfileName::Proposed);
+        assert_eq!(p.profile.name, "proposed");
         assert_eq!(p.zone_of("tests/qtest/foo-test.c").zone, ZoneKind::Tests);
         assert_eq!(p.zone_of("docs/devel/a.rst").zone, ZoneKind::Docs);
         assert_eq!(p.zone_of("hw/misc/meson.build").zone, ZoneKind::Build);
@@ -305,14 +278,14 @@ mod tests {
 [[zone]]\npattern = \"contrib/**\"\nzone = \"scripts\"\n[[core]]\npattern = \"hw/pci/**\"\n\
 [[idiom]]\nname = \"MY_INIT\"\nrole = \"file_level\"\n";
         let p = Policy::load(Some((".revertcheck.toml", text)), None).unwrap();
-        assert_eq!(p.profile.name, ProfileName::DraftStrict);
-        assert_eq!(p.profile.code_line_cap, 5);
+        assert_eq!(p.profile.name, "draft-strict");
+        assert_eq!(p.profile.code_line_cap, Some(5));
         assert!(!p.profile.cap_is_error);
         assert!(p.profile.trailer.require_model);
         assert_eq!(p.zone_of("contrib/x.c").zone, ZoneKind::Scripts);
         assert!(p.zone_of("hw/pci/pci.c").core);
         assert_eq!(p.idioms.len(), 1);
-        let in_tree = Policy::load(Some(("x", text)), Some(ProfileName::InTree)).unwrap();
+        let in_tree = Policy::load(Some(("x", text)), Some("in-tree")).unwrap();
         assert!(in_tree.profile.declined_on_any_ai);
 
         let sum = Policy::load(Some(("p.toml", "line_count = \"sum\"\n")), None).unwrap();

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use super::identity::{self, Identities};
+
 /// One `Key: value` trailer line (continuation lines folded in).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Trailer {
@@ -152,12 +154,40 @@ pub struct TrailerRequirements {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum TrailerFinding {
     MissingSignedOff,
-    AiAfterSignedOff { line: u32 },
-    UnknownScope { raw: String, line: u32 },
-    ForeignAiAttribution { key: String, value: String, line: u32 },
-    Malformed { raw: String, why: String, line: u32 },
-    MissingTool { line: u32 },
-    MissingModel { line: u32 },
+    AiAfterSignedOff {
+        line: u32,
+    },
+    UnknownScope {
+        raw: String,
+        line: u32,
+    },
+    ForeignAiAttribution {
+        key: String,
+        value: String,
+        line: u32,
+    },
+    Malformed {
+        raw: String,
+        why: String,
+        line: u32,
+    },
+    MissingTool {
+        line: u32,
+    },
+    MissingModel {
+        line: u32,
+    },
+    /// A `Signed-off-by:` by an AI identity: the DCO needs a human, under every profile.
+    AiSignedOff {
+        value: String,
+        line: u32,
+        why: String,
+        in_body: bool,
+    },
+    /// Sign-offs, but none by a human (all are an AI's).
+    NoHumanSignedOff {
+        ai: Vec<String>,
+    },
 }
 
 impl TrailerFinding {
@@ -170,18 +200,21 @@ impl TrailerFinding {
             TrailerFinding::Malformed { .. } => "malformed_trailer",
             TrailerFinding::MissingTool { .. } => "missing_tool",
             TrailerFinding::MissingModel { .. } => "missing_model",
+            TrailerFinding::AiSignedOff { .. } => "ai_signed_off_by",
+            TrailerFinding::NoHumanSignedOff { .. } => "no_human_signed_off_by",
         }
     }
 
     pub fn line(&self) -> Option<u32> {
         match self {
-            TrailerFinding::MissingSignedOff => None,
+            TrailerFinding::MissingSignedOff | TrailerFinding::NoHumanSignedOff { .. } => None,
             TrailerFinding::AiAfterSignedOff { line }
             | TrailerFinding::UnknownScope { line, .. }
             | TrailerFinding::ForeignAiAttribution { line, .. }
             | TrailerFinding::Malformed { line, .. }
             | TrailerFinding::MissingTool { line }
-            | TrailerFinding::MissingModel { line } => Some(*line),
+            | TrailerFinding::MissingModel { line }
+            | TrailerFinding::AiSignedOff { line, .. } => Some(*line),
         }
     }
 
@@ -214,37 +247,18 @@ impl TrailerFinding {
             TrailerFinding::MissingModel { .. } => {
                 "AI-used-for: the profile requires `model: <version>` in the note".into()
             }
+            TrailerFinding::AiSignedOff { value, why, in_body, .. } => format!(
+                "`Signed-off-by: {value}` is an AI's ({why}){}: the DCO needs a human's sign-off",
+                if *in_body { ", in a body paragraph rather than the trailer block" } else { "" }
+            ),
+            TrailerFinding::NoHumanSignedOff { ai } => format!(
+                "no human Signed-off-by: the only sign-off{} ({}) {} an AI's; every commit needs a human's (DCO)",
+                if ai.len() == 1 { "" } else { "s" },
+                ai.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
+                if ai.len() == 1 { "is" } else { "are" }
+            ),
         }
     }
-}
-
-/// Words that name an AI tool or model in trailers QEMU does not use for AI.
-const AI_WORDS: &[&str] = &[
-    "claude",
-    "chatgpt",
-    "gpt",
-    "openai",
-    "copilot",
-    "gemini",
-    "cursor",
-    "llm",
-    "codex",
-    "llama",
-    "mistral",
-    "deepseek",
-    "qwen",
-    "anthropic",
-    "aider",
-    "windsurf",
-    "devin",
-    "ai",
-];
-
-fn names_ai(value: &str) -> bool {
-    value.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).any(|w| {
-        let w = w.to_ascii_lowercase();
-        AI_WORDS.iter().any(|a| w == *a || (a.len() > 3 && w.starts_with(a)))
-    })
 }
 
 /// Parses the `AI-used-for:` values of `trailers`, with findings for what is malformed.
@@ -331,12 +345,38 @@ fn split_top_level(value: &str) -> Option<Vec<&str>> {
     Some(items.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect())
 }
 
-/// Reads a commit message's trailers, its AI declaration, and every finding about them.
+/// Reads a commit message's trailers, its AI declaration, and every finding about them, with
+/// the built-in AI identities.
 pub fn check_trailers(message: &str, req: &TrailerRequirements) -> (Trailers, AiUse, Vec<TrailerFinding>) {
+    check_trailers_with(message, req, &Identities::default())
+}
+
+/// `check_trailers` with the policy's AI identities (`identity.rs`).
+pub fn check_trailers_with(
+    message: &str,
+    req: &TrailerRequirements,
+    ids: &Identities,
+) -> (Trailers, AiUse, Vec<TrailerFinding>) {
     let trailers = parse_trailers(message);
     let (ai, mut findings) = ai_use(&trailers);
     let first_sob = trailers.values("Signed-off-by").map(|t| t.line).min();
+    let sign_offs = identity::sign_offs(message, ids);
+    let block: Vec<u32> = trailers.values("Signed-off-by").map(|t| t.line).collect();
+    for s in &sign_offs {
+        if let Some(why) = &s.ai {
+            findings.push(TrailerFinding::AiSignedOff {
+                value: s.value.clone(),
+                line: s.line,
+                why: why.describe(),
+                in_body: !block.contains(&s.line),
+            });
+        }
+    }
+    let ai_only = !sign_offs.is_empty() && sign_offs.iter().all(|s| s.ai.is_some());
     match first_sob {
+        _ if ai_only => {
+            findings.push(TrailerFinding::NoHumanSignedOff { ai: sign_offs.iter().map(|s| s.value.clone()).collect() })
+        }
         None => findings.push(TrailerFinding::MissingSignedOff),
         Some(sob) => {
             for t in trailers.values("AI-used-for").filter(|t| t.line > sob) {
@@ -348,7 +388,8 @@ pub fn check_trailers(message: &str, req: &TrailerRequirements) -> (Trailers, Ai
         let key = t.key.to_ascii_lowercase();
         let foreign = match key.as_str() {
             "generated-by" => true,
-            "assisted-by" | "co-authored-by" | "co-developed-by" => names_ai(&t.value),
+            "assisted-by" => identity::assisted_by_ai(ids, &t.value).is_some(),
+            "co-authored-by" | "co-developed-by" => ids.ai(&t.value).is_some(),
             _ => false,
         };
         if foreign {

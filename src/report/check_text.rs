@@ -100,11 +100,12 @@ pub fn next_step(r: &CheckReport, k: usize) -> String {
         }
         PolicyVerdict::NeedsMaintainer => {
             let mut ways = Vec::new();
-            if has("over_cap") && r.code_line_cap > 0 && s.verdict.code_lines > r.code_line_cap {
+            let cap = r.code_line_cap.unwrap_or(0);
+            if has("over_cap") && cap > 0 && s.verdict.code_lines > cap {
                 ways.push(format!(
                     "split the patch: {} over the cap of {}",
-                    plural((s.verdict.code_lines - r.code_line_cap) as usize, "code line"),
-                    r.code_line_cap
+                    plural((s.verdict.code_lines - cap) as usize, "code line"),
+                    cap
                 ));
             }
             ways.push(ask_them);
@@ -399,7 +400,7 @@ mod tests {
             base_index: Default::default(),
             tip_index: Default::default(),
             notes: Vec::new(),
-            code_line_cap: 20,
+            code_line_cap: Some(20),
         }
     }
 

@@ -235,6 +235,62 @@ pub const CATALOG: &[Entry] = &[
         why: "Verdicts rest only on resolved uses; these are listed for completeness.",
         fix: "Look at them with `--format json` if the verdict surprises you.",
     },
+    Entry {
+        code: "ai_signed_off_by",
+        title: "a Signed-off-by: whose value is an AI",
+        means: "A `Signed-off-by:` names an AI identity (a tool's name, address or domain: `GitHub Copilot <copilot@github.com>`), in the trailer block or in a body paragraph.",
+        why: "The Developer's Certificate of Origin is a legal statement only a person can make; every policy version, the kernel's included, keeps it.",
+        fix: "Remove the AI's sign-off; the human who submits the patch signs off, and declares the AI use with the profile's trailer (`AI-used-for:`, `Assisted-by:`).",
+    },
+    Entry {
+        code: "no_human_signed_off_by",
+        title: "no sign-off by a person",
+        means: "The commit has sign-offs, but every one is an AI's; the finding names them.",
+        why: "Without a human sign-off nobody has certified the patch's origin (DCO), whatever the tool did.",
+        fix: "The submitting person adds `Signed-off-by: Name <email>` at the end of the trailer block.",
+    },
+    Entry {
+        code: "scope_not_in_profile",
+        title: "a scope word the applied policy text does not use",
+        means: "A known scope (`research`, `analysis`) that the text of the profile in force does not name: the drafts renamed it.",
+        why: "A maintainer applying one text should see the other text's word; it is still read as \"the human wrote the change\".",
+        fix: "Use the word of the policy in force (`revertcheck policy show NAME`).",
+    },
+    Entry {
+        code: "agents_whitelist",
+        title: "AI use AGENTS.md allows agents",
+        means: "Under profile `in-tree`, AI use is declared only as `research`/`analysis`, which AGENTS.md lets agents do (research, analysis, debugging), so the patch is not declined.",
+        why: "The profile declines AI-written changes, not AI-assisted research behind a human's change.",
+        fix: "Nothing to fix; this says why the policy in force does not decline the patch.",
+    },
+    Entry {
+        code: "mechanical_change",
+        title: "a mechanical change made by a named tool",
+        means: "`AI-used-for: code (refactoring)` or a note naming a deterministic tool, whose hunks are the same edit everywhere, with the command named in the message.",
+        why: "The proposal's mechanical-changes category has no line cap: the tool, not the AI, made the edit, and it can be re-run.",
+        fix: "Nothing to fix; the report quotes the command so a reviewer can re-run it.",
+    },
+    Entry {
+        code: "mechanical_command_missing",
+        title: "a mechanical claim without the command",
+        means: "The patch claims a mechanical change but its message names no command (spatch, sed, a formatter, a `scripts/` tool).",
+        why: "All drafts ask for the deterministic tool to be named in the commit message, so a reviewer can re-run it and compare.",
+        fix: "Add the `spatch --sp-file ...`, `sed -e ...` or formatter command to the commit message.",
+    },
+    Entry {
+        code: "mechanical_not_uniform",
+        title: "a mechanical claim with different edits at different sites",
+        means: "At least three edit sites and no single edit covering half of them: not what a tool produces.",
+        why: "The no-cap category is for tool output; hand edits under its name would bypass the line cap.",
+        fix: "Split out the tool-made part, or declare the rest as code within the cap or with a maintainer's agreement.",
+    },
+    Entry {
+        code: "folded",
+        title: "AI-written lines folded into a commit without the trailer",
+        means: "A later commit of the series without an AI trailer rewrites or removes code lines an AI-declared commit of the series added.",
+        why: "AGENTS.md forbids dropping the declaration by folding AI material into a larger commit.",
+        fix: "Add the `AI-used-for:` trailer to the folding commit, or keep the AI material in its own declared commit.",
+    },
 ];
 
 /// The entry for `code`.

@@ -6,9 +6,11 @@ pub mod audit;
 pub mod check;
 mod check_findings;
 pub mod check_text;
+pub mod compare;
 pub mod deps;
 pub mod explain;
 pub mod index;
+pub mod policy;
 pub mod revert;
 pub mod text;
 

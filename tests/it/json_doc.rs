@@ -59,3 +59,37 @@ fn every_emitted_field_is_documented() {
     let missing = undocumented(&[check, revert, audit]);
     assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
 }
+
+#[test]
+fn the_policy_reports_and_the_new_declaration_fields_are_documented() {
+    let repo = scenario("policy");
+    let check = repo.rc(&["check", "--format", "json", "mechanical~1..copilot"]).json();
+    assert!(check["steps"][0]["declared"]["mechanical"].is_object());
+    let list = repo.rc(&["policy", "list", "--format", "json"]).json();
+    let show = repo.rc(&["policy", "show", "llm-usage-a", "--format", "json"]).json();
+    let missing = undocumented(&[check, list, show]);
+    assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
+}
+
+#[test]
+fn the_audit_comparison_is_documented() {
+    let repo = scenario("audit-evidence");
+    let db = repo.home.path().join("a.sqlite");
+    let audit = repo
+        .rc(&["audit", "--all-commits", "--compare", "trailer", "--db", db.to_str().unwrap(), "--format", "json"])
+        .json();
+    assert!(audit["comparison"].is_object());
+    let missing = undocumented(&[audit]);
+    assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
+}
+
+#[test]
+fn the_audit_split_fixes_are_documented() {
+    let repo = scenario("audit-split");
+    repo.apply("audit-split-later");
+    let db = repo.home.path().join("a.sqlite");
+    let audit = repo.rc(&["audit", "--db", db.to_str().unwrap(), "--format", "json"]).json();
+    assert!(audit["split_fixes"].is_array());
+    let missing = undocumented(&[audit]);
+    assert!(missing.is_empty(), "fields missing from docs/json.md: {missing:#?}");
+}

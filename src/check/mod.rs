@@ -267,43 +267,44 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
 }
 
 /// The steps of commit ranges, oldest first.
-pub fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Result<(Vec<Step>, String)> {
+pub fn commit_steps(repo: &Repo, revs: &[String]) -> Result<(Vec<Step>, String)> {
     let specs: Vec<String> = if revs.is_empty() {
-        if repo.upstream().is_some() {
-            vec!["@{upstream}..HEAD".to_string()]
-        } else {
-            notes.push("the current branch has no upstream: checking HEAD alone".into());
-            vec!["HEAD".to_string()]
+        if repo.upstream().is_none() {
+            let why = if repo.head_detached() {
+                "HEAD is detached, so there is no upstream to check against"
+            } else {
+                "the current branch has no upstream (`@{upstream}`)"
+            };
+            return Err(Error::NoDefaultRange { why: why.into() });
         }
+        vec!["@{upstream}..HEAD".to_string()]
     } else {
         revs.to_vec()
     };
     let mut steps = Vec::new();
-    for spec in &specs {
-        for id in repo.resolve_range(spec)? {
-            let info = repo.commit_info(id)?;
-            let old_tree = match info.parents.first() {
-                Some(&p) => repo.tree_of(p)?,
-                None if repo.is_shallow() => {
-                    return Err(Error::MissingHistory {
-                        what: format!("parent of {}", id.short()),
-                        why: "not in this shallow clone (its history is cut at this commit)".into(),
-                    })
-                }
-                None => repo.empty_tree()?,
-            };
-            steps.push(Step {
-                label: id.short(),
-                commit: Some(id),
-                subject: info.summary.clone(),
-                author: format!("{} <{}>", info.author, info.author_email),
-                message: info.message.clone(),
-                old_tree,
-                new_tree: repo.tree_of(id)?,
-                merge: info.parents.len() > 1,
-                time: info.time,
-            });
-        }
+    for id in repo.rev_list(&specs)? {
+        let info = repo.commit_info(id)?;
+        let old_tree = match info.parents.first() {
+            Some(&p) => repo.tree_of(p)?,
+            None if repo.is_shallow() => {
+                return Err(Error::MissingHistory {
+                    what: format!("parent of {}", id.short()),
+                    why: "not in this shallow clone (its history is cut at this commit)".into(),
+                })
+            }
+            None => repo.empty_tree()?,
+        };
+        steps.push(Step {
+            label: id.short(),
+            commit: Some(id),
+            subject: info.summary.clone(),
+            author: format!("{} <{}>", info.author, info.author_email),
+            message: info.message.clone(),
+            old_tree,
+            new_tree: repo.tree_of(id)?,
+            merge: info.parents.len() > 1,
+            time: info.time,
+        });
     }
     Ok((steps, specs.join(" ")))
 }

@@ -17,7 +17,8 @@ use crate::verdict::{Severity, Structural};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Commits to check, as revisions or `a..b` ranges [default: @{upstream}..HEAD, else HEAD].
+    /// Commits to check: revisions, or ranges as `git rev-list` takes them (`a..b`, `a...b`,
+    /// `^a b`, `x^!`, and `--not` after `--`) [default: @{upstream}..HEAD].
     #[arg(value_name = "rev|range", conflicts_with = "mbox")]
     pub revs: Vec<String>,
     /// Check mailed patches instead: `git format-patch` files or mboxes (`-` reads stdin),
@@ -71,7 +72,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
     let repo = &common.repo;
     let mut notes = Vec::new();
     let (steps, base_label) = if args.mbox.is_empty() {
-        check::commit_steps(repo, &args.revs, &mut notes)?
+        check::commit_steps(repo, &args.revs)?
     } else {
         mbox_steps(repo, &args.mbox, &args.base)?
     };

@@ -40,6 +40,7 @@ pub fn trailers(policy: &Policy, message: &str) -> (Declared, TrailerSummary, Ve
         .map(|p| Finding {
             severity: match p {
                 TrailerFinding::MissingSignedOff => Severity::Error,
+                TrailerFinding::OutsideBlock { key, .. } if key.eq_ignore_ascii_case("AI-used-for") => Severity::Error,
                 _ => Severity::Warning,
             },
             code: p.code(),

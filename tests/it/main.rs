@@ -11,4 +11,5 @@ mod qemu;
 mod readonly;
 mod revert;
 mod revert_trust;
+mod trailers;
 mod util;

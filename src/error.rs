@@ -17,6 +17,8 @@ pub enum Error {
     NoDefaultRange { why: String },
     /// The repository lacks history the command needs (shallow clone, missing parent).
     MissingHistory { what: String, why: String },
+    /// Mailed patches that cannot be read (the message names the input).
+    Mbox(crate::patch::MboxError),
     /// An input file or argument that cannot be used, with what is wrong.
     BadInput { input: String, why: String },
     /// A file revertcheck must read or write (cache, store, output) failed.
@@ -64,6 +66,7 @@ impl fmt::Display for Error {
             Error::UnknownSymbol { name, rev } => write!(f, "no symbol `{name}` is defined at {rev}"),
             Error::NoDefaultRange { why } => write!(f, "no commits to check given, and {why}"),
             Error::MissingHistory { what, why } => write!(f, "{what}: {why}"),
+            Error::Mbox(e) => write!(f, "{e}"),
             Error::BadInput { input, why } => write!(f, "{input}: {why}"),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Git { context, message } => write!(f, "{context}: {message}"),

@@ -6,6 +6,7 @@
 //! module writes to the repository: merges run against an in-memory object backend (see
 //! `revert.rs`).
 
+mod apply;
 mod diff;
 mod ids;
 mod objects;

@@ -61,6 +61,9 @@ pub fn text(r: &CheckReport) -> String {
             .map(|f| format!("{} [{}{}]", f.change.path, f.zone.as_str(), if f.core { ", core" } else { "" }))
             .collect();
         let _ = writeln!(out, "  files: {}", zones.join(", "));
+        if let (Some(id), Some(link)) = (&s.message_id, &s.link) {
+            let _ = writeln!(out, "  message: <{id}> {link}");
+        }
         let _ = writeln!(
             out,
             "  verdict: {}, {} ({}; {} code lines{})",
@@ -99,6 +102,9 @@ pub fn text(r: &CheckReport) -> String {
         r.line_count.describe(),
         if deps.is_empty() { String::new() } else { format!("; {}", deps.join(", ")) }
     );
+    if let Some(line) = series_source(r) {
+        let _ = writeln!(out, "series: {line}");
+    }
     let errors = r.base_index.files_with_parse_errors.max(r.tip_index.files_with_parse_errors);
     if errors > 0 {
         let _ =
@@ -108,6 +114,21 @@ pub fn text(r: &CheckReport) -> String {
         let _ = writeln!(out, "note: {n}");
     }
     out
+}
+
+/// The series' title, Message-ID and archive link, as far as they are known.
+fn series_source(r: &CheckReport) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(t) = &r.series.title {
+        parts.push(format!("\"{t}\""));
+    }
+    if let Some(id) = &r.series.message_id {
+        parts.push(format!("Message-ID <{id}>"));
+    }
+    if let Some(link) = &r.series.link {
+        parts.push(link.clone());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 pub fn markdown(r: &CheckReport) -> String {
@@ -121,6 +142,9 @@ pub fn markdown(r: &CheckReport) -> String {
         r.series.code_lines,
         r.line_count.describe()
     );
+    if let Some(line) = series_source(r) {
+        let _ = writeln!(out, "Series: {line}\n");
+    }
     let _ =
         writeln!(out, "| patch | subject | structure | policy | code lines | declared |\n|---|---|---|---|---|---|");
     for s in &r.steps {

@@ -7,6 +7,7 @@ mod check;
 mod deps;
 mod extract;
 mod json_doc;
+mod mail;
 mod qemu;
 mod readonly;
 mod revert;

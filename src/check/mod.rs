@@ -89,6 +89,8 @@ pub struct MaintainerSection {
     pub title: String,
     pub status: Option<String>,
     pub people: Vec<String>,
+    /// `L:` mailing lists to copy.
+    pub lists: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -516,6 +518,7 @@ fn sections<'p>(maintainers: Option<&Maintainers>, paths: impl Iterator<Item = &
             title: s.title.clone(),
             status: s.status.clone(),
             people: s.maintainers.iter().chain(&s.reviewers).cloned().collect(),
+            lists: s.lists.clone(),
         })
         .collect();
     out.sort();

@@ -83,9 +83,13 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
     let base_tree = steps.first().map(|s| s.old_tree);
     let policy = load_policy(repo, base_tree, args)?;
     let maintainers = match steps.last().map(|s| s.new_tree).or(base_tree) {
-        Some(tree) => {
-            repo.file_at(tree, "MAINTAINERS")?.map(|bytes| Maintainers::parse(&String::from_utf8_lossy(&bytes)))
-        }
+        Some(tree) => match repo.file_at(tree, "MAINTAINERS")? {
+            Some(bytes) => {
+                let dirs = repo.directories(tree)?;
+                Some(Maintainers::parse_in(&String::from_utf8_lossy(&bytes), &|p| dirs.contains(p)))
+            }
+            None => None,
+        },
         None => None,
     };
     if maintainers.is_none() {

@@ -79,9 +79,10 @@ pub fn text(r: &CheckReport) -> String {
         );
         if s.verdict.policy == crate::verdict::PolicyVerdict::NeedsMaintainer && !s.maintainers.is_empty() {
             for m in &s.maintainers {
+                let lists = if m.lists.is_empty() { String::new() } else { format!("; lists: {}", m.lists.join(", ")) };
                 let _ = writeln!(
                     out,
-                    "  ask: {} ({}): {}",
+                    "  ask: {} ({}): {}{lists}",
                     m.title,
                     m.status.as_deref().unwrap_or("?"),
                     m.people.join(", ")

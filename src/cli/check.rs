@@ -82,6 +82,11 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
     };
     let base_tree = steps.first().map(|s| s.old_tree);
     let policy = load_policy(repo, base_tree, args)?;
+    if let Some(tree) = base_tree {
+        for pattern in policy.unmatched_patterns(&repo.paths(tree)?) {
+            notes.push(format!("warning: policy {}: {pattern} matches no file of the base tree", policy.source));
+        }
+    }
     let maintainers = match steps.last().map(|s| s.new_tree).or(base_tree) {
         Some(tree) => match repo.file_at(tree, "MAINTAINERS")? {
             Some(bytes) => {

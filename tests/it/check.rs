@@ -553,3 +553,37 @@ fn a_type_change_reaches_only_the_users_of_the_members_it_changed() {
     }
     assert!(regs.iter().any(|r| r["dependents"].as_array().unwrap().iter().any(|d| d["name"] == "x_a")), "{regs:#?}");
 }
+
+/// Issue #17: `[[zone]]` patterns are globs with classes and alternations, and a pattern that
+/// matches no file of the base tree is a warning, not silence.
+#[test]
+fn zone_patterns_with_classes_and_a_warning_for_patterns_matching_nothing() {
+    let repo = scenario("demo");
+    let config = repo.home.path().join("policy.toml");
+    std::fs::write(
+        &config,
+        "[[zone]]\npattern = \"hw/misc/foo.[ch]\"\nzone = \"tests\"\n[[zone]]\npattern = \"hw/vfio/*.[ch]\"\nzone = \"tests\"\n[[core]]\npattern = \"hw/{net,block}/\"\n",
+    )
+    .unwrap();
+    let (_, report) =
+        check_json(&repo, &["--config", config.to_str().unwrap(), "--fail-on", "never", "upstream..series"]);
+    let zones: Vec<&str> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["files"].as_array().unwrap())
+        .filter(|f| f["path"] == "hw/misc/foo.c")
+        .map(|f| f["zone"].as_str().unwrap())
+        .collect();
+    // (A comment-only change is docs whatever the zone.)
+    assert!(zones.contains(&"tests") && !zones.contains(&"code"), "{zones:?}");
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("[[zone]] pattern `hw/vfio/*.[ch]` matches no file of the base tree"), "{notes}");
+    assert!(notes.contains("[[core]] pattern `hw/{net,block}/` matches no file"), "{notes}");
+    assert!(!notes.contains("hw/misc/foo.[ch]"), "{notes}");
+    // Not a glob at all: exit 2, naming the file and the pattern.
+    std::fs::write(&config, "[[zone]]\npattern = \"hw/[\"\nzone = \"tests\"\n").unwrap();
+    let out = repo.rc(&["check", "--config", config.to_str().unwrap(), "upstream..series"]);
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("[[zone]] pattern `hw/[`"), "{}", out.stderr);
+}

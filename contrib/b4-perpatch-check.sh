@@ -3,9 +3,10 @@
 #
 #   git config b4.prep-perpatch-check-cmd "contrib/b4-perpatch-check.sh"
 #
-# b4 pipes each patch of the prepared series on stdin, from the top of the work tree. Those
-# patches are already commits of the branch (the `From <sha>` line names them), so the commit
-# itself is checked (`<sha>^!`); a patch that is not a commit here is applied in memory to its
+# (with the script's absolute path). b4 pipes each patch of the prepared series on stdin, from
+# the top of the work tree. Those patches are already commits of the branch: the commit with
+# the same patch id among HEAD's last 500 is checked (`<sha>^!`), so that it is seen on top of
+# the patches before it; a patch that is no commit here is applied in memory to its
 # `base-commit:` or HEAD. Findings print as checkpatch's --terse lines
 # (`file:line: ERROR: ...`), which b4 shows per patch.
 set -eu
@@ -13,9 +14,12 @@ rc=${REVERTCHECK:-revertcheck}
 patch=$(mktemp)
 trap 'rm -f "$patch"' EXIT
 cat > "$patch"
-sha=$(sed -n '1s/^From \([0-9a-f]\{40\}\) .*/\1/p' "$patch")
-if [ -n "$sha" ] && [ "$sha" != 0000000000000000000000000000000000000000 ] \
-    && git cat-file -e "$sha^{commit}" 2>/dev/null; then
+id=$(git patch-id --stable < "$patch" | cut -d' ' -f1)
+sha=
+if [ -n "$id" ]; then
+    sha=$(git log -p --no-merges -n 500 HEAD | git patch-id --stable | awk -v id="$id" '$1 == id { print $2; exit }')
+fi
+if [ -n "$sha" ]; then
     set -- "$sha^!"
 else
     set -- --mbox "$patch"

@@ -8,8 +8,8 @@
 //! `-- >8 --` scissors line (as `git am --scissors`); the message ends at git's patch break
 //! (`---`, `diff -`, `Index: `); the diff is kept as bytes, undecoded from its charset, as
 //! `git am` applies it. On top: cover letters (`0/N`, no diff) give the series title and are
-//! not patches; `[PATCH v3 07/12]` numbers order the patches; a missing patch, or two versions
-//! of one series, is an error; a duplicate is checked once; `base-commit:` and b4's
+//! not patches; `[PATCH v3 07/12]` numbers order the patches; a missing patch is reported, two
+//! versions of one series are an error; a duplicate is checked once; `base-commit:` and b4's
 //! `prerequisite-patch-id:` / `prerequisite-message-id:` are read.
 
 mod diff;
@@ -64,12 +64,6 @@ pub enum MboxError {
         subject: String,
         error: DiffError,
     },
-    /// Patches of a numbered series are missing.
-    Missing {
-        source: String,
-        missing: Vec<u32>,
-        total: u32,
-    },
     /// Two versions (or two different series) in one input.
     Versions {
         source: String,
@@ -89,10 +83,6 @@ impl fmt::Display for MboxError {
             }
             MboxError::BadDiff { source, message, subject, error } => {
                 write!(f, "{source}: message {} (\"{subject}\"): {error}", message + 1)
-            }
-            MboxError::Missing { source, missing, total } => {
-                let list: Vec<String> = missing.iter().map(|n| format!("{n}/{total}")).collect();
-                write!(f, "{source}: the series is incomplete: patch {} missing", list.join(", "))
             }
             MboxError::Versions { source, found } => write!(
                 f,

@@ -1,5 +1,5 @@
 //! The messages of all inputs into one series: cover letters set aside (their subject is the
-//! title), patches ordered by their `n/N`, duplicates checked once, missing patches and mixed
+//! title), patches ordered by their `n/N`, duplicates checked once, missing patches reported, mixed
 //! versions refused, and the base information (`base-commit:`, prerequisites) gathered.
 
 use std::collections::BTreeMap;
@@ -148,8 +148,16 @@ pub fn series(inputs: &[(String, Vec<u8>)]) -> Result<Series, MboxError> {
                 by_number.insert(n, m);
             }
             let missing: Vec<u32> = (1..=total).filter(|n| !by_number.contains_key(n)).collect();
-            if !missing.is_empty() && total > 0 {
-                return Err(MboxError::Missing { source, missing, total });
+            if !missing.is_empty() {
+                // Reported, not refused: one patch of a series alone is a common input (a
+                // review of one patch, b4's per-patch check). Later patches are then checked
+                // without the ones before them.
+                let list: Vec<String> = missing.iter().map(|n| format!("{n}/{total}")).collect();
+                notes.push(format!(
+                    "the series is incomplete: patch {} missing (v{version}); checked without {}",
+                    list.join(", "),
+                    if missing.len() == 1 { "it" } else { "them" }
+                ));
             }
             ordered.extend(by_number.into_values());
         } else {

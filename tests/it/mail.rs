@@ -73,6 +73,8 @@ fn a_format_patch_directory_with_cover_letter_and_base_commit() {
     repo.git(&["checkout", "-q", "series"]);
     let (_, mailed) = same_as_git_am(&repo, "upstream", &files, &[], &[]);
     assert_eq!(mailed["series"]["title"], "foo: registers, docs and a helper");
+    // Commits applied by git am carry no Message-ID trailer: none is made up for them.
+    assert!(range_has_no_link(&repo));
     assert_eq!(mailed["steps"].as_array().unwrap().len(), 5);
     assert!(mailed["base"].as_str().unwrap().starts_with("base-commit 48a629f"), "{}", mailed["base"]);
     // --base overrides, and here the patches do not apply there.
@@ -118,6 +120,19 @@ fn a_b4_mbox_with_base_commit_and_a_prerequisite_series() {
     let notes = v["notes"].to_string();
     assert!(notes.contains("prerequisite-message-id <series-a-0@example.org>"), "{notes}");
     assert_eq!(notes.matches("prerequisite-patch-id").count(), 4, "{notes}");
+    // Text and markdown name the series and its archive page too.
+    let text = repo.rc(&["check", "--fail-on", "never", "--mbox", &a, &b]).stdout;
+    assert!(
+        text.contains(
+            "Message-ID <series-b-0@example.org>, https://lore.kernel.org/qemu-devel/series-b-0@example.org/"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  message: <series-b-2@example.org> https://lore.kernel.org/qemu-devel/series-b-2@example.org/")
+    );
+    let md = repo.rc(&["check", "--fail-on", "never", "--format", "markdown", "--mbox", &a, &b]).stdout;
+    assert!(md.contains("https://lore.kernel.org/qemu-devel/series-b-0@example.org/"), "{md}");
     // The same as git am of both.
     same_as_git_am(&repo, "upstream", &[a.clone(), b.clone()], &[], &[]);
     // Alone, B applies to its base-commit here (its patches do not touch A's lines), and the
@@ -154,4 +169,34 @@ fn a_quoted_printable_latin1_mail_with_a_scissors_line() {
     // git am kept the Latin-1 byte of the diff as it was mailed: so did we.
     let blob = repo.git(&["show", "HEAD:docs/devel/foo.rst"]);
     assert!(blob.contains('\u{fffd}') || !blob.contains("café"), "the file holds Latin-1, not UTF-8");
+}
+
+fn range_has_no_link(repo: &Repo) -> bool {
+    let v = check(repo, &["upstream..HEAD"]);
+    v["series"]["link"].is_null() && v["steps"].as_array().unwrap().iter().all(|s| s["message_id"].is_null())
+}
+
+/// A landed commit names its thread in a `Message-ID:` trailer (as b4 and patchew add it) or a
+/// `Link:` to an archive: both are shown with the lore link.
+#[test]
+fn commits_name_their_thread_by_message_id_or_link_trailer() {
+    let repo = scenario("demo");
+    repo.git(&["checkout", "-q", "-b", "links", "upstream"]);
+    let msgs = [
+        "docs: one\n\nSigned-off-by: A <a@x>\nMessage-ID: <20260601.1-1-a@example.org>\n",
+        "docs: two\n\nSigned-off-by: A <a@x>\nLink: https://lore.kernel.org/r/20260601.2-1-a@example.org\n",
+        "docs: three\n\nSigned-off-by: A <a@x>\n",
+    ];
+    for (i, m) in msgs.iter().enumerate() {
+        std::fs::write(repo.path().join(format!("docs/l{i}.rst")), "x\n").unwrap();
+        repo.git(&["add", "."]);
+        repo.git(&["-c", "user.name=A", "-c", "user.email=a@x", "commit", "-q", "-m", m]);
+    }
+    let v = check(&repo, &["upstream..links"]);
+    let ids: Vec<&Value> = v["steps"].as_array().unwrap().iter().map(|s| &s["message_id"]).collect();
+    assert_eq!(ids[0], "20260601.1-1-a@example.org");
+    assert_eq!(ids[1], "20260601.2-1-a@example.org");
+    assert!(ids[2].is_null());
+    assert_eq!(v["steps"][1]["link"], "https://lore.kernel.org/qemu-devel/20260601.2-1-a@example.org/");
+    assert_eq!(v["series"]["message_id"], "20260601.1-1-a@example.org");
 }

@@ -120,18 +120,31 @@ impl Maintainers {
                     out.skipped += 1;
                     continue;
                 };
+                let regex = |v: &str| Regex::new(&format!("(?x){v}")).ok();
                 let ok = match tag {
-                    'M' => Some(s.maintainers.push(value)),
-                    'R' => Some(s.reviewers.push(value)),
-                    'L' => Some(s.lists.push(value)),
-                    'S' => Some(s.status = Some(value)),
-                    'F' => Pattern::new(&value, is_dir).map(|p| s.files.push(p)),
-                    'X' => Pattern::new(&value, is_dir).map(|p| s.excludes.push(p)),
-                    'N' => Regex::new(&format!("(?x){value}")).ok().map(|r| s.names.push(r)),
-                    'K' => Regex::new(&format!("(?x){value}")).ok().map(|r| s.keywords.push(r)),
-                    _ => Some(()),
+                    'M' => {
+                        s.maintainers.push(value);
+                        true
+                    }
+                    'R' => {
+                        s.reviewers.push(value);
+                        true
+                    }
+                    'L' => {
+                        s.lists.push(value);
+                        true
+                    }
+                    'S' => {
+                        s.status = Some(value);
+                        true
+                    }
+                    'F' => Pattern::new(&value, is_dir).map(|p| s.files.push(p)).is_some(),
+                    'X' => Pattern::new(&value, is_dir).map(|p| s.excludes.push(p)).is_some(),
+                    'N' => regex(&value).map(|r| s.names.push(r)).is_some(),
+                    'K' => regex(&value).map(|r| s.keywords.push(r)).is_some(),
+                    _ => true,
                 };
-                out.skipped += usize::from(ok.is_none());
+                out.skipped += usize::from(!ok);
             } else if !line.trim().is_empty() {
                 // A title: a section starts at the last title line before its entries (the
                 // preamble's lines, before any entry, are titles of nothing).

@@ -15,6 +15,9 @@
 //! says which hunk does not match when it cannot apply either.
 
 use super::objects::PathChange;
+
+/// Files of a scratch tree: (path, mode, contents).
+type Files = Vec<(String, i32, Vec<u8>)>;
 use super::{git_error, Repo, TreeId};
 use crate::error::{Error, Result};
 
@@ -31,7 +34,7 @@ impl Repo {
         for section in file_sections(diff) {
             let parsed = git2::Diff::from_buffer(section)
                 .map_err(|e| bad(format!("not a diff git can read: {}", e.message())))?;
-            let mut pre: Vec<(String, i32, Vec<u8>)> = Vec::new();
+            let mut pre: Files = Vec::new();
             let mut touched: Vec<(Option<String>, Option<String>)> = Vec::new();
             for delta in parsed.deltas() {
                 let path = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().into_owned());
@@ -93,10 +96,7 @@ fn file_sections(diff: &[u8]) -> Vec<&[u8]> {
 /// Our own application of one file's text hunks (exact context, searched above and below the
 /// line the header names). `Err(Some(why))` says which hunk does not match; `Err(None)` when it
 /// cannot tell (binary, unreadable).
-fn own_apply(
-    section: &[u8],
-    pre: &[(String, i32, Vec<u8>)],
-) -> std::result::Result<Vec<(String, i32, Vec<u8>)>, Option<String>> {
+fn own_apply(section: &[u8], pre: &[(String, i32, Vec<u8>)]) -> std::result::Result<Files, Option<String>> {
     let text = String::from_utf8_lossy(section);
     let files = crate::patch::parse_diff(&text).map_err(|_| None)?;
     let mut out = Vec::new();
@@ -137,11 +137,7 @@ impl Scratch {
 
     /// Applies `diff` to a tree of the preimage files; returns every file of the result as
     /// (path, mode, contents).
-    fn apply(
-        &self,
-        pre: &[(String, i32, Vec<u8>)],
-        diff: &git2::Diff,
-    ) -> std::result::Result<Vec<(String, i32, Vec<u8>)>, git2::Error> {
+    fn apply(&self, pre: &[(String, i32, Vec<u8>)], diff: &git2::Diff) -> std::result::Result<Files, git2::Error> {
         let empty = self.git.find_tree(self.git.treebuilder(None)?.write()?)?;
         let mut update = git2::build::TreeUpdateBuilder::new();
         for (path, mode, bytes) in pre {

@@ -93,21 +93,6 @@ pub(super) fn list_c_files(repo: &git2::Repository, tree: &git2::Tree, max_size:
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_c_path;
-
-    #[test]
-    fn c_paths_are_sources_headers_and_c_fragments() {
-        for path in ["hw/core/qdev.c", "include/qom/object.h", "tcg/tcg-op.c.inc", "target/arm/x.h.inc"] {
-            assert!(is_c_path(path), "{path}");
-        }
-        for path in ["docs/system/keys.rst.inc", "tests/tcg/xtensa/macros.inc", "meson.build", "a.cc", "b.hh"] {
-            assert!(!is_c_path(path), "{path}");
-        }
-    }
-}
-
 impl super::Repo {
     /// Every directory of a tree, as slash-separated paths (`hw`, `hw/pci`): what
     /// get_maintainer.pl's `-d` sees in a checkout.
@@ -139,5 +124,20 @@ impl super::Repo {
         .map_err(|e| super::git_error("listing files", e))?;
         out.sort();
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_c_path;
+
+    #[test]
+    fn c_paths_are_sources_headers_and_c_fragments() {
+        for path in ["hw/core/qdev.c", "include/qom/object.h", "tcg/tcg-op.c.inc", "target/arm/x.h.inc"] {
+            assert!(is_c_path(path), "{path}");
+        }
+        for path in ["docs/system/keys.rst.inc", "tests/tcg/xtensa/macros.inc", "meson.build", "a.cc", "b.hh"] {
+            assert!(!is_c_path(path), "{path}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 The git dir is a mirror whose branches named like Message-IDs are series posted on top of
 master (their `*_ci` twins are skipped). For each of the `--newest` series (by committer date):
-its base is `git merge-base master <branch>`; it is checked as a range
+its base is `git merge-base <--master> <branch>`; it is checked as a range
 (`revertcheck -C <git dir> check <base>..<branch> --format json`) and, exported with
 `git format-patch --cover-letter --base=<base>` into a scratch directory under /tmp, as mail
 (`check --mbox <dir>/*.patch`, no --base: the base-commit line decides). Counted: runs that
@@ -18,6 +18,7 @@ import argparse, json, os, subprocess, sys, tempfile, time
 p = argparse.ArgumentParser()
 p.add_argument("git_dir")
 p.add_argument("--newest", type=int, default=40)
+p.add_argument("--master", default="master", help="the branch series are posted on (the mirror's master is ece408818d27's child)")
 p.add_argument("--compare", type=int, default=10)
 p.add_argument("--rc", default=os.path.join(os.path.dirname(__file__), "../../target/release/revertcheck"))
 p.add_argument("--max-patches", type=int, default=40, help="skip longer series (time)")
@@ -52,7 +53,7 @@ with tempfile.TemporaryDirectory(prefix="series-compare.", dir="/tmp") as tmp:
     for branch in series:
         if done >= a.newest:
             break
-        base = git("merge-base", "master", branch).strip()
+        base = git("merge-base", a.master, branch).strip()
         n = int(git("rev-list", "--count", "--no-merges", f"{base}..{branch}"))
         if n == 0 or n > a.max_patches:
             continue

@@ -34,6 +34,10 @@ impl Repo {
         for section in file_sections(diff) {
             let parsed = git2::Diff::from_buffer(section)
                 .map_err(|e| bad(format!("not a diff git can read: {}", e.message())))?;
+            if let Some(change) = gitlink(&parsed, section).map_err(|why| bad(why))? {
+                changes.push(change);
+                continue;
+            }
             let mut pre: Files = Vec::new();
             let mut touched: Vec<(Option<String>, Option<String>)> = Vec::new();
             for delta in parsed.deltas() {
@@ -75,6 +79,28 @@ impl Repo {
         }
         self.tree_with(Some(tree), &changes)
     }
+}
+
+/// A submodule's new commit (`+Subproject commit <sha>`), or its removal, when the section
+/// changes a gitlink: there is no blob to apply a hunk to.
+fn gitlink(diff: &git2::Diff, section: &[u8]) -> std::result::Result<Option<PathChange>, String> {
+    let Some(delta) = diff.deltas().next() else { return Ok(None) };
+    let commit = |f: git2::DiffFile| f.mode() == git2::FileMode::Commit;
+    if !commit(delta.old_file()) && !commit(delta.new_file()) {
+        return Ok(None);
+    }
+    let path = delta.new_file().path().or(delta.old_file().path()).map(|p| p.to_string_lossy().into_owned());
+    let path = path.ok_or("a submodule change without a path")?;
+    let text = String::from_utf8_lossy(section);
+    let new = text.lines().find_map(|l| l.strip_prefix("+Subproject commit ")).map(str::trim);
+    Ok(Some(match new {
+        Some(hex) => {
+            let id = super::BlobId::parse_hex(hex)
+                .ok_or_else(|| format!("{path}: `Subproject commit {hex}` is not a commit id"))?;
+            (path, Some((0o160000, id)))
+        }
+        None => (path, None),
+    }))
 }
 
 /// The diff cut at its `diff --git ` lines, one section per file.

@@ -200,3 +200,23 @@ fn commits_name_their_thread_by_message_id_or_link_trailer() {
     assert_eq!(v["steps"][1]["link"], "https://lore.kernel.org/qemu-devel/20260601.2-1-a@example.org/");
     assert_eq!(v["series"]["message_id"], "20260601.1-1-a@example.org");
 }
+
+/// Found on QEMU (a libvirt-ci bump): a patch that moves a submodule has no blob to apply to;
+/// git am moves the gitlink, and so must we.
+#[test]
+fn a_submodule_bump_applies_like_git_am() {
+    let repo = scenario("demo");
+    repo.git(&["checkout", "-q", "-b", "sub", "upstream"]);
+    let (one, two) = (repo.rev("upstream~1"), repo.rev("upstream"));
+    let commit = |sha: &str, msg: &str| {
+        repo.git(&["update-index", "--add", "--cacheinfo", &format!("160000,{sha},roms/sub")]);
+        repo.git(&["-c", "user.name=A", "-c", "user.email=a@x", "commit", "-q", "-m", msg]);
+    };
+    commit(&one, "roms: add sub\n\nSigned-off-by: A <a@x>");
+    commit(&two, "roms: bump sub\n\nSigned-off-by: A <a@x>");
+    let out = repo.home.path().join("sub");
+    repo.git(&["format-patch", "-q", "-o", out.to_str().unwrap(), "sub~1..sub"]);
+    let files: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
+    same_as_git_am(&repo, "sub~1", &files, &[], &["--base", "sub~1"]);
+}

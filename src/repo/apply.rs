@@ -34,7 +34,7 @@ impl Repo {
         for section in file_sections(diff) {
             let parsed = git2::Diff::from_buffer(section)
                 .map_err(|e| bad(format!("not a diff git can read: {}", e.message())))?;
-            if let Some(change) = gitlink(&parsed, section).map_err(|why| bad(why))? {
+            if let Some(change) = gitlink(&parsed, section).map_err(bad)? {
                 changes.push(change);
                 continue;
             }

@@ -116,39 +116,19 @@ pub struct TrailerRequirements {
     pub require_model: bool,
 }
 
-/// Problems with a commit's trailers.
+/// Problems with a commit's trailers. `OutsideBlock`: a trailer git does not read as one, in an
+/// earlier paragraph than the trailer block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum TrailerFinding {
     MissingSignedOff,
-    /// A trailer git does not read as one: in an earlier paragraph than the trailer block.
-    OutsideBlock {
-        key: String,
-        line: u32,
-    },
-    AiAfterSignedOff {
-        line: u32,
-    },
-    UnknownScope {
-        raw: String,
-        line: u32,
-    },
-    ForeignAiAttribution {
-        key: String,
-        value: String,
-        line: u32,
-    },
-    Malformed {
-        raw: String,
-        why: String,
-        line: u32,
-    },
-    MissingTool {
-        line: u32,
-    },
-    MissingModel {
-        line: u32,
-    },
+    OutsideBlock { key: String, line: u32 },
+    AiAfterSignedOff { line: u32 },
+    UnknownScope { raw: String, line: u32 },
+    ForeignAiAttribution { key: String, value: String, line: u32 },
+    Malformed { raw: String, why: String, line: u32 },
+    MissingTool { line: u32 },
+    MissingModel { line: u32 },
 }
 
 impl TrailerFinding {

@@ -220,3 +220,25 @@ fn a_submodule_bump_applies_like_git_am() {
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
     same_as_git_am(&repo, "sub~1", &files, &[], &["--base", "sub~1"]);
 }
+
+/// A `base-commit:` the repository lacks is an error naming it, with what to do.
+#[test]
+fn a_base_commit_not_in_the_repository_is_named() {
+    let repo = scenario("demo");
+    let mut mbox = String::new();
+    for f in dir("cover-dir") {
+        mbox.push_str(&std::fs::read_to_string(f).unwrap());
+    }
+    let mbox = mbox.replace(&repo.rev("upstream"), "0123456789abcdef0123456789abcdef01234567");
+    let out = repo.rc_stdin(&["check", "--mbox", "-"], mbox.as_bytes());
+    assert_eq!(out.status, 2);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains("base-commit: 0123456789abcdef0123456789abcdef01234567: the series' base is not in this repository: fetch it, or pass --base <rev>"),
+        "{}",
+        out.stderr
+    );
+    // --base overrides the line, and then it applies.
+    let out = repo.rc_stdin(&["check", "--fail-on", "never", "--mbox", "-", "--base", "upstream"], mbox.as_bytes());
+    assert_eq!(out.status, 0, "{}", out.stderr);
+}

@@ -15,8 +15,7 @@ fn bench(c: &mut Criterion) {
     let cache = tempfile::tempdir().unwrap();
     let config = IndexConfig::new(IdiomTable::builtin(), Some(cache.path())).unwrap();
     let policy = Policy::load(None, None).unwrap();
-    let mut notes = Vec::new();
-    let (steps, _) = check::commit_steps(&repo, std::slice::from_ref(&input.series), &mut notes).unwrap();
+    let (steps, _) = check::commit_steps(&repo, std::slice::from_ref(&input.series)).unwrap();
     println!("check input: {} ({}, {} patches)", input.label, input.series, steps.len());
     let ctx = CheckContext { repo: &repo, config: &config, policy: &policy, maintainers: None, depth: 3 };
     check::check(&ctx, &steps, "bench", Vec::new()).unwrap(); // fills the cache

@@ -13,8 +13,12 @@ pub enum Error {
     UnknownRevision { rev: String, why: String },
     /// `deps` was asked about a name the index does not define.
     UnknownSymbol { name: String, rev: String },
+    /// `check` was given no commits and there is no `@{upstream}..HEAD` to default to.
+    NoDefaultRange { why: String },
     /// The repository lacks history the command needs (shallow clone, missing parent).
     MissingHistory { what: String, why: String },
+    /// Mailed patches that cannot be read (the message names the input).
+    Mbox(crate::patch::MboxError),
     /// An input file or argument that cannot be used, with what is wrong.
     BadInput { input: String, why: String },
     /// A file revertcheck must read or write (cache, store, output) failed.
@@ -41,6 +45,9 @@ impl Error {
             Error::UnknownSymbol { .. } => {
                 Some("`file.c:name` selects a file-scope symbol; `revertcheck index` shows what was indexed")
             }
+            Error::NoDefaultRange { .. } => {
+                Some("name the commits to check, e.g. `revertcheck check origin/master..` (any `git rev-list` range)")
+            }
             Error::MissingHistory { .. } => Some("a shallow clone can be completed with `git fetch --unshallow`"),
             _ => None,
         }
@@ -57,7 +64,9 @@ impl fmt::Display for Error {
             Error::NotARepository { path, why } => write!(f, "`{}` is not a git repository: {why}", path.display()),
             Error::UnknownRevision { rev, why } => write!(f, "unknown revision `{rev}`: {why}"),
             Error::UnknownSymbol { name, rev } => write!(f, "no symbol `{name}` is defined at {rev}"),
+            Error::NoDefaultRange { why } => write!(f, "no commits to check given, and {why}"),
             Error::MissingHistory { what, why } => write!(f, "{what}: {why}"),
+            Error::Mbox(e) => write!(f, "{e}"),
             Error::BadInput { input, why } => write!(f, "{input}: {why}"),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Git { context, message } => write!(f, "{context}: {message}"),

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(mails) => {
             assert!(!mails.is_empty());
             for m in mails {
-                assert!(parse_diff(&m.diff).is_ok());
+                assert!(parse_diff(&String::from_utf8_lossy(&m.diff)).is_ok());
             }
         }
         Err(e) => assert!(e.to_string().starts_with("fuzz.mbox")),

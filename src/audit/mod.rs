@@ -298,6 +298,7 @@ fn landing_verdict(
         subject: info.summary.clone(),
         author: info.author.clone(),
         message: info.message.clone(),
+        message_id: None,
         old_tree: repo.tree_of(parent)?,
         new_tree: repo.tree_of(info.id)?,
         merge: false,

@@ -71,6 +71,7 @@ pub fn trailers(policy: &Policy, message: &str) -> (Declared, TrailerSummary, Ve
                 TrailerFinding::MissingSignedOff
                 | TrailerFinding::AiSignedOff { .. }
                 | TrailerFinding::NoHumanSignedOff { .. } => Severity::Error,
+                TrailerFinding::OutsideBlock { key, .. } if key.eq_ignore_ascii_case("AI-used-for") => Severity::Error,
                 _ => Severity::Warning,
             },
             code: p.code(),

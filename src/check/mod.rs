@@ -7,6 +7,9 @@
 //! files are extracted, through the blob cache.
 
 mod impact;
+mod mail;
+
+pub use mail::mail_steps;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,6 +41,9 @@ pub struct Step {
     pub subject: String,
     pub author: String,
     pub message: String,
+    /// The Message-ID the patch was mailed with (for a commit, its `Message-ID:` or `Link:`
+    /// trailer), without angle brackets.
+    pub message_id: Option<String>,
     pub old_tree: TreeId,
     pub new_tree: TreeId,
     /// A merge commit: reported, not analysed (its changes are its parents' commits).
@@ -72,6 +78,10 @@ pub struct StepReport {
     pub depends_on: Vec<usize>,
     /// MAINTAINERS sections of the changed files: whom to ask.
     pub maintainers: Vec<MaintainerSection>,
+    /// The Message-ID it was mailed with (a commit's `Message-ID:` or `Link:` trailer), without
+    /// brackets, and its page in the qemu-devel archive.
+    pub message_id: Option<String>,
+    pub link: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,6 +89,8 @@ pub struct MaintainerSection {
     pub title: String,
     pub status: Option<String>,
     pub people: Vec<String>,
+    /// `L:` mailing lists to copy.
+    pub lists: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -88,6 +100,21 @@ pub struct SeriesSummary {
     /// (patch, depends on patch), 1-based.
     pub dependencies: Vec<(usize, usize)>,
     pub code_lines: u32,
+    /// A mailed series' cover letter subject, without its `[PATCH 0/N]`.
+    pub title: Option<String>,
+    /// The series' Message-ID (the cover letter's, else the first patch's), without brackets.
+    pub message_id: Option<String>,
+    /// Its page in the qemu-devel archive.
+    pub link: Option<String>,
+}
+
+impl SeriesSummary {
+    /// Names the series by its cover letter and Message-ID (a mailed series).
+    pub fn set_source(&mut self, title: Option<String>, message_id: Option<&str>) {
+        self.title = title;
+        self.message_id = message_id.map(bare_message_id);
+        self.link = message_id.map(lore_url);
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -246,6 +273,8 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
             verdict,
             depends_on,
             maintainers,
+            message_id: step.message_id.clone(),
+            link: step.message_id.as_deref().map(lore_url),
         });
     }
     let dependencies: Vec<(usize, usize)> = dependencies.into_iter().map(|(a, b)| (a + 1, b + 1)).collect();
@@ -256,6 +285,9 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         policy: reports.iter().map(|r| r.verdict.policy).max().unwrap_or(PolicyVerdict::NotDeclared),
         dependencies,
         code_lines: reports.iter().map(|r| r.verdict.code_lines).sum(),
+        message_id: reports.first().and_then(|r| r.message_id.clone()),
+        link: reports.first().and_then(|r| r.link.clone()),
+        title: None,
     };
     Ok(CheckReport {
         schema: CHECK_SCHEMA,
@@ -272,45 +304,72 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
 }
 
 /// The steps of commit ranges, oldest first.
-pub fn commit_steps(repo: &Repo, revs: &[String], notes: &mut Vec<String>) -> Result<(Vec<Step>, String)> {
+pub fn commit_steps(repo: &Repo, revs: &[String]) -> Result<(Vec<Step>, String)> {
     let specs: Vec<String> = if revs.is_empty() {
-        if repo.upstream().is_some() {
-            vec!["@{upstream}..HEAD".to_string()]
-        } else {
-            notes.push("the current branch has no upstream: checking HEAD alone".into());
-            vec!["HEAD".to_string()]
+        if repo.upstream().is_none() {
+            let why = if repo.head_detached() {
+                "HEAD is detached, so there is no upstream to check against"
+            } else {
+                "the current branch has no upstream (`@{upstream}`)"
+            };
+            return Err(Error::NoDefaultRange { why: why.into() });
         }
+        vec!["@{upstream}..HEAD".to_string()]
     } else {
         revs.to_vec()
     };
     let mut steps = Vec::new();
-    for spec in &specs {
-        for id in repo.resolve_range(spec)? {
-            let info = repo.commit_info(id)?;
-            let old_tree = match info.parents.first() {
-                Some(&p) => repo.tree_of(p)?,
-                None if repo.is_shallow() => {
-                    return Err(Error::MissingHistory {
-                        what: format!("parent of {}", id.short()),
-                        why: "not in this shallow clone (its history is cut at this commit)".into(),
-                    })
-                }
-                None => repo.empty_tree()?,
-            };
-            steps.push(Step {
-                label: id.short(),
-                commit: Some(id),
-                subject: info.summary.clone(),
-                author: format!("{} <{}>", info.author, info.author_email),
-                message: info.message.clone(),
-                old_tree,
-                new_tree: repo.tree_of(id)?,
-                merge: info.parents.len() > 1,
-                time: info.time,
-            });
-        }
+    for id in repo.rev_list(&specs)? {
+        let info = repo.commit_info(id)?;
+        let old_tree = match info.parents.first() {
+            Some(&p) => repo.tree_of(p)?,
+            None if repo.is_shallow() => {
+                return Err(Error::MissingHistory {
+                    what: format!("parent of {}", id.short()),
+                    why: "not in this shallow clone (its history is cut at this commit)".into(),
+                })
+            }
+            None => repo.empty_tree()?,
+        };
+        steps.push(Step {
+            label: id.short(),
+            commit: Some(id),
+            subject: info.summary.clone(),
+            author: format!("{} <{}>", info.author, info.author_email),
+            message: info.message.clone(),
+            message_id: message_id_of(&info.message),
+            old_tree,
+            new_tree: repo.tree_of(id)?,
+            merge: info.parents.len() > 1,
+            time: info.time,
+        });
     }
     Ok((steps, specs.join(" ")))
+}
+
+/// The Message-ID a landed commit names in its trailers: `Message-ID:` (as b4 and patchew
+/// add it), else a `Link:` to a list archive (its last path segment).
+fn message_id_of(message: &str) -> Option<String> {
+    let trailers = crate::policy::trailers::parse_trailers(message);
+    if let Some(t) = trailers.values("Message-ID").next() {
+        return Some(bare_message_id(&t.value));
+    }
+    let from_link = trailers.values("Link").find_map(|t| {
+        let url = t.value.trim().trim_end_matches('/');
+        let last = url.rsplit('/').next()?;
+        (url.contains("://") && last.contains('@')).then(|| bare_message_id(last))
+    });
+    from_link
+}
+
+/// A Message-ID without its angle brackets.
+pub fn bare_message_id(id: &str) -> String {
+    id.trim().trim_start_matches('<').trim_end_matches('>').to_string()
+}
+
+/// The qemu-devel archive page of a message.
+pub fn lore_url(message_id: &str) -> String {
+    format!("https://lore.kernel.org/qemu-devel/{}/", bare_message_id(message_id))
 }
 
 /// AI-declared code, not a human's change helped by research or analysis.
@@ -467,6 +526,9 @@ fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) ->
             policy: PolicyVerdict::NotDeclared,
             dependencies: Vec::new(),
             code_lines: 0,
+            title: None,
+            message_id: None,
+            link: None,
         },
         base_index: IndexStats::default(),
         tip_index: IndexStats::default(),
@@ -593,6 +655,7 @@ fn sections<'p>(maintainers: Option<&Maintainers>, paths: impl Iterator<Item = &
             title: s.title.clone(),
             status: s.status.clone(),
             people: s.maintainers.iter().chain(&s.reviewers).cloned().collect(),
+            lists: s.lists.clone(),
         })
         .collect();
     out.sort();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{Cli, Common};
-use crate::check::{self, CheckContext, CheckReport, Step};
+use crate::check::{self, CheckContext, CheckReport};
 use crate::error::{Error, Result};
 use crate::lang::IdiomTable;
 use crate::policy::maintainers::Maintainers;
@@ -17,16 +17,18 @@ use crate::verdict::{Severity, Structural};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Commits to check, as revisions or `a..b` ranges [default: @{upstream}..HEAD, else HEAD].
+    /// Commits to check: revisions, or ranges as `git rev-list` takes them (`a..b`, `a...b`,
+    /// `^a b`, `x^!`, and `--not` after `--`) [default: @{upstream}..HEAD].
     #[arg(value_name = "rev|range", conflicts_with = "mbox")]
     pub revs: Vec<String>,
     /// Check mailed patches instead: `git format-patch` files or mboxes (`-` reads stdin),
     /// applied in memory, in order, onto --at.
     #[arg(long, value_name = "file", num_args = 1..)]
     pub mbox: Vec<PathBuf>,
-    /// The revision mailed patches apply to (`--base` is an older name for it).
-    #[arg(long = "at", alias = "base", value_name = "rev", default_value = "HEAD")]
-    pub base: String,
+    /// The revision mailed patches apply to [default: the series' `base-commit:`, else HEAD]
+    /// (`--base` is an older name for it).
+    #[arg(long = "at", alias = "base", value_name = "rev")]
+    pub base: Option<String>,
     /// The policy file [default: .revertcheck.toml in the base tree, else the built-in QEMU policy].
     #[arg(long, value_name = "file")]
     pub config: Option<PathBuf>,
@@ -78,19 +80,32 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
     let mut common = Common::new(cli, IdiomTable::builtin())?;
     let repo = &common.repo;
     let mut notes = Vec::new();
+    let mut source = None;
     let (steps, base_label) = if args.mbox.is_empty() {
-        check::commit_steps(repo, &args.revs, &mut notes)?
+        check::commit_steps(repo, &args.revs)?
     } else {
-        mbox_steps(repo, &args.mbox, &args.base)?
+        let series = read_series(&args.mbox)?;
+        let steps = check::mail_steps(repo, &series, args.base.as_deref(), &mut notes)?;
+        source = Some((series.title, series.message_id));
+        steps
     };
     let base_tree = steps.first().map(|s| s.old_tree);
     let policy = load_policy(repo, base_tree, args)?;
     common.use_project_tables(cli, &policy)?;
     let repo = &common.repo;
-    let maintainers = match steps.last().map(|s| s.new_tree).or(base_tree) {
-        Some(tree) => {
-            repo.file_at(tree, "MAINTAINERS")?.map(|bytes| Maintainers::parse(&String::from_utf8_lossy(&bytes)))
+    if let Some(tree) = base_tree {
+        for pattern in policy.unmatched_patterns(&repo.paths(tree)?) {
+            notes.push(format!("warning: policy {}: {pattern} matches no file of the base tree", policy.source));
         }
+    }
+    let maintainers = match steps.last().map(|s| s.new_tree).or(base_tree) {
+        Some(tree) => match repo.file_at(tree, "MAINTAINERS")? {
+            Some(bytes) => {
+                let dirs = repo.directories(tree)?;
+                Some(Maintainers::parse_in(&String::from_utf8_lossy(&bytes), &|p| dirs.contains(p)))
+            }
+            None => None,
+        },
         None => None,
     };
     if maintainers.is_none() {
@@ -104,8 +119,11 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
         depth: args.depth,
     };
     let stage = super::progress::stage(cli, format!("check: {} (index, graph, verdicts)", count_patches(steps.len())));
-    let report = check::check(&ctx, &steps, &base_label, notes)?;
+    let mut report = check::check(&ctx, &steps, &base_label, notes)?;
     stage.finish_and_clear();
+    if let Some((title, message_id)) = source {
+        report.series.set_source(title, message_id.as_deref());
+    }
     report::check::print(&report, args.format, cli.text_options());
     Ok(exit_status(&report, args.fail_on))
 }
@@ -127,43 +145,20 @@ fn exit_status(report: &CheckReport, fail_on: FailOn) -> i32 {
     i32::from(failed)
 }
 
-/// The steps of mailed patches applied one after another onto `base`, in memory.
-fn mbox_steps(repo: &Repo, files: &[PathBuf], base: &str) -> Result<(Vec<Step>, String)> {
-    let base_commit = repo.resolve(base)?;
-    let mut tree: TreeId = repo.tree_of(base_commit)?;
-    let mut mails = Vec::new();
+/// The mailed series in `files` (`-` is stdin), read whole before anything is applied.
+fn read_series(files: &[PathBuf]) -> Result<crate::patch::Series> {
+    let mut inputs = Vec::with_capacity(files.len());
     for file in files {
-        let (bytes, name) = if file.as_os_str() == "-" {
+        if file.as_os_str() == "-" {
             let mut buf = Vec::new();
             std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::Io { path: "<stdin>".into(), source: e })?;
-            (buf, "<stdin>".to_string())
+            inputs.push(("<stdin>".to_string(), buf));
         } else {
-            (std::fs::read(file).map_err(|e| Error::Io { path: file.clone(), source: e })?, file.display().to_string())
-        };
-        let parsed =
-            crate::patch::parse_mbox(&bytes, &name).map_err(|e| Error::bad_input(name.clone(), e.to_string()))?;
-        mails.extend(parsed.into_iter().map(|m| (name.clone(), m)));
+            let bytes = std::fs::read(file).map_err(|e| Error::Io { path: file.clone(), source: e })?;
+            inputs.push((file.display().to_string(), bytes));
+        }
     }
-    let total = mails.len();
-    let mut steps = Vec::with_capacity(total);
-    for (i, (source, mail)) in mails.into_iter().enumerate() {
-        let label = format!("patch {}/{total}", i + 1);
-        let what = format!("{source}: {label} (\"{}\")", mail.subject);
-        let new_tree = repo.apply(tree, &mail.diff, &what)?;
-        steps.push(Step {
-            label,
-            commit: None,
-            subject: mail.subject.clone(),
-            author: mail.author.clone(),
-            message: mail.message.clone(),
-            old_tree: tree,
-            new_tree,
-            merge: false,
-            time: 0,
-        });
-        tree = new_tree;
-    }
-    Ok((steps, format!("{base} ({})", base_commit.short())))
+    crate::patch::series(&inputs).map_err(Error::Mbox)
 }
 
 fn load_policy(repo: &Repo, base_tree: Option<TreeId>, args: &CheckArgs) -> Result<Policy> {

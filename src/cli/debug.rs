@@ -52,10 +52,35 @@ pub enum DebugCommand {
         #[arg(long)]
         kind: Option<String>,
     },
+    /// For each path (or with none, every file of the revision), the MAINTAINERS sections that
+    /// cover it, as `path<TAB>title|title|...`, deepest first: what
+    /// `get_maintainer.pl -f path --sections` lists.
+    Maintainers {
+        paths: Vec<String>,
+        #[arg(long, default_value = "HEAD")]
+        rev: String,
+    },
 }
 
 pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
     match &args.what {
+        DebugCommand::Maintainers { paths, rev } => {
+            let repo = crate::repo::Repo::discover(&cli.repo)?;
+            let tree = repo.tree_of(repo.resolve(rev)?)?;
+            let Some(bytes) = repo.file_at(tree, "MAINTAINERS")? else {
+                return Err(Error::bad_input(format!("{rev}:MAINTAINERS"), "no such file"));
+            };
+            let dirs = repo.directories(tree)?;
+            let m = crate::policy::maintainers::Maintainers::parse_in(&String::from_utf8_lossy(&bytes), &|p| {
+                dirs.contains(p)
+            });
+            let paths = if paths.is_empty() { repo.paths(tree)? } else { paths.clone() };
+            let mut out = std::io::stdout().lock();
+            for p in paths {
+                let titles: Vec<&str> = m.sections_for(&p).iter().map(|s| s.title.as_str()).collect();
+                let _ = writeln!(out, "{p}\t{}", titles.join("|"));
+            }
+        }
         DebugCommand::Extract { file } => {
             let src = read(file)?;
             // A build-time generator's input (by its path as given: `hw/net/trace-events`).

@@ -53,8 +53,8 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<i32> {
     }
     let common = Common::at(&dir, cli, IdiomTable::builtin())?;
     let repo = &common.repo;
-    let mut notes = Vec::new();
-    let (steps, base_label) = check::commit_steps(repo, &["upstream..series".to_string()], &mut notes)?;
+    let notes: Vec<String> = Vec::new();
+    let (steps, base_label) = check::commit_steps(repo, &["upstream..series".to_string()])?;
     let maintainers =
         repo.file_at(steps[0].new_tree, "MAINTAINERS")?.map(|b| Maintainers::parse(&String::from_utf8_lossy(&b)));
     for profile in ["proposed", "in-tree"] {

@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &RevertArgs) -> Result<i32> {
     let mut commits = Vec::new();
     let mut named = Vec::new();
     for spec in &args.commits {
-        for id in common.repo.resolve_range(spec)? {
+        for id in common.repo.rev_list(std::slice::from_ref(spec))? {
             commits.push(id);
             named.push((id, spec));
         }

@@ -34,8 +34,8 @@ fn series_with_cover_letter_in_patch_order() {
     assert_eq!(m.author, "A Human <human@example.org>");
     assert_eq!(m.message_id.as_deref(), Some("<1@example.org>"));
     assert_eq!(m.message, "first\n\nBody one.\n\nAI-used-for: tests\nSigned-off-by: A Human <human@example.org>\n");
-    assert!(m.diff.starts_with("diff --git a/a.c b/a.c\n"));
-    assert!(m.diff.ends_with("+int b;\n int c;\n"), "signature stripped: {:?}", m.diff);
+    assert!(m.diff.starts_with(b"diff --git a/a.c b/a.c\n"));
+    assert!(m.diff.ends_with(b"+int b;\n int c;\n"), "signature stripped: {:?}", String::from_utf8_lossy(&m.diff));
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn crlf_and_single_format_patch_file() {
     let mails = parse_mbox(p.as_bytes(), "0001-only.patch").unwrap();
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].subject, "only");
-    assert!(!mails[0].diff.contains('\r'));
+    assert!(!mails[0].diff.contains(&b'\r'));
 }
 
 #[test]
@@ -90,11 +90,11 @@ fn binary_patch_and_plain_diff() {
     let bin = "From: A <a@b>\nSubject: [PATCH] add logo\n\nSigned-off-by: A <a@b>\n---\n\
 diff --git a/logo.png b/logo.png\nnew file mode 100644\nindex 0000000..1111111\nGIT binary patch\nliteral 4\nLcmZ?l0000\n\nliteral 0\nKcmV+b0RR6000031\n";
     let mails = parse_mbox(bin.as_bytes(), "b").unwrap();
-    assert!(parse_diff(&mails[0].diff).unwrap()[0].binary);
+    assert!(parse_diff(&String::from_utf8_lossy(&mails[0].diff)).unwrap()[0].binary);
     let plain = "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n";
     let mails = parse_mbox(plain.as_bytes(), "d.diff").unwrap();
     assert_eq!(mails[0].subject, "");
-    assert_eq!(mails[0].diff, plain);
+    assert_eq!(mails[0].diff, plain.as_bytes());
 }
 
 #[test]

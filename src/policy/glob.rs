@@ -1,81 +1,64 @@
-//! Path globs for policy zones, MAINTAINERS patterns and `audit --path`: `**` spans any number
-//! of directories, `*` and `?` stay within one path component, a trailing `/` means the directory
-//! and everything under it.
+//! Path globs for policy zones and core code (`[[zone]]`, `[[core]]`) and `audit --path`,
+//! through the `globset` crate: `*`, `?`, `[..]` and `{a,b}` stay within one path component,
+//! `**` spans any number of directories, and a trailing `/` means the directory and everything
+//! under it.
+
+use globset::{GlobBuilder, GlobMatcher};
 
 /// A compiled glob.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Glob {
-    parts: Vec<String>,
-    /// The pattern ended with `/`: match the directory's contents at any depth.
-    dir: bool,
+    pattern: String,
+    matcher: GlobMatcher,
 }
 
+impl PartialEq for Glob {
+    fn eq(&self, other: &Glob) -> bool {
+        self.pattern == other.pattern
+    }
+}
+
+impl Eq for Glob {}
+
 impl Glob {
+    /// Compiles a pattern; what is wrong with it, if it is not a glob.
+    pub fn parse(pattern: &str) -> Result<Glob, String> {
+        let glob = match pattern.strip_suffix('/') {
+            Some(dir) => format!("{}/**", dir.trim_end_matches('/')),
+            None => pattern.to_string(),
+        };
+        let matcher = GlobBuilder::new(glob.trim_start_matches('/'))
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .map_err(|e| e.kind().to_string())?
+            .compile_matcher();
+        Ok(Glob { pattern: pattern.to_string(), matcher })
+    }
+
+    /// Compiles a pattern known to be good (built in) or taken as given (`audit --path`): one
+    /// that is not a glob matches only itself.
     pub fn new(pattern: &str) -> Glob {
-        let dir = pattern.ends_with('/');
-        let parts = pattern.trim_matches('/').split('/').filter(|p| !p.is_empty()).map(str::to_string).collect();
-        Glob { parts, dir }
+        Glob::parse(pattern).unwrap_or_else(|_| {
+            let literal = globset::escape(pattern);
+            Glob::parse(&literal).expect("an escaped pattern is a glob")
+        })
+    }
+
+    pub fn pattern(&self) -> &str {
+        &self.pattern
     }
 
     /// Does `path` (slash-separated, relative to the repository root) match?
     pub fn matches(&self, path: &str) -> bool {
-        let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
-        if self.dir {
-            // `dir/` matches every path below `dir`.
-            return (1..comps.len()).any(|n| match_parts(&self.parts, &comps[..n]));
-        }
-        match_parts(&self.parts, &comps)
+        self.matcher.is_match(path)
     }
 
-    /// Does `path` lie in (or equal) what the pattern names, as get_maintainer.pl reads `F:`
-    /// patterns: a pattern naming a directory without a trailing slash covers its contents too.
+    /// Does `path` lie in (or equal) what the pattern names: a pattern naming a directory
+    /// without a trailing slash covers its contents too.
     pub fn covers(&self, path: &str) -> bool {
-        if self.matches(path) {
-            return true;
-        }
-        let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
-        (1..comps.len()).any(|n| match_parts(&self.parts, &comps[..n]))
+        self.matches(path) || path.match_indices('/').any(|(i, _)| self.matches(&path[..i]))
     }
-
-    /// Specificity for ranking: more literal components rank higher.
-    pub fn specificity(&self) -> usize {
-        self.parts.iter().filter(|p| !p.contains('*') && !p.contains('?')).count() * 2 + self.parts.len()
-    }
-}
-
-fn match_parts(pattern: &[String], path: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        Some((first, rest)) if first == "**" => (0..=path.len()).any(|skip| match_parts(rest, &path[skip..])),
-        Some((first, rest)) => match path.split_first() {
-            Some((comp, path_rest)) => {
-                match_component(first.as_bytes(), comp.as_bytes()) && match_parts(rest, path_rest)
-            }
-            None => false,
-        },
-    }
-}
-
-/// `*` and `?` within one component; iterative with backtracking on the last `*`.
-fn match_component(p: &[u8], s: &[u8]) -> bool {
-    let (mut pi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, si));
-            pi += 1;
-        } else if let Some((sp, ss)) = star {
-            pi = sp + 1;
-            si = ss + 1;
-            star = Some((sp, ss + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == b'*')
 }
 
 #[cfg(test)]
@@ -96,5 +79,10 @@ mod tests {
         assert!(Glob::new("hw/pci").covers("hw/pci/pci.c"));
         assert!(Glob::new("include/hw/pci/pci*.h").covers("include/hw/pci/pci_bus.h"));
         assert!(!Glob::new("include/hw/pci/pci*.h").covers("include/hw/pci/msi.h"));
+        // Issue #17: classes and alternations.
+        assert!(Glob::new("hw/vfio/*.[ch]").matches("hw/vfio/pci.c"));
+        assert!(!Glob::new("hw/vfio/*.[ch]").matches("hw/vfio/pci.o"));
+        assert!(Glob::new("hw/{vfio,pci}/*.c").matches("hw/pci/pci.c"));
+        assert!(Glob::parse("hw/[").is_err());
     }
 }

@@ -162,6 +162,9 @@ pub struct Policy {
     pub profile: Profile,
     zones: Vec<(Glob, ZoneKind)>,
     core: Vec<Glob>,
+    /// How many of `zones` and `core` come from the policy file (they come first).
+    own_zones: usize,
+    own_core: usize,
     /// `[[idiom]]` entries for the C extractor.
     pub idioms: Vec<IdiomSpec>,
     /// `[[generator]]` entries: the project's build-time generators (grammars/generators.toml).
@@ -220,25 +223,46 @@ impl Policy {
         if let Some(i) = &parsed.identity {
             identities.extend(&i.names, &i.addresses, &i.domains);
         }
-        let zones = parsed
-            .zone
-            .iter()
-            .map(|z| (Glob::new(&z.pattern), z.zone))
-            .chain(BUILTIN_ZONES.iter().map(|(p, z)| (Glob::new(p), *z)))
-            .collect();
-        let core =
-            parsed.core.iter().map(|c| c.pattern.as_str()).chain(BUILTIN_CORE.iter().copied()).map(Glob::new).collect();
+        let glob = |table: &str, p: &str| {
+            Glob::parse(p).map_err(|e| format!("policy file {source}: [[{table}]] pattern `{p}`: {e}"))
+        };
+        let mut zones = Vec::new();
+        for z in &parsed.zone {
+            zones.push((glob("zone", &z.pattern)?, z.zone));
+        }
+        let own_zones = zones.len();
+        zones.extend(BUILTIN_ZONES.iter().map(|(p, z)| (Glob::new(p), *z)));
+        let mut core = Vec::new();
+        for c in &parsed.core {
+            core.push(glob("core", &c.pattern)?);
+        }
+        let own_core = core.len();
+        core.extend(BUILTIN_CORE.iter().map(|p| Glob::new(p)));
         crate::lang::GeneratorTable::build(&parsed.generator).map_err(|e| format!("policy file {source}: {e}"))?;
         Ok(Policy {
             profile,
             zones,
             core,
+            own_zones,
+            own_core,
             idioms: parsed.idiom,
             generators: parsed.generator,
             source,
             identities,
             defined,
         })
+    }
+
+    /// The policy file's `[[zone]]` and `[[core]]` patterns that match none of `paths` (a
+    /// pattern that silently matches nothing is a mistake worth a warning).
+    pub fn unmatched_patterns(&self, paths: &[String]) -> Vec<String> {
+        let own = self.zones[..self.own_zones]
+            .iter()
+            .map(|(g, _)| ("zone", g))
+            .chain(self.core[..self.own_core].iter().map(|g| ("core", g)));
+        own.filter(|(_, g)| !paths.iter().any(|p| g.matches(p)))
+            .map(|(table, g)| format!("[[{table}]] pattern `{}`", g.pattern()))
+            .collect()
     }
 
     pub fn zone_of(&self, path: &str) -> ZoneOf {

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+mod block;
+
 use super::identity::{self, Identities};
 
 /// One `Key: value` trailer line (continuation lines folded in).
@@ -26,58 +28,25 @@ impl Trailers {
     }
 }
 
-/// Keys git itself writes: a block with one of these counts as trailers even when most of its
-/// lines are not `Key: value`.
-const GIT_GENERATED: &[&str] = &["signed-off-by", "(cherry picked from commit"];
-
-/// Reads the trailer block: the last paragraph of the message (before a `---` line) whose lines
-/// are all `Key: value` (or continuations), or at least a quarter of them are with one of them
-/// written by git, as `git interpret-trailers` accepts it.
+/// Reads the trailer block as `git interpret-trailers --parse` does (see `block.rs` for git's
+/// rules: last paragraph before the patch part, all trailers or 25 % with a git-generated one,
+/// continuation lines, `Key : value`).
 pub fn parse_trailers(message: &str) -> Trailers {
-    let lines: Vec<&str> = message.lines().map(|l| l.trim_end_matches('\r')).collect();
-    let end = lines.iter().position(|l| *l == "---").unwrap_or(lines.len());
-    let lines = &lines[..end];
-    let Some(last) = lines.iter().rposition(|l| !l.trim().is_empty()) else { return Trailers::default() };
-    let start = lines[..=last].iter().rposition(|l| l.trim().is_empty()).map_or(0, |i| i + 1);
-    // The subject paragraph is never a trailer block.
-    if start == 0 {
-        return Trailers::default();
-    }
-    let mut entries: Vec<Trailer> = Vec::new();
-    let mut other = 0usize;
-    let mut git_generated = false;
-    for (i, line) in lines[start..=last].iter().enumerate() {
-        let line_no = (start + i + 1) as u32;
-        if (line.starts_with(' ') || line.starts_with('\t')) && !entries.is_empty() {
-            let t = entries.last_mut().expect("checked non-empty");
-            t.value.push(' ');
-            t.value.push_str(line.trim());
-            continue;
-        }
-        match split_trailer(line) {
-            Some((key, value)) => {
-                git_generated |= GIT_GENERATED.contains(&key.to_ascii_lowercase().as_str());
-                entries.push(Trailer { key: key.to_string(), value: value.to_string(), line: line_no });
-            }
-            None => {
-                git_generated |= line.starts_with("(cherry picked from commit");
-                other += 1;
-            }
-        }
-    }
-    let total = entries.len() + other;
-    let accepted = !entries.is_empty() && (other == 0 || (git_generated && entries.len() * 4 >= total));
-    if accepted {
-        Trailers { entries }
-    } else {
-        Trailers::default()
-    }
+    let layout = block::layout(message);
+    let entries = block::entries(&layout.lines, layout.block.clone());
+    Trailers { entries: entries.into_iter().map(|(i, key, value)| trailer(i, key, value)).collect() }
 }
 
-fn split_trailer(line: &str) -> Option<(&str, &str)> {
-    let (key, value) = line.split_once(':')?;
-    let ok = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    ok.then(|| (key, value.trim()))
+/// `Key: value` lines of the message body outside its trailer block (in an earlier paragraph
+/// than the block): git does not read them as trailers.
+pub fn outside_block(message: &str) -> Vec<Trailer> {
+    let layout = block::layout(message);
+    let body = layout.end_of_title..layout.block.start.min(layout.end);
+    block::entries(&layout.lines, body).into_iter().map(|(i, key, value)| trailer(i, key, value)).collect()
+}
+
+fn trailer(index: usize, key: String, value: String) -> Trailer {
+    Trailer { key, value, line: u32::try_from(index + 1).unwrap_or(u32::MAX) }
 }
 
 /// A declared scope.
@@ -149,11 +118,17 @@ pub struct TrailerRequirements {
     pub require_model: bool,
 }
 
-/// Problems with a commit's trailers.
+/// Problems with a commit's trailers. `OutsideBlock`: a trailer git does not read as one, in an
+/// earlier paragraph than the trailer block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum TrailerFinding {
     MissingSignedOff,
+    /// An `AI-used-for:` or `Signed-off-by:` above the trailer block, where git does not read it.
+    OutsideBlock {
+        key: String,
+        line: u32,
+    },
     AiAfterSignedOff {
         line: u32,
     },
@@ -194,6 +169,7 @@ impl TrailerFinding {
     pub fn code(&self) -> &'static str {
         match self {
             TrailerFinding::MissingSignedOff => "missing_signed_off_by",
+            TrailerFinding::OutsideBlock { .. } => "trailer_outside_block",
             TrailerFinding::AiAfterSignedOff { .. } => "ai_after_signed_off_by",
             TrailerFinding::UnknownScope { .. } => "unknown_scope",
             TrailerFinding::ForeignAiAttribution { .. } => "foreign_ai_attribution",
@@ -209,6 +185,7 @@ impl TrailerFinding {
         match self {
             TrailerFinding::MissingSignedOff | TrailerFinding::NoHumanSignedOff { .. } => None,
             TrailerFinding::AiAfterSignedOff { line }
+            | TrailerFinding::OutsideBlock { line, .. }
             | TrailerFinding::UnknownScope { line, .. }
             | TrailerFinding::ForeignAiAttribution { line, .. }
             | TrailerFinding::Malformed { line, .. }
@@ -236,6 +213,9 @@ impl TrailerFinding {
             TrailerFinding::AiAfterSignedOff { .. } => {
                 "AI-used-for: goes before Signed-off-by: in the trailer block".into()
             }
+            TrailerFinding::OutsideBlock { key, .. } => format!(
+                "`{key}:` is not in the trailer block (the last paragraph), so git does not read it as a trailer: move it there"
+            ),
             TrailerFinding::UnknownScope { raw, .. } => {
                 format!("AI-used-for: unknown scope `{raw}` (known: code, tests, docs, research, analysis)")
             }
@@ -358,7 +338,17 @@ pub fn check_trailers_with(
     ids: &Identities,
 ) -> (Trailers, AiUse, Vec<TrailerFinding>) {
     let trailers = parse_trailers(message);
-    let (ai, mut findings) = ai_use(&trailers);
+    // An `AI-used-for:` above the block still says what the author meant: read it, and say
+    // where it should be.
+    let outside = outside_block(message);
+    let misplaced = |key: &'static str| outside.iter().filter(move |t| t.key.eq_ignore_ascii_case(key));
+    let mut declaring = trailers.clone();
+    declaring.entries.extend(misplaced("AI-used-for").cloned());
+    declaring.entries.sort_by_key(|t| t.line);
+    let (ai, mut findings) = ai_use(&declaring);
+    for t in misplaced("AI-used-for") {
+        findings.push(TrailerFinding::OutsideBlock { key: t.key.clone(), line: t.line });
+    }
     let first_sob = trailers.values("Signed-off-by").map(|t| t.line).min();
     let sign_offs = identity::sign_offs(message, ids);
     let block: Vec<u32> = trailers.values("Signed-off-by").map(|t| t.line).collect();
@@ -377,7 +367,10 @@ pub fn check_trailers_with(
         _ if ai_only => {
             findings.push(TrailerFinding::NoHumanSignedOff { ai: sign_offs.iter().map(|s| s.value.clone()).collect() })
         }
-        None => findings.push(TrailerFinding::MissingSignedOff),
+        None => match misplaced("Signed-off-by").next() {
+            Some(t) => findings.push(TrailerFinding::OutsideBlock { key: t.key.clone(), line: t.line }),
+            None => findings.push(TrailerFinding::MissingSignedOff),
+        },
         Some(sob) => {
             for t in trailers.values("AI-used-for").filter(|t| t.line > sob) {
                 findings.push(TrailerFinding::AiAfterSignedOff { line: t.line });
@@ -401,7 +394,7 @@ pub fn check_trailers_with(
         }
     }
     if ai.declared() {
-        let line = trailers.values("AI-used-for").map(|t| t.line).next().unwrap_or(0);
+        let line = declaring.values("AI-used-for").map(|t| t.line).next().unwrap_or(0);
         let code_scopes: Vec<&Scope> = ai.scopes.iter().filter(|s| s.kind == ScopeKind::Code).collect();
         if req.require_tool && !code_scopes.is_empty() && code_scopes.iter().all(|s| s.tool.is_none()) {
             findings.push(TrailerFinding::MissingTool { line });

@@ -1,10 +1,10 @@
 //! Tree-to-tree diffs with zero context, renames followed, converted to owned `FileDiff`s; and
-//! applying a mailed patch to a tree in memory.
+//! the exact-context hunk application `apply.rs` uses to explain a patch that does not apply.
 
 use std::cell::RefCell;
 
 use super::{git_error, BlobId, Repo, TreeId};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -159,53 +159,6 @@ impl Repo {
             .collect())
     }
 
-    /// Applies a unified diff to `tree` as `git apply` would (exact context, hunks may have
-    /// moved), in memory: new blobs and trees go to the in-memory store, existing objects are
-    /// never rewritten (see `objects.rs`). `label` names the patch in errors.
-    pub fn apply(&self, tree: TreeId, diff_text: &str, label: &str) -> Result<TreeId> {
-        let files = crate::patch::parse_diff(diff_text).map_err(|e| Error::bad_input(label, e.to_string()))?;
-        let mut changes: Vec<super::objects::PathChange> = Vec::new();
-        for f in &files {
-            let path = f.new_path.as_deref().or(f.old_path.as_deref()).unwrap_or("?");
-            if f.binary {
-                return Err(Error::bad_input(
-                    label,
-                    format!("{path}: binary patches cannot be checked (no text to map onto symbols)"),
-                ));
-            }
-            let old = match &f.old_path {
-                Some(p) => {
-                    let entry = self.entry_at(tree, p)?;
-                    let Some((mode, blob)) = entry else {
-                        return Err(Error::bad_input(label, format!("does not apply: {p} does not exist in the base")));
-                    };
-                    Some((mode, self.read_blob(blob)?))
-                }
-                None => None,
-            };
-            let Some(new_path) = &f.new_path else {
-                changes.push((f.old_path.clone().expect("a deletion has an old path"), None));
-                continue;
-            };
-            let old_bytes = old.as_ref().map_or(&[][..], |o| o.1.as_slice());
-            let new_bytes = apply_hunks(old_bytes, &f.hunks).map_err(|h| {
-                Error::bad_input(
-                    label,
-                    format!(
-                        "does not apply: hunk `@@ -{},{} +{},{} @@` does not match {path} in the base",
-                        h.old_start, h.old_lines, h.new_start, h.new_lines
-                    ),
-                )
-            })?;
-            let mode = old.as_ref().map_or(0o100644, |o| o.0);
-            if let Some(old_path) = f.old_path.as_ref().filter(|p| *p != new_path) {
-                changes.push((old_path.clone(), None));
-            }
-            changes.push((new_path.clone(), Some((mode, self.write_blob(&new_bytes)?))));
-        }
-        self.tree_with(Some(tree), &changes)
-    }
-
     /// Zero-context hunks between two blobs (none: empty), as `(old_start, old_lines,
     /// new_start, new_lines)`; the same line diff `git diff -U0` would give.
     pub fn blob_hunks(&self, old: Option<BlobId>, new: Option<BlobId>) -> Result<Vec<(u32, u32, u32, u32)>> {
@@ -250,7 +203,7 @@ impl Repo {
 
 /// Applies hunks to `old`: each hunk's old lines must match exactly, at the line its header
 /// names or the nearest place after the previous hunk. Returns the failing hunk otherwise.
-fn apply_hunks<'h>(
+pub(super) fn apply_hunks<'h>(
     old: &[u8],
     hunks: &'h [crate::patch::Hunk],
 ) -> std::result::Result<Vec<u8>, &'h crate::patch::Hunk> {

@@ -6,10 +6,12 @@
 //! module writes to the repository: merges run against an in-memory object backend (see
 //! `revert.rs`).
 
+mod apply;
 mod diff;
 mod ids;
 mod objects;
 mod revert;
+mod revs;
 mod tree;
 
 pub use diff::{DiffStatus, FileDiff, Hunk};
@@ -102,27 +104,16 @@ impl Repo {
         Ok(CommitId::from_oid(commit.id()))
     }
 
-    /// Resolves `a..b` into the commits reachable from `b` but not `a`, oldest first, as
-    /// `git rev-list --reverse a..b` does; a single revision gives that one commit.
-    pub fn resolve_range(&self, spec: &str) -> Result<Vec<CommitId>> {
-        if let Some((a, b)) = spec.split_once("..") {
-            let b = if b.is_empty() { "HEAD" } else { b };
-            let from = self.resolve(if a.is_empty() { "HEAD" } else { a })?;
-            let to = self.resolve(b)?;
-            let mut walk = self.git.revwalk().map_err(|e| git_error("walking history", e))?;
-            walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
-                .map_err(|e| git_error("walking history", e))?;
-            walk.push(to.to_oid()).map_err(|e| git_error("walking history", e))?;
-            walk.hide(from.to_oid()).map_err(|e| git_error("walking history", e))?;
-            let mut out = Vec::new();
-            for oid in walk {
-                let oid = oid.map_err(|e| missing_history(spec, e))?;
-                out.push(CommitId::from_oid(oid));
-            }
-            Ok(out)
-        } else {
-            Ok(vec![self.resolve(spec)?])
-        }
+    /// The commits revision arguments select, oldest first, as `git rev-list --reverse` reads
+    /// them (`a..b`, `a...b`, `^a b`, `--not`, `x^!`); arguments without any exclusion name one
+    /// commit each.
+    pub fn rev_list(&self, args: &[String]) -> Result<Vec<CommitId>> {
+        revs::rev_list(self, args)
+    }
+
+    /// Whether HEAD is detached (not on a branch).
+    pub fn head_detached(&self) -> bool {
+        self.git.head_detached().unwrap_or(false)
     }
 
     /// Commits reachable from `from` but from none of `hide`, newest first in topological order.

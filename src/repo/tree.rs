@@ -99,6 +99,40 @@ pub(super) fn list_files(
     Ok(out)
 }
 
+impl super::Repo {
+    /// Every directory of a tree, as slash-separated paths (`hw`, `hw/pci`): what
+    /// get_maintainer.pl's `-d` sees in a checkout.
+    pub fn directories(&self, tree: super::TreeId) -> crate::error::Result<std::collections::HashSet<String>> {
+        let tree = self.find_tree(tree)?;
+        let mut out = std::collections::HashSet::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+            if entry.kind() == Some(git2::ObjectType::Tree) {
+                out.insert(format!("{root}{}", String::from_utf8_lossy(entry.name_bytes())));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(|e| super::git_error("listing directories", e))?;
+        Ok(out)
+    }
+}
+
+impl super::Repo {
+    /// Every blob path of a tree (files and links), sorted.
+    pub fn paths(&self, tree: super::TreeId) -> crate::error::Result<Vec<String>> {
+        let tree = self.find_tree(tree)?;
+        let mut out = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                out.push(format!("{root}{}", String::from_utf8_lossy(entry.name_bytes())));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(|e| super::git_error("listing files", e))?;
+        out.sort();
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_c_path;

@@ -62,13 +62,40 @@ fn summary(s: &StepReport, color: bool) -> String {
     format!("{structural}, {policy}; {}; {}{uses}", plural(s.verdict.code_lines as usize, "code line"), declared(s))
 }
 
-/// MAINTAINERS sections of the patch that name people: `Title: A <a@b>, B <b@c>`.
+/// MAINTAINERS sections of the patch that name people: `Title: A <a@b>, B <b@c>; lists: l@x`.
 fn ask(s: &StepReport) -> Vec<String> {
     s.maintainers
         .iter()
         .filter(|m| !m.people.is_empty())
-        .map(|m| format!("{}: {}", m.title, m.people.join(", ")))
+        .map(|m| {
+            let lists = if m.lists.is_empty() { String::new() } else { format!("; lists: {}", m.lists.join(", ")) };
+            format!("{}: {}{lists}", m.title, m.people.join(", "))
+        })
         .collect()
+}
+
+/// The series' title, Message-ID and archive link, as far as they are known.
+fn series_source(r: &CheckReport) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(t) = &r.series.title {
+        parts.push(format!("\"{t}\""));
+    }
+    if let Some(id) = &r.series.message_id {
+        parts.push(format!("Message-ID <{id}>"));
+    }
+    if let Some(link) = &r.series.link {
+        parts.push(link.clone());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// A patch's Message-ID and archive link, when known.
+fn message_line(s: &StepReport) -> Option<String> {
+    match (&s.message_id, &s.link) {
+        (Some(id), Some(link)) => Some(format!("<{id}> {link}")),
+        (Some(id), None) => Some(format!("<{id}>")),
+        _ => None,
+    }
 }
 
 /// What the author or the maintainer does next, from the verdict.
@@ -237,6 +264,9 @@ pub fn text(r: &CheckReport, opts: TextOptions) -> String {
         if !files.is_empty() {
             let _ = writeln!(out, "  {}    {}", dim("files:"), files.join(", "));
         }
+        if let Some(m) = message_line(s) {
+            let _ = writeln!(out, "  {}  {m}", dim("message:"));
+        }
         let _ = writeln!(out, "  {}  {}", dim("verdict:"), summary(s, true));
         if s.verdict.policy == PolicyVerdict::NeedsMaintainer {
             for a in ask(s) {
@@ -247,6 +277,9 @@ pub fn text(r: &CheckReport, opts: TextOptions) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{} {}", bold("series:"), series_line(r));
+    if let Some(source) = series_source(r) {
+        let _ = writeln!(out, "  {}  {source}", dim("thread:"));
+    }
     if let Some(w) = within_series(r) {
         let _ = writeln!(out, "  {}  {w}", dim("within:"));
     }
@@ -314,6 +347,9 @@ pub fn reply(r: &CheckReport) -> String {
         out.push('\n');
     }
     para(&mut out, "", &format!("Series: {}", series_line(r)), "  ");
+    if let Some(source) = series_source(r) {
+        para(&mut out, "", &format!("Thread: {source}"), "  ");
+    }
     if let Some(w) = within_series(r) {
         para(&mut out, "", &format!("Within the series: {w}."), "  ");
     }
@@ -343,6 +379,9 @@ pub fn markdown(r: &CheckReport) -> String {
         plural(r.series.code_lines as usize, "changed code line"),
         r.line_count.describe()
     );
+    if let Some(source) = series_source(r) {
+        let _ = writeln!(out, "Series: {}\n", md(&source));
+    }
     let _ = writeln!(out, "| # | subject | structure | policy | code lines | declared |\n|---|---|---|---|---|---|");
     for (k, s) in r.steps.iter().enumerate() {
         let _ = writeln!(

@@ -75,7 +75,7 @@ fn bad_mboxes() {
     let out = repo.rc_stdin(&["check", "--format", "json", "--mbox", "-", "--base", "upstream"], encoded.as_bytes());
     assert!(out.json()["steps"][0]["subject"].as_str().unwrap().starts_with("café:"), "{}", out.stdout);
     let binary = "From: A <a@b>\nSubject: [PATCH] logo\n\n---\ndiff --git a/logo.png b/logo.png\nnew file mode 100644\nGIT binary patch\nliteral 1\nIcmZ?l000\n\n";
-    assert_usage_error(&mbox(binary.as_bytes()), "binary patches cannot be checked");
+    assert_usage_error(&mbox(binary.as_bytes()), "patch 1/1 (\"logo\"): not a diff git can read");
     assert_usage_error(&repo.rc(&["check", "--mbox", "/nonexistent/x.mbox"]), "/nonexistent/x.mbox");
 }
 

@@ -235,11 +235,70 @@ fn a_patch_that_does_not_apply_names_the_patch() {
 }
 
 #[test]
-fn default_range_without_upstream_checks_head_with_a_note() {
+fn without_upstream_or_on_a_detached_head_the_default_range_is_an_error_with_a_hint() {
     let repo = scenario("demo");
-    let out = repo.rc(&["check", "--fail-on", "never"]);
-    assert_eq!(out.status, 0);
-    assert!(out.stdout.contains("note: the current branch has no upstream: checking HEAD alone"), "{}", out.stdout);
+    for detach in [false, true] {
+        if detach {
+            repo.git(&["checkout", "-q", "--detach", "series"]);
+        }
+        let out = repo.rc(&["check", "--fail-on", "never"]);
+        assert_eq!(out.status, 2, "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "nothing half-written: {}", out.stdout);
+        let why = if detach { "HEAD is detached" } else { "no upstream" };
+        assert!(out.stderr.contains(why), "{}", out.stderr);
+        assert!(out.stderr.contains("hint: name the commits to check, e.g. `revertcheck check origin/master..`"));
+    }
+    // With an upstream the default is `@{upstream}..HEAD`.
+    repo.git(&["checkout", "-q", "series"]);
+    repo.git(&["branch", "-q", "base", "upstream"]);
+    repo.git(&["branch", "-q", "--set-upstream-to=base"]);
+    let (_, report) = check_json(&repo, &["--fail-on", "never"]);
+    assert_eq!(report["base"], "@{upstream}..HEAD");
+    assert_eq!(report["steps"].as_array().unwrap().len(), 10);
+}
+
+/// Every form `git rev-list` takes selects the commits git selects, oldest first.
+#[test]
+fn ranges_select_what_git_rev_list_selects() {
+    let repo = scenario("demo");
+    // A side branch off the middle of the series, so that `a...b` differs from `a..b`.
+    repo.git(&["checkout", "-q", "-b", "side", "series~6"]);
+    std::fs::write(repo.path().join("side.txt"), "side\n").unwrap();
+    repo.git(&["add", "side.txt"]);
+    repo.git(&["-c", "user.name=S", "-c", "user.email=s@x", "commit", "-q", "-m", "side: one commit"]);
+    let cases: &[&[&str]] = &[
+        &["upstream..series"],
+        &["series...side"],
+        &["side...series"],
+        &["^upstream", "series"],
+        &["series", "^side"],
+        &["--", "--not", "upstream", "--not", "series"],
+        &["series~2^!"],
+        &["series^-"],
+        &["upstream..series", "^series~3"],
+    ];
+    for args in cases {
+        let (_, report) = check_json(&repo, &[&["--fail-on", "never"][..], args].concat());
+        let ours: Vec<String> =
+            report["steps"].as_array().unwrap().iter().map(|s| s["commit"].as_str().unwrap().to_string()).collect();
+        let git_args: Vec<&str> = args.iter().copied().filter(|a| *a != "--").collect();
+        let git = repo.git(&[&["rev-list", "--reverse", "--topo-order"][..], &git_args].concat());
+        let git: Vec<&str> = git.lines().collect();
+        assert!(!git.is_empty(), "{args:?}");
+        if args.iter().any(|a| a.contains("...")) {
+            // Two lines of history: any topological order is git's order too.
+            let (mut a, mut b) = (ours.clone(), git.clone());
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "{args:?}");
+        } else {
+            assert_eq!(ours, git, "{args:?}");
+        }
+    }
+    // Without an exclusion each revision is one commit, as before.
+    let (_, report) = check_json(&repo, &["--fail-on", "never", "series~1", "series~3"]);
+    let ours: Vec<&str> = report["steps"].as_array().unwrap().iter().map(|s| s["commit"].as_str().unwrap()).collect();
+    assert_eq!(ours, [repo.rev("series~1"), repo.rev("series~3")]);
 }
 
 #[test]
@@ -499,4 +558,38 @@ fn a_type_change_reaches_only_the_users_of_the_members_it_changed() {
         assert!(!users.contains(&"y_pass"), "y_pass never names a member: {users:?}");
     }
     assert!(regs.iter().any(|r| r["dependents"].as_array().unwrap().iter().any(|d| d["name"] == "x_a")), "{regs:#?}");
+}
+
+/// Issue #17: `[[zone]]` patterns are globs with classes and alternations, and a pattern that
+/// matches no file of the base tree is a warning, not silence.
+#[test]
+fn zone_patterns_with_classes_and_a_warning_for_patterns_matching_nothing() {
+    let repo = scenario("demo");
+    let config = repo.home.path().join("policy.toml");
+    std::fs::write(
+        &config,
+        "[[zone]]\npattern = \"hw/misc/foo.[ch]\"\nzone = \"tests\"\n[[zone]]\npattern = \"hw/vfio/*.[ch]\"\nzone = \"tests\"\n[[core]]\npattern = \"hw/{net,block}/\"\n",
+    )
+    .unwrap();
+    let (_, report) =
+        check_json(&repo, &["--config", config.to_str().unwrap(), "--fail-on", "never", "upstream..series"]);
+    let zones: Vec<&str> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["files"].as_array().unwrap())
+        .filter(|f| f["path"] == "hw/misc/foo.c")
+        .map(|f| f["zone"].as_str().unwrap())
+        .collect();
+    // (A comment-only change is docs whatever the zone.)
+    assert!(zones.contains(&"tests") && !zones.contains(&"code"), "{zones:?}");
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("[[zone]] pattern `hw/vfio/*.[ch]` matches no file of the base tree"), "{notes}");
+    assert!(notes.contains("[[core]] pattern `hw/{net,block}/` matches no file"), "{notes}");
+    assert!(!notes.contains("hw/misc/foo.[ch]"), "{notes}");
+    // Not a glob at all: exit 2, naming the file and the pattern.
+    std::fs::write(&config, "[[zone]]\npattern = \"hw/[\"\nzone = \"tests\"\n").unwrap();
+    let out = repo.rc(&["check", "--config", config.to_str().unwrap(), "upstream..series"]);
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("[[zone]] pattern `hw/[`"), "{}", out.stderr);
 }

@@ -291,6 +291,17 @@ pub const CATALOG: &[Entry] = &[
         why: "AGENTS.md forbids dropping the declaration by folding AI material into a larger commit.",
         fix: "Add the `AI-used-for:` trailer to the folding commit, or keep the AI material in its own declared commit.",
     },
+    Entry {
+        code: "trailer_outside_block",
+        title: "a trailer above the trailer block, where git does not read it",
+        means: "An `AI-used-for:` or `Signed-off-by:` stands in an earlier paragraph than the \
+                trailer block that `git interpret-trailers` finds (the last paragraph). \
+                revertcheck still reads an `AI-used-for:` there as the declaration.",
+        why: "Tools that read trailers the way git does (b4, patchew, `git log --format=%(trailers)`) \
+              will not see it: the declaration the policy requires is effectively missing.",
+        fix: "Move the line into the last paragraph of the message, with the other trailers \
+              (no blank line between them).",
+    },
 ];
 
 /// The entry for `code`.

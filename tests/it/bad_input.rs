@@ -20,7 +20,7 @@ fn unknown_revision_symbol_and_not_a_repository() {
     let out = run(empty.path(), repo.home.path(), &["index"], None);
     assert_usage_error(&out, "is not a git repository");
     assert_usage_error(&repo.rc(&["index", "HEAD:lib.c"]), "names a blob, not a commit");
-    assert_usage_error(&repo.rc(&["check", "--profile", "lax"]), "lax");
+    assert_usage_error(&repo.rc(&["check", "--profile", "lax", "HEAD"]), "lax");
     // Only `deps` draws graphs: elsewhere `--format dot` is refused, not quietly printed as text.
     for cmd in ["index", "revert", "audit"] {
         assert_usage_error(&repo.rc(&[cmd, "--format", "dot"]), "'dot'");

@@ -128,9 +128,8 @@ fn a_b4_mbox_with_base_commit_and_a_prerequisite_series() {
         ),
         "{text}"
     );
-    assert!(
-        text.contains("  message: <series-b-2@example.org> https://lore.kernel.org/qemu-devel/series-b-2@example.org/")
-    );
+    assert!(text
+        .contains("  message:  <series-b-2@example.org> https://lore.kernel.org/qemu-devel/series-b-2@example.org/"));
     let md = repo.rc(&["check", "--fail-on", "never", "--format", "markdown", "--mbox", &a, &b]).stdout;
     assert!(md.contains("https://lore.kernel.org/qemu-devel/series-b-0@example.org/"), "{md}");
     // The same as git am of both.

@@ -65,13 +65,52 @@ pub struct StoredResult {
     pub cascade: i64,
     pub rework: i64,
     pub reverted_by: Option<String>,
-    /// Later commits responsible for conflicts, cascade or rework (ids, comma separated).
+    /// Later commits responsible for conflicts and breaking uses (ids, comma separated in the
+    /// store; a list in the JSON report).
+    #[serde(serialize_with = "comma_list")]
     pub responsible: String,
-    /// The full analysis as JSON.
+    /// The full analysis as JSON text in the store; a nested object in the JSON report.
+    #[serde(serialize_with = "json_text")]
     pub details: String,
     /// The pre-merge structural verdict of the commit at landing (leaf, contained, cascading),
     /// when the run computed it (`--landing`).
     pub landing: Option<String>,
+}
+
+impl StoredResult {
+    /// The commits behind conflicts and breaking uses, as a list.
+    pub fn responsible_ids(&self) -> Vec<&str> {
+        self.responsible.split(',').filter(|s| !s.is_empty()).collect()
+    }
+}
+
+fn comma_list<S: serde::Serializer>(text: &str, s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let ids: Vec<&str> = text.split(',').filter(|id| !id.is_empty()).collect();
+    let mut seq = s.serialize_seq(Some(ids.len()))?;
+    for id in ids {
+        seq.serialize_element(id)?;
+    }
+    seq.end()
+}
+
+/// Stored JSON text written out as JSON; text that does not parse (a hand-edited store) is
+/// written as a string rather than failing the report.
+fn json_text<S: serde::Serializer>(text: &str, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => v.serialize(s),
+        Err(_) => s.serialize_str(text),
+    }
+}
+
+/// One run's share of cleanly revertible commits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrendPoint {
+    pub run_id: i64,
+    pub finished_at: i64,
+    pub head: String,
+    pub commits: i64,
+    pub clean: i64,
 }
 
 /// A completed run, as `audit history` lists it.
@@ -201,6 +240,29 @@ impl Store {
             .prepare("SELECT id, started_at, finished_at, head, options, tool_version, commits FROM runs ORDER BY id")
             .map_err(|e| self.bad(e))?;
         let rows = stmt.query_map([], run_row).map_err(|e| self.bad(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.bad(e))
+    }
+
+    /// Every stored run with its verdict counts, oldest first: the audit page's trend.
+    pub fn trend(&self) -> Result<Vec<TrendPoint>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.id, r.finished_at, r.head, count(x.commit_id), coalesce(sum(x.verdict = 'clean'), 0)
+                 FROM runs r LEFT JOIN results x ON x.run_id = r.id GROUP BY r.id ORDER BY r.id",
+            )
+            .map_err(|e| self.bad(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(TrendPoint {
+                    run_id: r.get(0)?,
+                    finished_at: r.get(1)?,
+                    head: r.get(2)?,
+                    commits: r.get(3)?,
+                    clean: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.bad(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.bad(e))
     }
 

@@ -88,13 +88,15 @@ pub(super) fn of(
         if own && !adapted {
             continue;
         }
-        let in_series = steps.and_then(|s| s.iter().copied().find(|&j| j != step));
+        // 1-based, as every report numbers patches; the commit id is filled in by `check`.
+        let in_series = steps.and_then(|s| s.iter().copied().find(|&j| j != step)).map(|j| j + 1);
         impact.dependents.push(Dependent {
             adapted,
             binding,
             same_file: dep_path == path,
             core: super::adapter::zone(ctx.policy, &dep_path).1,
             in_series,
+            in_series_commit: None,
             name,
             kind,
             path: dep_path,

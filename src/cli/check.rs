@@ -144,6 +144,7 @@ fn mbox_steps(repo: &Repo, files: &[PathBuf], base: &str) -> Result<(Vec<Step>, 
             new_tree,
             merge: false,
             time: 0,
+            source: Some(source.clone()),
         });
         tree = new_tree;
     }

@@ -71,7 +71,10 @@ pub fn text(r: &CheckReport) -> String {
             if s.depends_on.is_empty() {
                 String::new()
             } else {
-                format!("; uses patch {}", s.depends_on.iter().map(usize::to_string).collect::<Vec<_>>().join(", "))
+                format!(
+                    "; uses patch {}",
+                    s.depends_on.iter().map(|d| d.patch.to_string()).collect::<Vec<_>>().join(", ")
+                )
             }
         );
         if s.verdict.policy == crate::verdict::PolicyVerdict::NeedsMaintainer && !s.maintainers.is_empty() {
@@ -87,7 +90,8 @@ pub fn text(r: &CheckReport) -> String {
         }
         out.push('\n');
     }
-    let deps: Vec<String> = r.series.dependencies.iter().map(|(a, b)| format!("patch {a} uses patch {b}")).collect();
+    let deps: Vec<String> =
+        r.series.dependencies.iter().map(|d| format!("patch {} uses patch {}", d.patch, d.uses_patch)).collect();
     let _ = writeln!(
         out,
         "series: {} patches, {}, {} (profile {}; {} code lines, counted {}){}",
@@ -154,7 +158,7 @@ pub fn markdown(r: &CheckReport) -> String {
     }
     if !r.series.dependencies.is_empty() {
         let deps: Vec<String> =
-            r.series.dependencies.iter().map(|(a, b)| format!("patch {a} uses patch {b}")).collect();
+            r.series.dependencies.iter().map(|d| format!("patch {} uses patch {}", d.patch, d.uses_patch)).collect();
         let _ = writeln!(out, "\nWithin the series: {}.", deps.join(", "));
     }
     out

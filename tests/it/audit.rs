@@ -38,6 +38,11 @@ fn two_runs_report_what_changed() {
     assert_eq!(lost["commit"], repo.rev("ai-helper"));
     assert_eq!((lost["from"].as_str(), lost["to"].as_str()), (Some("clean"), Some("entangled")));
     assert_eq!(lost["responsible"], serde_json::json!([repo.rev("uses-helper")]));
+    assert_eq!(lost["new_responsible"], lost["responsible"]);
+    assert_eq!((lost["cascade_before"].as_i64(), lost["cascade_now"].as_i64()), (Some(0), Some(1)));
+    let row = v["results"].as_array().unwrap().iter().find(|r| r["commit_id"] == repo.rev("ai-helper")).unwrap();
+    assert_eq!(row["responsible"], lost["responsible"]);
+    assert_eq!(row["details"]["verdict"], "entangled", "details are nested, not JSON text");
     let reverted = &t["became_reverted"][0];
     assert_eq!(reverted["commit"], repo.rev("ai-tests"));
 

@@ -123,6 +123,23 @@ pub struct CheckReport {
     pub base_index: IndexStats,
     pub tip_index: IndexStats,
     pub notes: Vec<String>,
+    /// Where the checked code comes from, for reports that name it (SARIF); not part of the
+    /// JSON report.
+    #[serde(skip)]
+    pub provenance: Provenance,
+}
+
+/// The repository and revision a report is about, as SARIF's `versionControlProvenance`
+/// names them.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// The repository's URL (a remote's, without credentials), if it has one.
+    pub repository_uri: Option<String>,
+    /// The local repository (its work tree, else its git directory) as a `file://` URI.
+    pub local_uri: Option<String>,
+    /// The commit the results are about: the series' last commit, or the base mailed patches
+    /// apply to.
+    pub revision: Option<String>,
 }
 
 /// Everything `check` needs besides the steps.
@@ -298,6 +315,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         base_index: base.stats,
         tip_index: tip.stats,
         notes,
+        provenance: Provenance::default(),
     })
 }
 
@@ -401,6 +419,7 @@ fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) ->
         base_index: IndexStats::default(),
         tip_index: IndexStats::default(),
         notes,
+        provenance: Provenance::default(),
     }
 }
 

@@ -49,6 +49,8 @@ pub enum CheckFormat {
     Json,
     Sarif,
     Markdown,
+    /// GitLab Code Quality (a JSON list of issues for `artifacts: reports: codequality:`).
+    Codequality,
 }
 
 /// What makes `check` exit 1.
@@ -93,7 +95,15 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
         maintainers: maintainers.as_ref(),
         depth: args.depth,
     };
-    let report = check::check(&ctx, &steps, &base_label, notes)?;
+    let mut report = check::check(&ctx, &steps, &base_label, notes)?;
+    report.provenance = check::Provenance {
+        repository_uri: repo.remote_url().and_then(|u| report::sarif::repository_uri(&u)),
+        local_uri: Some(report::sarif::file_uri(repo.work_dir().unwrap_or(repo.git_dir()))),
+        revision: match (steps.last().and_then(|s| s.commit), args.mbox.is_empty()) {
+            (Some(tip), true) => Some(tip.hex()),
+            _ => repo.resolve(&args.base).ok().map(|c| c.hex()),
+        },
+    };
     report::check::print(&report, args.format);
     Ok(exit_status(&report, args.fail_on))
 }

@@ -2,8 +2,6 @@
 
 use std::fmt::Write;
 
-use serde_json::json;
-
 use crate::check::{CheckReport, StepReport};
 use crate::cli::CheckFormat;
 use crate::verdict::{Finding, Severity};
@@ -11,7 +9,8 @@ use crate::verdict::{Finding, Severity};
 pub fn print(r: &CheckReport, format: CheckFormat) {
     match format {
         CheckFormat::Json => super::print_json(r),
-        CheckFormat::Sarif => super::print_json(&sarif(r)),
+        CheckFormat::Sarif => super::print_json(&super::sarif::check(r)),
+        CheckFormat::Codequality => super::print_json(&super::codequality::check(r)),
         CheckFormat::Markdown => print!("{}", markdown(r)),
         CheckFormat::Text => print!("{}", text(r)),
     }
@@ -162,45 +161,4 @@ pub fn markdown(r: &CheckReport) -> String {
         let _ = writeln!(out, "\nWithin the series: {}.", deps.join(", "));
     }
     out
-}
-
-/// SARIF 2.1.0: one result per finding, located where the finding has a path.
-pub fn sarif(r: &CheckReport) -> serde_json::Value {
-    let mut rules: Vec<&'static str> = r.steps.iter().flat_map(|s| s.verdict.findings.iter().map(|f| f.code)).collect();
-    rules.sort_unstable();
-    rules.dedup();
-    let results: Vec<serde_json::Value> = r
-        .steps
-        .iter()
-        .flat_map(|s| {
-            s.verdict.findings.iter().map(move |f| {
-                let mut result = json!({
-                    "ruleId": f.code,
-                    "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
-                    "message": { "text": format!("{}{}", f.symbol.as_deref().map(|n| format!("{n}: ")).unwrap_or_default(), f.message) },
-                    "properties": { "patch": s.label, "commit": s.commit, "subject": s.subject },
-                });
-                if let Some(path) = &f.path {
-                    let mut physical = json!({ "artifactLocation": { "uri": path } });
-                    if let Some(line) = f.line.filter(|&l| l > 0) {
-                        physical["region"] = json!({ "startLine": line });
-                    }
-                    result["locations"] = json!([{ "physicalLocation": physical }]);
-                }
-                result
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "revertcheck",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|id| json!({ "id": id, "shortDescription": { "text": id.replace('_', " ") } })).collect::<Vec<_>>(),
-            }},
-            "results": results,
-        }],
-    })
 }

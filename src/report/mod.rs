@@ -1,12 +1,15 @@
 //! Everything revertcheck prints on stdout: text for people, JSON (versioned) for programs, DOT
-//! for graphs, and later SARIF, Markdown and HTML. Output types here are the only serialised
+//! for graphs, SARIF 2.1.0 and GitLab Code Quality for CI systems, Markdown for replies. Output types here are the only serialised
 //! types, and each JSON document carries a `schema` string that changes when its shape does.
 
 pub mod audit;
 pub mod check;
+pub mod codequality;
 pub mod deps;
 pub mod index;
 pub mod revert;
+pub mod rules;
+pub mod sarif;
 
 /// Writes a JSON document to stdout with a trailing newline.
 pub fn print_json<T: serde::Serialize>(value: &T) {

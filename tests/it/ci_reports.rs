@@ -133,3 +133,25 @@ fn check_json_of_the_demo_series_matches_its_snapshot() {
     report.as_object_mut().unwrap().remove("tip_index");
     snapshot("demo-check.json", &report);
 }
+
+#[test]
+fn the_readme_gitlab_job_produces_its_artifact_on_the_demo() {
+    let work = tempfile::tempdir().unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_revertcheck")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let out = std::process::Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ci/gitlab-job.sh"))
+        .arg(work.path())
+        .env("PATH", path)
+        .env("HOME", work.path())
+        .env("XDG_CACHE_HOME", work.path().join("cache"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("job exit status 1 (allowed: 1)"), "{stdout}");
+    let artifact = std::fs::read_to_string(work.path().join("demo/gl-code-quality-report.json")).unwrap();
+    let issues: Value = serde_json::from_str(&artifact).unwrap();
+    assert_eq!(issues.as_array().unwrap().len(), 10);
+}

@@ -4,6 +4,7 @@
 //! The analysis runs first (in parallel over commits, one shared `Target` and `History`); the
 //! store is written once at the end in one transaction, so an interrupted audit changes nothing.
 
+pub mod facts;
 pub mod html;
 pub mod store;
 
@@ -178,17 +179,19 @@ pub fn run(
     if let Some(policy) = &landing {
         // A commit's landing verdict never changes: reuse what the previous run of this same
         // tool version stored, and compute only the commits it did not have.
-        let known: HashMap<&str, &str> = match &previous {
-            Some((run, rows)) if run.tool_version == env!("CARGO_PKG_VERSION") => {
-                rows.iter().filter_map(|r| Some((r.commit_id.as_str(), r.landing.as_deref()?))).collect()
-            }
+        // (structural, policy); rows stored before the policy was (schema 2) are computed again.
+        let known: HashMap<&str, (&str, &str)> = match &previous {
+            Some((run, rows)) if run.tool_version == env!("CARGO_PKG_VERSION") => rows
+                .iter()
+                .filter_map(|r| Some((r.commit_id.as_str(), (r.landing.as_deref()?, r.landing_policy.as_deref()?))))
+                .collect(),
             _ => HashMap::new(),
         };
         let todo: Vec<&CommitInfo> = selected.iter().filter(|c| !known.contains_key(c.id.hex().as_str())).collect();
         progress.reset();
         progress.set_prefix("landing");
         progress.set_length(todo.len() as u64);
-        let computed: Vec<Result<(String, String)>> = todo
+        let computed: Vec<Result<(String, (String, Option<String>))>> = todo
             .par_iter()
             .map_init(
                 || Repo::open_git_dir(&git_dir),
@@ -198,15 +201,20 @@ pub fn run(
                         .map_err(|e| Error::Git { context: "opening the repository".into(), message: e.to_string() })?;
                     let verdict = landing_verdict(repo, info, config, policy)?;
                     progress.inc(1);
-                    Ok((info.id.hex(), verdict.map_or("root", |v| v.as_str()).to_string()))
+                    let structural = verdict.map_or("root", |v| v.0.as_str()).to_string();
+                    Ok((info.id.hex(), (structural, verdict.map(|v| v.1.as_str().to_string()))))
                 },
             )
             .collect();
-        let computed: HashMap<String, String> = computed.into_iter().collect::<Result<_>>()?;
+        let computed: HashMap<String, (String, Option<String>)> = computed.into_iter().collect::<Result<_>>()?;
         progress.finish_and_clear();
         for r in &mut results {
-            r.landing =
-                known.get(r.commit_id.as_str()).map(|v| v.to_string()).or_else(|| computed.get(&r.commit_id).cloned());
+            let (structural, policy) = match known.get(r.commit_id.as_str()) {
+                Some(&(s, p)) => (Some(s.to_string()), Some(p.to_string())),
+                None => computed.get(&r.commit_id).map_or((None, None), |(s, p)| (Some(s.clone()), p.clone())),
+            };
+            r.landing = structural;
+            r.landing_policy = policy;
         }
     }
     // Oldest first, as the store lists them.
@@ -239,14 +247,14 @@ pub fn run(
     })
 }
 
-/// The structural verdict `check` gives the commit's own change (parent to commit); none for
-/// a root commit.
+/// The structural and policy verdicts `check` gives the commit's own change (parent to
+/// commit); none for a root commit.
 fn landing_verdict(
     repo: &Repo,
     info: &CommitInfo,
     config: &IndexConfig,
     policy: &crate::policy::Policy,
-) -> Result<Option<crate::verdict::Structural>> {
+) -> Result<Option<(crate::verdict::Structural, crate::verdict::PolicyVerdict)>> {
     let Some(&parent) = info.parents.first() else { return Ok(None) };
     let step = crate::check::Step {
         label: info.id.short(),
@@ -261,7 +269,8 @@ fn landing_verdict(
         source: None,
     };
     let ctx = crate::check::CheckContext { repo, config, policy, maintainers: None, depth: 1 };
-    Ok(Some(crate::check::check(&ctx, &[step], "landing", Vec::new())?.series.structural))
+    let series = crate::check::check(&ctx, &[step], "landing", Vec::new())?.series;
+    Ok(Some((series.structural, series.policy)))
 }
 
 fn now() -> i64 {
@@ -294,6 +303,7 @@ fn stored(info: &CommitInfo, a: &RevertAnalysis) -> StoredResult {
         responsible: responsible.join(","), // the store keeps ids comma separated
         details: serde_json::to_string(a).expect("analyses always serialise"),
         landing: None,
+        landing_policy: None,
     }
 }
 
@@ -375,6 +385,7 @@ mod tests {
             responsible: responsible.into(),
             details: "{}".into(),
             landing: None,
+            landing_policy: None,
         }
     }
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// The schema this build writes. Older stores are migrated; newer ones are refused.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // 0 -> 1
@@ -48,6 +48,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX results_by_commit ON results(commit_id);",
     // 1 -> 2: the structural verdict at landing time (`audit --landing`).
     "ALTER TABLE results ADD COLUMN landing TEXT;",
+    // 2 -> 3: the policy verdict at landing time, beside the structural one.
+    "ALTER TABLE results ADD COLUMN landing_policy TEXT;",
 ];
 
 /// One audited commit as stored.
@@ -75,6 +77,9 @@ pub struct StoredResult {
     /// The pre-merge structural verdict of the commit at landing (leaf, contained, cascading),
     /// when the run computed it (`--landing`).
     pub landing: Option<String>,
+    /// The policy verdict `check` gave the commit at landing (`ok`, `needs-maintainer`, ...),
+    /// computed with the landing verdict.
+    pub landing_policy: Option<String>,
 }
 
 impl StoredResult {
@@ -206,7 +211,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT commit_id, summary, author, committed_at, age_days, age_commits, verdict, applies, conflicts,
-                        cascade, rework, reverted_by, responsible, details, landing
+                        cascade, rework, reverted_by, responsible, details, landing, landing_policy
                  FROM results WHERE run_id = ?1 ORDER BY committed_at, commit_id",
             )
             .map_err(|e| self.bad(e))?;
@@ -228,6 +233,7 @@ impl Store {
                     responsible: r.get(12)?,
                     details: r.get(13)?,
                     landing: r.get(14)?,
+                    landing_policy: r.get(15)?,
                 })
             })
             .map_err(|e| self.bad(e))?;
@@ -282,8 +288,8 @@ impl Store {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO results (run_id, commit_id, summary, author, committed_at, age_days, age_commits, verdict,
-                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing, landing_policy)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 )
                 .map_err(err)?;
             for (i, r) in results.iter().enumerate() {
@@ -306,7 +312,8 @@ impl Store {
                     r.reverted_by,
                     r.responsible,
                     r.details,
-                    r.landing
+                    r.landing,
+                    r.landing_policy
                 ])
                 .map_err(err)?;
             }
@@ -370,6 +377,7 @@ mod tests {
             responsible: String::new(),
             details: "{}".into(),
             landing: None,
+            landing_policy: None,
         }
     }
 

@@ -188,7 +188,8 @@ fn trend(points: &[TrendPoint]) -> String {
         return "<p class=\"empty\">No run with audited commits is stored yet.</p>\n".into();
     }
     let (w, h, left, top, bottom) = (720.0, 180.0, 44.0, 12.0, 36.0);
-    let step = if points.len() > 1 { (w - left - 20.0) / (points.len() - 1) as f64 } else { 0.0 };
+    // Room on the right for the last point's label.
+    let step = if points.len() > 1 { (w - left - 70.0) / (points.len() - 1) as f64 } else { 0.0 };
     let xy = |i: usize, p: &TrendPoint| {
         let x = left + 10.0 + step * i as f64;
         let y = top + (h - top - bottom) * (1.0 - p.clean as f64 / p.commits as f64);

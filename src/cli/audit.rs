@@ -168,7 +168,7 @@ fn describe(a: &AuditRunArgs, sel: &Selection) -> String {
     let mut out = if sel.all_commits {
         "every non-merge commit".to_string()
     } else {
-        format!("commits with {}", sel.trailers.iter().map(|t| format!("{t}:")).collect::<Vec<_>>().join(" or "))
+        format!("commits with an {} trailer", sel.trailers.join(" or "))
     };
     if let Some(since) = &a.since {
         out.push_str(&format!(" since {since}"));

@@ -68,7 +68,7 @@ pub fn render(page: &Page) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{project}: revertibility audit</title>\n<style>{CSS}</style></head><body>\n"
     );
-    let _ = writeln!(h, "<h1>{project}: can AI-assisted commits still be reverted?</h1>");
+    let _ = writeln!(h, "<h1>{project}: can these commits still be reverted?</h1>");
     let _ = writeln!(
         h,
         "<p class=\"sub\">Audit run {} at {} ({}); {}{}. Verdicts: <b>clean</b> reverts alone, \
@@ -148,18 +148,31 @@ fn transitions(h: &mut String, page: &Page) {
         h.push_str("<p>First run on this store: nothing to compare with yet.</p>\n");
         return;
     }
-    let _ = writeln!(
-        h,
-        "<ul id=\"transitions\"><li>newly audited: {}</li><li>no longer selected: {}</li>",
-        t.new.len(),
-        t.gone.len()
-    );
-    for (label, list) in [
+    let lists = [
         ("lost revertibility", &t.lost_revertibility),
         ("became reverted", &t.became_reverted),
         ("more entangled", &t.worsened),
         ("improved", &t.improved),
-    ] {
+    ];
+    let summary: Vec<String> = lists.iter().map(|(label, l)| format!("{label}: <b>{}</b>", l.len())).collect();
+    let _ = writeln!(
+        h,
+        "<p id=\"transitions\">{}; newly audited: {}; no longer selected: {}.</p>",
+        summary.join("; "),
+        t.new.len(),
+        t.gone.len()
+    );
+    for (label, list) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        // Short lists open; a long one (a first run after many merges) folds.
+        let _ = writeln!(
+            h,
+            "<details class=\"tr\"{}><summary>{label} ({})</summary><ul>",
+            if list.len() <= 10 { " open" } else { "" },
+            list.len()
+        );
         for tr in list.iter() {
             let counts = format!(
                 "conflicts {} → {}, later uses {} → {}",
@@ -177,8 +190,8 @@ fn transitions(h: &mut String, page: &Page) {
                 if new.is_empty() { String::new() } else { format!(", newly because of {}", page.links(&new)) }
             );
         }
+        h.push_str("</ul></details>\n");
     }
-    h.push_str("</ul>\n");
 }
 
 /// A line of the clean share per stored run, oldest left.
@@ -556,7 +569,7 @@ fn esc(s: &str) -> String {
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:90em;color:#1b1b1b}\
 h1{font-size:1.5em;margin-bottom:.2em}.sub{color:#444;max-width:60em}\
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;\
-font-size:.9em;vertical-align:top}th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}\
+font-size:.9em;vertical-align:top;overflow-wrap:anywhere}td:nth-child(2){min-width:22em}th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}\
 .v-clean{color:#176b2c}.v-entangled{color:#9a6a00}.v-conflicting{color:#b00020}.v-reverted{color:#555}\
 .p-ok,.p-not-declared{color:#176b2c}.p-needs-maintainer,.p-scope-mismatch,.p-malformed-trailer,.p-declined{color:#b00020}\
 .badge{display:inline-block;margin-right:.6em;padding:.15em .6em;border-radius:1em;background:#f0f0f0;font-weight:bold}\

@@ -150,7 +150,8 @@ fn html_report_answers_questions_and_is_self_contained() {
     assert!(page.contains("<table id=\"sections\""));
     assert!(page.contains("<svg id=\"trend\""));
     assert_eq!(page.matches("<circle ").count(), 2, "one point per stored run");
-    assert!(page.contains("lost revertibility: "), "{page}");
+    assert!(page.contains("lost revertibility: <b>1</b>"), "{page}");
+    assert!(page.contains("<details class=\"tr\" open><summary>lost revertibility (1)</summary>"), "{page}");
     assert!(page.contains("later uses 0 → 1"), "{page}");
     // The verdicts when each commit landed: structural and policy.
     assert!(page.contains("<th onclick=\"sortBy(9)\">at landing</th><th onclick=\"sortBy(10)\">policy</th>"));

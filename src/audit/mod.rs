@@ -191,7 +191,7 @@ pub fn run(
         progress.reset();
         progress.set_prefix("landing");
         progress.set_length(todo.len() as u64);
-        let computed: Vec<Result<(String, (String, Option<String>))>> = todo
+        let computed: Vec<Result<(String, Landing)>> = todo
             .par_iter()
             .map_init(
                 || Repo::open_git_dir(&git_dir),
@@ -206,7 +206,7 @@ pub fn run(
                 },
             )
             .collect();
-        let computed: HashMap<String, (String, Option<String>)> = computed.into_iter().collect::<Result<_>>()?;
+        let computed: HashMap<String, Landing> = computed.into_iter().collect::<Result<_>>()?;
         progress.finish_and_clear();
         for r in &mut results {
             let (structural, policy) = match known.get(r.commit_id.as_str()) {
@@ -246,6 +246,9 @@ pub fn run(
         analyses,
     })
 }
+
+/// A commit's verdicts at landing as stored: structural (`root` for a root commit) and policy.
+type Landing = (String, Option<String>);
 
 /// The structural and policy verdicts `check` gives the commit's own change (parent to
 /// commit); none for a root commit.

@@ -48,6 +48,7 @@ fn umask() -> u32 {
         // SAFETY: umask only swaps the process's file mode mask; it is restored right away.
         let old = unsafe { libc::umask(0o022) };
         unsafe { libc::umask(old) };
+        #[allow(clippy::useless_conversion)] // mode_t is u16 on some systems
         u32::from(old)
     })
 }

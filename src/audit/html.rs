@@ -450,7 +450,7 @@ fn table(h: &mut String, page: &Page) {
         let _ = writeln!(
             h,
             "<tr data-verdict=\"{v}\" data-section=\"{}\" data-author=\"{}\" data-trailer=\"{}\">\
-             <td>{}{mail}</td><td><details><summary>{}</summary>{}</details></td><td>{}</td><td>{}</td>\
+             <td>{}{mail}</td><td><details><summary>{}</summary>{}</details></td><td title=\"{}\">{}</td><td>{}</td>\
              <td class=\"v-{v}\">{v}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&sections.join("|")),
             esc(author_name(&r.author)),
@@ -459,6 +459,7 @@ fn table(h: &mut String, page: &Page) {
             esc(&r.summary),
             expanded(page, r, &details, &f),
             esc(&r.author),
+            esc(author_name(&r.author)),
             r.age_days,
             r.conflicts,
             r.cascade,
@@ -569,7 +570,7 @@ fn esc(s: &str) -> String {
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:90em;color:#1b1b1b}\
 h1{font-size:1.5em;margin-bottom:.2em}.sub{color:#444;max-width:60em}\
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;\
-font-size:.9em;vertical-align:top;overflow-wrap:anywhere}td:nth-child(2){min-width:22em}th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}\
+font-size:.9em;vertical-align:top;overflow-wrap:break-word}#results td:nth-child(1),#results td:nth-child(n+4):nth-child(-n+8),#results td:nth-child(n+10){white-space:nowrap}#results td:nth-child(2){min-width:24em}#results td:nth-child(3){max-width:12em}#results td:nth-child(9){max-width:14em}th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}\
 .v-clean{color:#176b2c}.v-entangled{color:#9a6a00}.v-conflicting{color:#b00020}.v-reverted{color:#555}\
 .p-ok,.p-not-declared{color:#176b2c}.p-needs-maintainer,.p-scope-mismatch,.p-malformed-trailer,.p-declined{color:#b00020}\
 .badge{display:inline-block;margin-right:.6em;padding:.15em .6em;border-radius:1em;background:#f0f0f0;font-weight:bold}\

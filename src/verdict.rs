@@ -151,8 +151,10 @@ pub struct Dependent {
     pub path: String,
     pub line: u32,
     pub same_file: bool,
-    /// Index of the patch of the series that touches this dependent, if any.
+    /// 1-based number of the patch of the series that touches this dependent, if any...
     pub in_series: Option<usize>,
+    /// ...and that patch's commit id (none for a mailed patch).
+    pub in_series_commit: Option<String>,
     pub core: bool,
     /// The use stands in a test file: a helper only tests use is test code.
     #[serde(skip)]
@@ -345,7 +347,7 @@ pub fn decide(
                 symbol: Some(i.change.name.clone()),
                 message: format!(
                     "{what}: used by patch {} of the series ({} at {}:{})",
-                    first.in_series.unwrap_or(0) + 1,
+                    first.in_series.unwrap_or(0),
                     first.name,
                     first.path,
                     first.line

@@ -5,6 +5,7 @@
 //! store is written once at the end in one transaction, so an interrupted audit changes nothing.
 
 pub mod evidence;
+pub mod facts;
 pub mod html;
 pub mod split;
 pub mod store;
@@ -54,22 +55,35 @@ pub struct Selection {
 pub struct Transitions {
     /// Audited now, not in the previous run.
     pub new: Vec<String>,
-    /// Was `clean`, now `entangled` or `conflicting`: with the commits responsible.
+    /// Was `clean`, now `entangled` or `conflicting` (or worse than before): with the commits
+    /// responsible.
     pub lost_revertibility: Vec<Transition>,
     pub became_reverted: Vec<Transition>,
-    /// Got better (for example conflicting -> clean after a later fix).
+    /// Same verdict, but more conflicts or breaking uses, or commits newly responsible: still
+    /// entangled, and more so.
+    pub worsened: Vec<Transition>,
+    /// Got better (for example conflicting -> clean after a later fix), or the same verdict
+    /// with fewer conflicts or breaking uses and no new responsible commit.
     pub improved: Vec<Transition>,
     /// In the previous run, not selected now.
     pub gone: Vec<String>,
 }
 
+/// One commit whose stored result moved: verdicts and counts before and now.
 #[derive(Clone, Debug, Serialize)]
 pub struct Transition {
     pub commit: String,
     pub summary: String,
     pub from: String,
     pub to: String,
+    pub conflicts_before: i64,
+    pub conflicts_now: i64,
+    pub cascade_before: i64,
+    pub cascade_now: i64,
+    /// Every commit behind the conflicts and breaking uses now...
     pub responsible: Vec<String>,
+    /// ...and those among them that were not responsible before.
+    pub new_responsible: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -202,10 +216,16 @@ pub fn run(
     if let Some(policy) = &landing {
         // A commit's landing verdict never changes: reuse what the previous run of this same
         // tool version stored, and compute only the commits it did not have.
-        let known: HashMap<&str, (&str, Option<&String>)> = match &previous {
+        // (structural, policy, change); rows stored before the policy was are computed again.
+        let known: HashMap<&str, (&str, &str, Option<&String>)> = match &previous {
             Some((run, rows)) if run.tool_version == env!("CARGO_PKG_VERSION") => rows
                 .iter()
-                .filter_map(|r| Some((r.commit_id.as_str(), (r.landing.as_deref()?, r.change.as_ref()))))
+                .filter_map(|r| {
+                    Some((
+                        r.commit_id.as_str(),
+                        (r.landing.as_deref()?, r.landing_policy.as_deref()?, r.change.as_ref()),
+                    ))
+                })
                 .collect(),
             _ => HashMap::new(),
         };
@@ -213,9 +233,7 @@ pub fn run(
         progress.reset();
         progress.set_prefix("landing");
         progress.set_length(todo.len() as u64);
-        // (commit, (landing verdict, change as JSON))
-        type Landed = (String, (String, Option<String>));
-        let computed: Vec<Result<Landed>> = todo
+        let computed: Vec<Result<(String, Landing)>> = todo
             .par_iter()
             .map_init(
                 || Repo::open_git_dir(&git_dir),
@@ -226,21 +244,24 @@ pub fn run(
                     let (verdict, change) = landing_verdict(repo, info, config, policy)?;
                     progress.inc(1);
                     let change = change.map(|c| serde_json::to_string(&c).expect("changes serialise"));
-                    Ok((info.id.hex(), (verdict.map_or("root", |v| v.as_str()).to_string(), change)))
+                    let structural = verdict.map_or("root", |v| v.0.as_str()).to_string();
+                    Ok((info.id.hex(), (structural, verdict.map(|v| v.1.as_str().to_string()), change)))
                 },
             )
             .collect();
-        let computed: HashMap<String, (String, Option<String>)> = computed.into_iter().collect::<Result<_>>()?;
+        let computed: HashMap<String, Landing> = computed.into_iter().collect::<Result<_>>()?;
         progress.finish_and_clear();
         for r in &mut results {
             match known.get(r.commit_id.as_str()) {
-                Some((landing, change)) => {
-                    r.landing = Some(landing.to_string());
+                Some(&(structural, policy, change)) => {
+                    r.landing = Some(structural.to_string());
+                    r.landing_policy = Some(policy.to_string());
                     r.change = change.cloned();
                 }
                 None => {
-                    if let Some((landing, change)) = computed.get(&r.commit_id) {
-                        r.landing = Some(landing.clone());
+                    if let Some((structural, policy, change)) = computed.get(&r.commit_id) {
+                        r.landing = Some(structural.clone());
+                        r.landing_policy = policy.clone();
                         r.change = change.clone();
                     }
                 }
@@ -283,14 +304,19 @@ pub fn run(
     })
 }
 
-/// The structural verdict `check` gives the commit's own change (parent to commit), none for
-/// a root commit; and for an AI-declared commit its change as the split rule reads it.
+/// A commit's verdicts at landing as stored: structural (`root` for a root commit), policy,
+/// and for an AI-declared commit its change as the split rule reads it (JSON).
+type Landing = (String, Option<String>, Option<String>);
+
+/// The structural and policy verdicts `check` gives the commit's own change (parent to
+/// commit), none for a root commit; and for an AI-declared commit its change as the split rule
+/// reads it.
 fn landing_verdict(
     repo: &Repo,
     info: &CommitInfo,
     config: &IndexConfig,
     policy: &crate::policy::Policy,
-) -> Result<(Option<crate::verdict::Structural>, Option<split::Change>)> {
+) -> Result<(Option<(crate::verdict::Structural, crate::verdict::PolicyVerdict)>, Option<split::Change>)> {
     let Some(&parent) = info.parents.first() else { return Ok((None, None)) };
     let step = crate::check::Step {
         label: info.id.short(),
@@ -303,6 +329,7 @@ fn landing_verdict(
         new_tree: repo.tree_of(info.id)?,
         merge: false,
         time: info.time,
+        source: None,
     };
     let ctx = crate::check::CheckContext { repo, config, policy, maintainers: None, depth: 1 };
     let report = crate::check::check(&ctx, &[step], "landing", Vec::new())?;
@@ -320,7 +347,7 @@ fn landing_verdict(
             cap: policy.profile.code_line_cap.filter(|_| crate::check::is_capped(s)),
         }
     });
-    Ok((Some(report.series.structural), change))
+    Ok((Some((report.series.structural, report.series.policy)), change))
 }
 
 fn now() -> i64 {
@@ -350,11 +377,12 @@ fn stored(info: &CommitInfo, a: &RevertAnalysis) -> StoredResult {
         cascade: a.cascade.iter().filter(|u| u.breaks).count() as i64,
         rework: a.rework.len() as i64,
         reverted_by: a.reverted_by.as_ref().map(|r| r.id.clone()),
-        responsible: responsible.join(","),
+        responsible: responsible.join(","), // the store keeps ids comma separated
         details: serde_json::to_string(a).expect("analyses always serialise"),
         landing: None,
         evidence: None,
         change: None,
+        landing_policy: None,
     }
 }
 
@@ -367,7 +395,9 @@ fn rank(verdict: &str) -> u8 {
     }
 }
 
-/// What changed between the previous run's results and this run's.
+/// What changed between the previous run's results and this run's: verdicts first, then, for
+/// a commit whose verdict stayed, the number of conflicts and breaking uses and who is behind
+/// them.
 pub fn compare(previous: Option<&[StoredResult]>, now: &[StoredResult]) -> Transitions {
     let mut t = Transitions::default();
     let before: BTreeMap<&str, &StoredResult> =
@@ -378,26 +408,89 @@ pub fn compare(previous: Option<&[StoredResult]>, now: &[StoredResult]) -> Trans
             t.new.push(id.to_string());
             continue;
         };
-        if old.verdict == r.verdict {
-            continue;
-        }
+        let was: Vec<&str> = old.responsible_ids();
+        let new_responsible: Vec<String> =
+            r.responsible_ids().into_iter().filter(|c| !was.contains(c)).map(str::to_string).collect();
         let transition = Transition {
             commit: id.to_string(),
             summary: r.summary.clone(),
             from: old.verdict.clone(),
             to: r.verdict.clone(),
-            responsible: r.responsible.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            conflicts_before: old.conflicts,
+            conflicts_now: r.conflicts,
+            cascade_before: old.cascade,
+            cascade_now: r.cascade,
+            responsible: r.responsible_ids().into_iter().map(str::to_string).collect(),
+            new_responsible,
         };
-        if r.verdict == "reverted" {
+        if old.verdict == r.verdict {
+            let more = r.conflicts > old.conflicts || r.cascade > old.cascade;
+            let fewer = r.conflicts < old.conflicts || r.cascade < old.cascade;
+            if more || !transition.new_responsible.is_empty() {
+                t.worsened.push(transition);
+            } else if fewer {
+                t.improved.push(transition);
+            }
+        } else if r.verdict == "reverted" {
             t.became_reverted.push(transition);
-        } else if old.verdict == "clean" {
+        } else if old.verdict == "clean" || rank(&r.verdict) > rank(&old.verdict) {
             t.lost_revertibility.push(transition);
-        } else if rank(&r.verdict) < rank(&old.verdict) {
-            t.improved.push(transition);
         } else {
-            t.lost_revertibility.push(transition);
+            t.improved.push(transition);
         }
     }
     t.gone = before.keys().filter(|id| !after.contains_key(*id)).map(|s| s.to_string()).collect();
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, verdict: &str, conflicts: i64, cascade: i64, responsible: &str) -> StoredResult {
+        StoredResult {
+            commit_id: id.into(),
+            summary: format!("commit {id}"),
+            author: "A <a@example.org>".into(),
+            committed_at: 0,
+            age_days: 0,
+            age_commits: 0,
+            verdict: verdict.into(),
+            applies: conflicts == 0,
+            conflicts,
+            cascade,
+            rework: 0,
+            reverted_by: None,
+            responsible: responsible.into(),
+            details: "{}".into(),
+            landing: None,
+            landing_policy: None,
+        }
+    }
+
+    #[test]
+    fn compare_sees_counts_and_new_responsible_commits_not_only_verdicts() {
+        let before = [
+            row("a", "entangled", 0, 1, "x"),
+            row("b", "entangled", 0, 2, "x"),
+            row("c", "entangled", 0, 1, "x"),
+            row("d", "clean", 0, 0, ""),
+            row("e", "conflicting", 1, 0, "y"),
+        ];
+        let now = [
+            row("a", "entangled", 0, 3, "x"),   // more breaking uses
+            row("b", "entangled", 0, 1, "x"),   // fewer
+            row("c", "entangled", 0, 1, "x,z"), // same count, a new responsible commit
+            row("d", "clean", 0, 0, ""),
+            row("e", "entangled", 0, 1, "z"),
+        ];
+        let t = compare(Some(&before), &now);
+        let ids = |l: &[Transition]| l.iter().map(|t| t.commit.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&t.worsened), ["a", "c"]);
+        assert_eq!(ids(&t.improved), ["b", "e"]);
+        assert!(t.lost_revertibility.is_empty() && t.became_reverted.is_empty());
+        assert_eq!((t.worsened[0].cascade_before, t.worsened[0].cascade_now), (1, 3));
+        assert_eq!(t.worsened[1].new_responsible, ["z"]);
+        assert_eq!(t.improved[1].new_responsible, ["z"]);
+    }
 }

@@ -50,9 +50,11 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE results ADD COLUMN landing TEXT;",
     // 2 -> 3: evidence for the policy debate (`audit --compare trailer`): survival of the
     // commit's lines, later rewrites, `Fixes:` naming it, as JSON (`audit::evidence::Evidence`);
-    // and an AI-declared commit's change as the split rule reads it (`audit::split::Change`).
+    // an AI-declared commit's change as the split rule reads it (`audit::split::Change`); and the
+    // policy verdict at landing time, beside the structural one.
     "ALTER TABLE results ADD COLUMN evidence TEXT;
-     ALTER TABLE results ADD COLUMN change TEXT;",
+     ALTER TABLE results ADD COLUMN change TEXT;
+     ALTER TABLE results ADD COLUMN landing_policy TEXT;",
 ];
 
 /// One audited commit as stored.
@@ -70,18 +72,70 @@ pub struct StoredResult {
     pub cascade: i64,
     pub rework: i64,
     pub reverted_by: Option<String>,
-    /// Later commits responsible for conflicts, cascade or rework (ids, comma separated).
+    /// Later commits responsible for conflicts and breaking uses (ids, comma separated in the
+    /// store; a list in the JSON report).
+    #[serde(serialize_with = "comma_list")]
     pub responsible: String,
-    /// The full analysis as JSON.
+    /// The full analysis as JSON text in the store; a nested object in the JSON report.
+    #[serde(serialize_with = "json_text")]
     pub details: String,
     /// The pre-merge structural verdict of the commit at landing (leaf, contained, cascading),
     /// when the run computed it (`--landing`).
     pub landing: Option<String>,
     /// `audit::evidence::Evidence` as JSON, when the run computed it (`--compare`).
+    #[serde(serialize_with = "opt_json_text")]
     pub evidence: Option<String>,
     /// `audit::split::Change` as JSON: an AI-declared commit's code lines and files, computed
     /// with the landing verdict and carried over like it.
+    #[serde(serialize_with = "opt_json_text")]
     pub change: Option<String>,
+    /// The policy verdict `check` gave the commit at landing (`ok`, `needs-maintainer`, ...),
+    /// computed with the landing verdict.
+    pub landing_policy: Option<String>,
+}
+
+impl StoredResult {
+    /// The commits behind conflicts and breaking uses, as a list.
+    pub fn responsible_ids(&self) -> Vec<&str> {
+        self.responsible.split(',').filter(|s| !s.is_empty()).collect()
+    }
+}
+
+fn comma_list<S: serde::Serializer>(text: &str, s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let ids: Vec<&str> = text.split(',').filter(|id| !id.is_empty()).collect();
+    let mut seq = s.serialize_seq(Some(ids.len()))?;
+    for id in ids {
+        seq.serialize_element(id)?;
+    }
+    seq.end()
+}
+
+/// Stored JSON text written out as JSON; text that does not parse (a hand-edited store) is
+/// written as a string rather than failing the report.
+fn json_text<S: serde::Serializer>(text: &str, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => v.serialize(s),
+        Err(_) => s.serialize_str(text),
+    }
+}
+
+/// `json_text` for an optional column: null when absent.
+fn opt_json_text<S: serde::Serializer>(text: &Option<String>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match text {
+        Some(t) => json_text(t, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// One run's share of cleanly revertible commits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrendPoint {
+    pub run_id: i64,
+    pub finished_at: i64,
+    pub head: String,
+    pub commits: i64,
+    pub clean: i64,
 }
 
 /// A completed run, as `audit history` lists it.
@@ -189,7 +243,7 @@ impl Store {
     fn query_results(&self, filter: &str, param: i64) -> Result<Vec<StoredResult>> {
         let sql = format!(
             "SELECT commit_id, summary, author, committed_at, age_days, age_commits, verdict, applies, conflicts,
-                    cascade, rework, reverted_by, responsible, details, landing, evidence, change
+                    cascade, rework, reverted_by, responsible, details, landing, evidence, change, landing_policy
              FROM results {filter} ORDER BY committed_at, commit_id"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.bad(e))?;
@@ -213,6 +267,7 @@ impl Store {
                     landing: r.get(14)?,
                     evidence: r.get(15)?,
                     change: r.get(16)?,
+                    landing_policy: r.get(17)?,
                 })
             })
             .map_err(|e| self.bad(e))?;
@@ -225,6 +280,29 @@ impl Store {
             .prepare("SELECT id, started_at, finished_at, head, options, tool_version, commits FROM runs ORDER BY id")
             .map_err(|e| self.bad(e))?;
         let rows = stmt.query_map([], run_row).map_err(|e| self.bad(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.bad(e))
+    }
+
+    /// Every stored run with its verdict counts, oldest first: the audit page's trend.
+    pub fn trend(&self) -> Result<Vec<TrendPoint>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.id, r.finished_at, r.head, count(x.commit_id), coalesce(sum(x.verdict = 'clean'), 0)
+                 FROM runs r LEFT JOIN results x ON x.run_id = r.id GROUP BY r.id ORDER BY r.id",
+            )
+            .map_err(|e| self.bad(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(TrendPoint {
+                    run_id: r.get(0)?,
+                    finished_at: r.get(1)?,
+                    head: r.get(2)?,
+                    commits: r.get(3)?,
+                    clean: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.bad(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.bad(e))
     }
 
@@ -244,8 +322,9 @@ impl Store {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO results (run_id, commit_id, summary, author, committed_at, age_days, age_commits, verdict,
-                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing, evidence, change)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                        applies, conflicts, cascade, rework, reverted_by, responsible, details, landing, evidence, change,
+                        landing_policy)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                 )
                 .map_err(err)?;
             for (i, r) in results.iter().enumerate() {
@@ -270,7 +349,8 @@ impl Store {
                     r.details,
                     r.landing,
                     r.evidence,
-                    r.change
+                    r.change,
+                    r.landing_policy
                 ])
                 .map_err(err)?;
             }
@@ -336,6 +416,7 @@ mod tests {
             landing: None,
             evidence: None,
             change: None,
+            landing_policy: None,
         }
     }
 

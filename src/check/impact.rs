@@ -96,7 +96,8 @@ pub(super) fn of(
             }
             continue;
         }
-        let in_series = steps.and_then(|s| s.iter().copied().find(|&j| j != step));
+        // 1-based, as every report numbers patches; the commit id is filled in by `check`.
+        let in_series = steps.and_then(|s| s.iter().copied().find(|&j| j != step)).map(|j| j + 1);
         impact.dependents.push(Dependent {
             adapted,
             binding,
@@ -104,6 +105,7 @@ pub(super) fn of(
             core: super::adapter::zone(ctx.policy, &dep_path).1,
             in_tests: super::adapter::zone(ctx.policy, &dep_path).0 == crate::verdict::ZoneKind::Tests,
             in_series,
+            in_series_commit: None,
             name,
             kind,
             path: dep_path,

@@ -54,6 +54,7 @@ pub fn mail_steps(
             new_tree,
             merge: false,
             time: 0,
+            source: Some(mail.source.clone()),
         });
         tree = new_tree;
     }

@@ -50,6 +50,8 @@ pub struct Step {
     pub merge: bool,
     /// Author time, seconds since the epoch (0 for mailed patches without a date).
     pub time: i64,
+    /// The file a mailed patch was read from (`<stdin>` for stdin); none for a commit.
+    pub source: Option<String>,
 }
 
 /// What a commit declares about AI use, for the report.
@@ -68,14 +70,16 @@ pub struct StepReport {
     pub commit: Option<String>,
     pub subject: String,
     pub author: String,
+    /// The file a mailed patch was read from; none for a commit.
+    pub source: Option<String>,
     pub skipped: Option<String>,
     pub trailers: TrailerSummary,
     pub declared: Declared,
     pub files: Vec<FileFacts>,
     pub symbols: Vec<SymbolImpact>,
     pub verdict: Verdict,
-    /// 1-based numbers of earlier patches of the series whose additions this one uses.
-    pub depends_on: Vec<usize>,
+    /// Earlier patches of the series whose additions this one uses.
+    pub depends_on: Vec<PatchRef>,
     /// MAINTAINERS sections of the changed files: whom to ask.
     pub maintainers: Vec<MaintainerSection>,
     /// The Message-ID it was mailed with (a commit's `Message-ID:` or `Link:` trailer), without
@@ -93,12 +97,28 @@ pub struct MaintainerSection {
     pub lists: Vec<String>,
 }
 
+/// A patch of the series as every report names it: its 1-based number and, for a commit, its id.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct PatchRef {
+    pub patch: usize,
+    pub commit: Option<String>,
+}
+
+/// Patch `patch` uses what patch `uses_patch` added (1-based numbers, commit ids beside them).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct SeriesDependency {
+    pub patch: usize,
+    pub commit: Option<String>,
+    pub uses_patch: usize,
+    pub uses_commit: Option<String>,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct SeriesSummary {
     pub structural: Structural,
     pub policy: PolicyVerdict,
-    /// (patch, depends on patch), 1-based.
-    pub dependencies: Vec<(usize, usize)>,
+    /// Which patch uses what an earlier one added.
+    pub dependencies: Vec<SeriesDependency>,
     pub code_lines: u32,
     /// A mailed series' cover letter subject, without its `[PATCH 0/N]`.
     pub title: Option<String>,
@@ -134,6 +154,23 @@ pub struct CheckReport {
     /// `None` when the profile has none.
     #[serde(skip)]
     pub code_line_cap: Option<u32>,
+    /// Where the checked code comes from, for reports that name it (SARIF); not part of the
+    /// JSON report.
+    #[serde(skip)]
+    pub provenance: Provenance,
+}
+
+/// The repository and revision a report is about, as SARIF's `versionControlProvenance`
+/// names them.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// The repository's URL (a remote's, without credentials), if it has one.
+    pub repository_uri: Option<String>,
+    /// The local repository (its work tree, else its git directory) as a `file://` URI.
+    pub local_uri: Option<String>,
+    /// The commit the results are about: the series' last commit, or the base mailed patches
+    /// apply to.
+    pub revision: Option<String>,
 }
 
 /// Everything `check` needs besides the steps.
@@ -214,7 +251,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
     }
 
     // Pass 2: blast radius of every changed symbol.
-    let impacts: Vec<Vec<SymbolImpact>> = per_step
+    let mut impacts: Vec<Vec<SymbolImpact>> = per_step
         .iter()
         .enumerate()
         .map(|(k, files)| {
@@ -225,14 +262,21 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
                 .collect()
         })
         .collect();
-    // (later patch, earlier patch it uses), 0-based: a dependent of patch k's symbol touched by
+    let commit_of = |n: usize| steps[n - 1].commit.map(|c| c.hex());
+    for list in &mut impacts {
+        for d in list.iter_mut().flat_map(|i| i.dependents.iter_mut()) {
+            d.in_series_commit = d.in_series.and_then(commit_of);
+        }
+    }
+    // (later patch, earlier patch it uses), 1-based: a dependent of patch k's symbol touched by
     // patch j is a use in one direction or the other.
     let mut dependencies: Vec<(usize, usize)> = impacts
         .iter()
         .enumerate()
         .flat_map(|(k, list)| {
-            list.iter()
-                .flat_map(move |i| i.dependents.iter().filter_map(move |d| d.in_series.map(|j| (j.max(k), j.min(k)))))
+            list.iter().flat_map(move |i| {
+                i.dependents.iter().filter_map(move |d| d.in_series.map(|j| (j.max(k + 1), j.min(k + 1))))
+            })
         })
         .filter(|(a, b)| a != b)
         .collect();
@@ -257,7 +301,11 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
                 message: "merge commit: not analysed; check the commits it merges".into(),
             });
         }
-        let depends_on: Vec<usize> = dependencies.iter().filter(|(a, _)| *a == k).map(|(_, b)| b + 1).collect();
+        let depends_on: Vec<PatchRef> = dependencies
+            .iter()
+            .filter(|(a, _)| *a == k + 1)
+            .map(|&(_, b)| PatchRef { patch: b, commit: commit_of(b) })
+            .collect();
         let verdict = verdict::decide(&files, &impacts, &declared, &rules, findings);
         let maintainers = sections(ctx.maintainers, files.iter().map(|f| f.change.path.as_str()));
         reports.push(StepReport {
@@ -265,6 +313,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
             commit: step.commit.map(|c| c.hex()),
             subject: step.subject.clone(),
             author: step.author.clone(),
+            source: step.source.clone(),
             skipped: step.merge.then(|| "merge commit".to_string()),
             trailers,
             declared,
@@ -277,7 +326,10 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
             link: step.message_id.as_deref().map(lore_url),
         });
     }
-    let dependencies: Vec<(usize, usize)> = dependencies.into_iter().map(|(a, b)| (a + 1, b + 1)).collect();
+    let dependencies: Vec<SeriesDependency> = dependencies
+        .into_iter()
+        .map(|(a, b)| SeriesDependency { patch: a, commit: commit_of(a), uses_patch: b, uses_commit: commit_of(b) })
+        .collect();
     split_fixes(ctx, steps, &mut reports);
     folded(&mut reports);
     let series = SeriesSummary {
@@ -300,6 +352,7 @@ pub fn check(ctx: &CheckContext, steps: &[Step], base_label: &str, notes: Vec<St
         tip_index: tip.stats,
         notes,
         code_line_cap: ctx.policy.profile.code_line_cap,
+        provenance: Provenance::default(),
     })
 }
 
@@ -342,6 +395,7 @@ pub fn commit_steps(repo: &Repo, revs: &[String]) -> Result<(Vec<Step>, String)>
             new_tree: repo.tree_of(id)?,
             merge: info.parents.len() > 1,
             time: info.time,
+            source: None,
         });
     }
     Ok((steps, specs.join(" ")))
@@ -534,6 +588,7 @@ fn empty_report(ctx: &CheckContext, base_label: &str, mut notes: Vec<String>) ->
         tip_index: IndexStats::default(),
         notes,
         code_line_cap: ctx.policy.profile.code_line_cap,
+        provenance: Provenance::default(),
     }
 }
 

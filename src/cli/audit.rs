@@ -60,6 +60,17 @@ pub struct AuditRunArgs {
     /// Also write a self-contained HTML report here.
     #[arg(long, value_name = "file")]
     pub html: Option<PathBuf>,
+    /// The project's name as the HTML page's title [default: the `origin` remote's last path
+    /// component, else the repository's directory name].
+    #[arg(long, value_name = "name")]
+    pub project_name: Option<String>,
+    /// Commit links on the HTML page: `{id}` becomes the full commit id.
+    #[arg(long, value_name = "template", default_value = audit::html::DEFAULT_COMMIT_URL)]
+    pub commit_url: String,
+    /// Links to a commit's mail on the HTML page, from its `Message-ID:` trailer (a `Link:`
+    /// trailer is used as it is): `{msgid}` becomes the id without angle brackets.
+    #[arg(long, value_name = "template", default_value = audit::html::DEFAULT_MAIL_URL)]
+    pub mail_url: String,
     /// Record each commit's pre-merge structural verdict at landing time (leaf, contained,
     /// cascading). On by default, except with --all-commits: it builds two symbol graphs per
     /// commit (about a second each on a QEMU-sized tree), once per commit: later runs carry it
@@ -136,9 +147,20 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
     progress.set_prefix("audit");
     let outcome = audit::run(&common.repo, head, &selected, &common.index_config, &mut store, &selection, &progress)?;
     if let Some(html) = &a.html {
-        let label = common.repo.work_dir().unwrap_or(common.repo.git_dir()).display().to_string();
-        let page = audit::html::render(&outcome, &label);
-        crate::report::write_atomically(html, page.as_bytes())?;
+        let facts = audit::facts::gather(&common.repo, head, &selected, &a.mail_url)?;
+        let trend = store.trend()?;
+        let options = audit::html::PageOptions {
+            project: a.project_name.clone().unwrap_or_else(|| project_name(&common.repo)),
+            commit_url: a.commit_url.clone(),
+        };
+        let page = audit::html::Page {
+            outcome: &outcome,
+            options: &options,
+            facts: &facts,
+            trend: &trend,
+            selection: describe(a, &selection),
+        };
+        crate::report::write_atomically(html, audit::html::render(&page).as_bytes())?;
     }
     report::audit::print(&outcome, &path, a.format);
     if a.format == Format::Text {
@@ -149,6 +171,42 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<i32> {
     }
     let lost = !outcome.transitions.lost_revertibility.is_empty();
     Ok(if a.fail_on_new && lost { 1 } else { 0 })
+}
+
+/// The project's name: the `origin` remote's last path component (`qemu` for
+/// `https://gitlab.com/qemu-project/qemu.git`), else the work tree's directory name, else the
+/// git directory's (its parent's for a `.git` directory).
+fn project_name(repo: &crate::repo::Repo) -> String {
+    let from_url = repo.remote_url().and_then(|u| {
+        let last = u.trim_end_matches('/').rsplit(['/', ':']).next()?.trim_end_matches(".git").to_string();
+        (!last.is_empty()).then_some(last)
+    });
+    let dir = repo.work_dir().unwrap_or(repo.git_dir());
+    let name = |p: &std::path::Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let from_dir = match name(dir) {
+        Some(n) if n == ".git" => dir.parent().and_then(name),
+        other => other.map(|n| n.trim_end_matches(".git").to_string()),
+    };
+    from_url.or(from_dir).unwrap_or_else(|| "repository".into())
+}
+
+/// What the audit selected, in words, for the page.
+fn describe(a: &AuditRunArgs, sel: &Selection) -> String {
+    let mut out = if sel.all_commits {
+        "every non-merge commit".to_string()
+    } else {
+        format!("commits with an {} trailer", sel.trailers.join(" or "))
+    };
+    if let Some(since) = &a.since {
+        out.push_str(&format!(" since {since}"));
+    }
+    if !sel.paths.is_empty() {
+        out.push_str(&format!(" touching {}", sel.paths.join(", ")));
+    }
+    if let Some(n) = sel.limit {
+        out.push_str(&format!(", the newest {n}"));
+    }
+    out
 }
 
 fn store_path(explicit: Option<&PathBuf>, repo: &crate::repo::Repo) -> Result<PathBuf> {

@@ -59,6 +59,8 @@ pub enum CheckFormat {
     Markdown,
     /// Plain text to paste into a reply on qemu-devel.
     Reply,
+    /// GitLab Code Quality (a JSON list of issues for `artifacts: reports: codequality:`).
+    Codequality,
 }
 
 /// What makes `check` exit 1.
@@ -81,11 +83,19 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
     let repo = &common.repo;
     let mut notes = Vec::new();
     let mut source = None;
+    let mut mail_base = None;
     let (steps, base_label) = if args.mbox.is_empty() {
         check::commit_steps(repo, &args.revs)?
     } else {
         let series = read_series(&args.mbox)?;
         let steps = check::mail_steps(repo, &series, args.base.as_deref(), &mut notes)?;
+        // The revision the patches apply to, for SARIF's provenance.
+        mail_base = args
+            .base
+            .as_deref()
+            .or(series.base.base_commit.as_deref())
+            .and_then(|r| repo.resolve(r).ok())
+            .or_else(|| repo.resolve("HEAD").ok());
         source = Some((series.title, series.message_id));
         steps
     };
@@ -124,6 +134,14 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<i32> {
     if let Some((title, message_id)) = source {
         report.series.set_source(title, message_id.as_deref());
     }
+    report.provenance = check::Provenance {
+        repository_uri: repo.remote_url().and_then(|u| report::sarif::repository_uri(&u)),
+        local_uri: Some(report::sarif::file_uri(repo.work_dir().unwrap_or(repo.git_dir()))),
+        revision: match (steps.last().and_then(|s| s.commit), args.mbox.is_empty()) {
+            (Some(tip), true) => Some(tip.hex()),
+            _ => mail_base.map(|c| c.hex()),
+        },
+    };
     report::check::print(&report, args.format, cli.text_options());
     Ok(exit_status(&report, args.fail_on))
 }

@@ -73,6 +73,7 @@ pub(super) fn split(bytes: &[u8], source: &str) -> Result<Vec<Parsed>, MboxError
             message: String::new(),
             diff: text,
             index: 0,
+            source: String::new(),
         };
         return Ok(vec![Parsed::Patch(mail, BaseInfo::default())]);
     }
@@ -225,7 +226,19 @@ fn parse_message(raw: &[u8], index: usize, source: &str) -> Result<Parsed, MboxE
     let body: Vec<&str> = prose.lines().take_while(|l| !patch_break(l)).collect();
     let body = body.join("\n").trim_matches(|c: char| c.is_whitespace()).to_string();
     let message = if body.is_empty() { format!("{subject}\n") } else { format!("{subject}\n\n{body}\n") };
-    let mail = Mail { subject, prefix, number, version, author, date, message_id, message, diff, index };
+    let mail = Mail {
+        subject,
+        prefix,
+        number,
+        version,
+        author,
+        date,
+        message_id,
+        message,
+        diff,
+        index,
+        source: String::new(),
+    };
     Ok(Parsed::Patch(mail, base))
 }
 

@@ -43,6 +43,8 @@ pub struct Mail {
     pub diff: Vec<u8>,
     /// 0-based position in the input.
     pub index: usize,
+    /// The input it came from (a file name, or `-` for stdin).
+    pub source: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

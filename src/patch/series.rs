@@ -94,6 +94,7 @@ pub fn series(inputs: &[(String, Vec<u8>)]) -> Result<Series, MboxError> {
                 Parsed::Patch(mut mail, b) => {
                     base.merge(b);
                     mail.index = mails.len();
+                    mail.source = name.clone();
                     mails.push(mail);
                 }
                 Parsed::NoDiff { subject, number, version, message_id, base: b } => {

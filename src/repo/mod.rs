@@ -91,6 +91,17 @@ impl Repo {
         self.git.workdir()
     }
 
+    /// The URL of the `origin` remote, else of the first remote, as configured (it may carry
+    /// credentials: callers that print it strip them).
+    pub fn remote_url(&self) -> Option<String> {
+        let url = |name: &str| self.git.find_remote(name).ok().and_then(|r| r.url().ok().map(str::to_string));
+        url("origin").or_else(|| {
+            let names = self.git.remotes().ok()?;
+            let first = names.iter().flatten().flatten().next()?.to_string();
+            url(&first)
+        })
+    }
+
     pub fn is_shallow(&self) -> bool {
         self.git.is_shallow()
     }

@@ -37,6 +37,7 @@ pub fn print(o: &AuditOutcome, store: &Path, format: Format) {
             for (label, list) in [
                 ("lost revertibility", &t.lost_revertibility),
                 ("became reverted", &t.became_reverted),
+                ("more entangled", &t.worsened),
                 ("improved", &t.improved),
             ] {
                 for tr in list.iter() {

@@ -56,7 +56,7 @@ fn summary(s: &StepReport, color: bool) -> String {
     let uses = if s.depends_on.is_empty() {
         String::new()
     } else {
-        let n: Vec<String> = s.depends_on.iter().map(usize::to_string).collect();
+        let n: Vec<String> = s.depends_on.iter().map(|p| p.patch.to_string()).collect();
         format!("; uses {} {}", if n.len() == 1 { "patch" } else { "patches" }, and_list(&n))
     };
     format!("{structural}, {policy}; {}; {}{uses}", plural(s.verdict.code_lines as usize, "code line"), declared(s))
@@ -115,7 +115,7 @@ pub fn next_step(r: &CheckReport, k: usize) -> String {
         format!("ask the maintainers of {}", and_list(&sections))
     };
     let users: Vec<String> =
-        r.series.dependencies.iter().filter(|(_, b)| *b == k + 1).map(|(a, _)| a.to_string()).collect();
+        r.series.dependencies.iter().filter(|d| d.uses_patch == k + 1).map(|d| d.patch.to_string()).collect();
     match s.verdict.policy {
         PolicyVerdict::Declined => "declined under the policy in force: rewrite it without AI assistance".to_string(),
         PolicyVerdict::MalformedTrailer => {
@@ -158,7 +158,8 @@ fn number(r: &CheckReport, k: usize) -> String {
 
 /// `6 and 7 use 5; 10 uses 9`.
 fn within_series(r: &CheckReport) -> Option<String> {
-    let deps = &r.series.dependencies;
+    // (patch, the patch it uses), 1-based.
+    let deps: Vec<(usize, usize)> = r.series.dependencies.iter().map(|d| (d.patch, d.uses_patch)).collect();
     if deps.is_empty() {
         return None;
     }
@@ -433,7 +434,15 @@ mod tests {
             series: SeriesSummary {
                 structural: Structural::Leaf,
                 policy: PolicyVerdict::NotDeclared,
-                dependencies: dependencies.to_vec(),
+                dependencies: dependencies
+                    .iter()
+                    .map(|&(patch, uses_patch)| crate::check::SeriesDependency {
+                        patch,
+                        commit: None,
+                        uses_patch,
+                        uses_commit: None,
+                    })
+                    .collect(),
                 code_lines: 0,
                 title: None,
                 message_id: None,

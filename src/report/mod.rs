@@ -1,17 +1,20 @@
 //! Everything revertcheck prints on stdout: text for people, JSON (versioned) for programs, DOT
-//! for graphs, and later SARIF, Markdown and HTML. Output types here are the only serialised
+//! for graphs, SARIF 2.1.0 and GitLab Code Quality for CI systems, Markdown for replies. Output types here are the only serialised
 //! types, and each JSON document carries a `schema` string that changes when its shape does.
 
 pub mod audit;
 pub mod check;
 mod check_findings;
 pub mod check_text;
+pub mod codequality;
 pub mod compare;
 pub mod deps;
 pub mod explain;
 pub mod index;
 pub mod policy;
 pub mod revert;
+pub mod rules;
+pub mod sarif;
 pub mod text;
 
 /// Writes a JSON document to stdout with a trailing newline.
@@ -28,6 +31,30 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> crate::error::R
     let io = |e: std::io::Error| crate::error::Error::Io { path: path.to_path_buf(), source: e };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
+    // A temporary file is created 0600; a report is an ordinary file: 0666 less the umask, as
+    // `>` in a shell would create it (0644 with the usual umask 022).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o666 & !umask())).map_err(io)?;
+    }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// The process's umask, read without changing it (Linux's /proc); elsewhere set and restored at
+/// once, the only portable way to read it.
+#[cfg(unix)]
+fn umask() -> u32 {
+    let from_proc = std::fs::read_to_string("/proc/self/status").ok().and_then(|s| {
+        let line = s.lines().find(|l| l.starts_with("Umask:"))?;
+        u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+    });
+    from_proc.unwrap_or_else(|| {
+        // SAFETY: umask only swaps the process's file mode mask; it is restored right away.
+        let old = unsafe { libc::umask(0o022) };
+        unsafe { libc::umask(old) };
+        #[allow(clippy::useless_conversion)] // mode_t is u16 on some systems
+        u32::from(old)
+    })
 }

@@ -38,6 +38,11 @@ fn two_runs_report_what_changed() {
     assert_eq!(lost["commit"], repo.rev("ai-helper"));
     assert_eq!((lost["from"].as_str(), lost["to"].as_str()), (Some("clean"), Some("entangled")));
     assert_eq!(lost["responsible"], serde_json::json!([repo.rev("uses-helper")]));
+    assert_eq!(lost["new_responsible"], lost["responsible"]);
+    assert_eq!((lost["cascade_before"].as_i64(), lost["cascade_now"].as_i64()), (Some(0), Some(1)));
+    let row = v["results"].as_array().unwrap().iter().find(|r| r["commit_id"] == repo.rev("ai-helper")).unwrap();
+    assert_eq!(row["responsible"], lost["responsible"]);
+    assert_eq!(row["details"]["verdict"], "entangled", "details are nested, not JSON text");
     let reverted = &t["became_reverted"][0];
     assert_eq!(reverted["commit"], repo.rev("ai-tests"));
 
@@ -99,30 +104,93 @@ fn selection_options() {
 }
 
 #[test]
-fn html_report_is_self_contained() {
+fn html_report_answers_questions_and_is_self_contained() {
     let repo = scenario("audit");
+    repo.git(&["remote", "add", "origin", "https://gitlab.com/qemu-project/qemu.git"]);
+    let db = repo.home.path().join("h.sqlite");
+    let db = db.to_str().unwrap();
+    assert_eq!(repo.rc(&["audit", "--db", db]).status, 0);
     repo.apply("audit-later");
     let html = repo.home.path().join("report.html");
+    // A umask of 027 gives 0640: the page is an ordinary file, not a 0600 temporary one.
+    let out = std::process::Command::new("sh")
+        .current_dir(repo.path())
+        .env("HOME", repo.home.path())
+        .env("XDG_CACHE_HOME", repo.home.path().join("cache"))
+        .args(["-c", "umask 027; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_revertcheck")])
+        .args(["audit", "--db", db, "--html", html.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&html).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    // The project's name (from the remote), not a local path.
+    assert!(page.contains("<title>qemu: revertibility audit</title>"), "{page}");
+    assert!(!page.contains(repo.path().to_str().unwrap()), "a local path in the page");
+    // Commit ids link to QEMU's GitLab by default.
+    let helper = repo.rev("ai-helper");
+    assert!(page.contains(&format!("href=\"https://gitlab.com/qemu-project/qemu/-/commit/{helper}\"")), "{page}");
+    // One expandable row per commit; the entangled one lists the later use and the revert set.
+    assert!(page.contains("<table id=\"results\">"));
+    assert_eq!(page.matches("<tr data-verdict=").count(), 3);
+    assert_eq!(page.matches("<details><summary>").count(), 3);
+    let uses = repo.rev("uses-helper");
+    let row = page.lines().find(|l| l.contains("data-verdict=\"entangled\"")).expect("an entangled row");
+    assert!(row.contains("Later uses that break on a revert alone (1)"), "{row}");
+    assert!(row.contains("Revert together with"), "{row}");
+    assert!(row.contains(&format!("/commit/{uses}\"")), "{row}");
+    // Filters, the roll-up per section, the trend over both runs, the transitions with counts.
+    for key in ["verdict", "section", "author", "trailer"] {
+        assert!(page.contains(&format!("<select data-key=\"{key}\"")), "no {key} filter");
+    }
+    assert!(page.contains("<table id=\"sections\""));
+    assert!(page.contains("<svg id=\"trend\""));
+    assert_eq!(page.matches("<circle ").count(), 2, "one point per stored run");
+    assert!(page.contains("lost revertibility: <b>1</b>"), "{page}");
+    assert!(page.contains("<details class=\"tr\" open><summary>lost revertibility (1)</summary>"), "{page}");
+    assert!(page.contains("later uses 0 → 1"), "{page}");
+    // The verdicts when each commit landed: structural and policy.
+    assert!(page.contains("<th onclick=\"sortBy(9)\">at landing</th><th onclick=\"sortBy(10)\">policy</th>"));
+    assert_eq!(page.matches("<td>leaf</td><td><span class=\"p-").count(), 3, "{page}");
+    // Nothing loaded from elsewhere: links only.
+    for external in ["src=", "<link", "@import", "url("] {
+        assert!(!page.contains(external), "external resource ({external}) in the page");
+    }
+
+    // Another forge's URLs and name.
+    let other = repo.home.path().join("other.html");
     let out = repo.rc(&[
         "audit",
         "--db",
-        repo.home.path().join("h.sqlite").to_str().unwrap(),
+        db,
         "--html",
-        html.to_str().unwrap(),
+        other.to_str().unwrap(),
+        "--project-name",
+        "Fork <test>",
+        "--commit-url",
+        "https://git.example.org/c/{id}",
     ]);
     assert_eq!(out.status, 0, "{}", out.stderr);
+    let page = std::fs::read_to_string(&other).unwrap();
+    assert!(page.contains("<title>Fork &lt;test&gt;: revertibility audit</title>"));
+    assert!(page.contains(&format!("href=\"https://git.example.org/c/{helper}\"")));
+}
+
+#[test]
+fn html_report_has_an_explicit_empty_state() {
+    let repo = scenario("audit");
+    let html = repo.home.path().join("empty.html");
+    let db = repo.home.path().join("e.sqlite");
+    let out = repo.rc(&["audit", "--db", db.to_str().unwrap(), "--since", "HEAD", "--html", html.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
     let page = std::fs::read_to_string(&html).unwrap();
-    assert!(page.starts_with("<!DOCTYPE html>"));
-    assert!(page.contains("<table id=\"results\">"));
-    assert!(page.contains("<svg id=\"chart\""));
-    assert!(page.contains("onclick=\"sortBy(0)\""));
-    assert_eq!(page.matches("<tr><td><code>").count(), 3);
-    // The structural verdict each commit had when it landed, last column.
-    assert!(page.contains("<th onclick=\"sortBy(9)\">at landing</th>"), "{page}");
-    assert_eq!(page.matches("</code></td><td>leaf</td></tr>").count(), 3, "{page}");
-    for external in ["src=", "href=", "@import", "url("] {
-        assert!(!page.contains(external), "external asset ({external}) in the page");
-    }
+    assert!(page.contains("<p id=\"empty\""), "{page}");
+    assert!(page.contains("since HEAD"), "{page}");
+    assert!(!page.contains("<table id=\"results\""));
 }
 
 #[test]

@@ -89,14 +89,18 @@ fn every_case_of_the_demo_series() {
     // foo_realize is touched by patch 10, so it does not count as outside the series.
     assert_eq!(macro_impact["subsystems"], serde_json::json!(["Character devices"]));
     let realize = macro_impact["dependents"].as_array().unwrap().iter().find(|d| d["name"] == "foo_realize").unwrap();
-    assert_eq!(realize["in_series"], 9);
+    // Patches are numbered from 1 everywhere, with the commit id beside the number.
+    assert_eq!(realize["in_series"], 10);
+    assert_eq!(realize["in_series_commit"], steps[9]["commit"]);
 
     // Series: patches 6 and 7 use patch 5's helper.
-    assert_eq!(steps[5]["depends_on"], serde_json::json!([5]));
-    assert_eq!(steps[6]["depends_on"], serde_json::json!([5]));
+    let patch5 = serde_json::json!([{ "patch": 5, "commit": steps[4]["commit"] }]);
+    assert_eq!(steps[5]["depends_on"], patch5);
+    assert_eq!(steps[6]["depends_on"], patch5);
     assert_eq!(steps[4]["depends_on"], serde_json::json!([]));
     let deps = report["series"]["dependencies"].as_array().unwrap();
-    assert!(deps.contains(&serde_json::json!([6, 5])) && deps.contains(&serde_json::json!([7, 5])), "{deps:?}");
+    let dep = |a: usize, b: usize| serde_json::json!({ "patch": a, "commit": steps[a - 1]["commit"], "uses_patch": b, "uses_commit": steps[b - 1]["commit"] });
+    assert!(deps.contains(&dep(6, 5)) && deps.contains(&dep(7, 5)), "{deps:?}");
     assert_eq!(report["series"]["structural"], "contained");
     assert_eq!(report["series"]["policy"], "malformed-trailer");
 
@@ -207,7 +211,8 @@ fn mbox_of_three_patches_where_patch_3_uses_patch_1() {
     assert_eq!(steps.len(), 3);
     assert_eq!(steps[0]["label"], "patch 1/3");
     assert_eq!(steps[0]["subject"], "hw/misc/foo: add foo_reg_mask()");
-    assert_eq!(steps[2]["depends_on"], serde_json::json!([1]));
+    assert_eq!(steps[2]["depends_on"], serde_json::json!([{ "patch": 1, "commit": null }]));
+    assert_eq!(steps[2]["source"], "<stdin>");
     assert_eq!(verdicts(&report)[0], ("contained".to_string(), "ok".to_string(), 5));
     assert_eq!(verdicts(&report)[2].1, "needs-maintainer");
 

@@ -4,6 +4,7 @@
 mod audit;
 mod bad_input;
 mod check;
+mod ci_reports;
 mod cli;
 mod corpus;
 mod deps;

@@ -465,6 +465,8 @@ mod tests {
             details: "{}".into(),
             landing: None,
             landing_policy: None,
+            evidence: None,
+            change: None,
         }
     }
 

@@ -119,6 +119,7 @@ mod tests {
             landing: None,
             evidence: None,
             change: Some(serde_json::to_string(&c).unwrap()),
+            landing_policy: None,
         }
     }
 

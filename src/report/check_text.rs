@@ -452,6 +452,7 @@ mod tests {
             tip_index: Default::default(),
             notes: Vec::new(),
             code_line_cap: Some(20),
+            provenance: Default::default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! What each finding code means, for the reports that describe their rules to other tools
-//! (SARIF's `rules`, GitLab Code Quality's `check_name`): one table, so a new code gets its
-//! description in one place.
+//! (SARIF's `rules`, GitLab Code Quality's `check_name`), read from the one catalog of finding
+//! codes (`report::explain`), so a new code gets its description in one place.
 
 /// Where the policy a rule serves is written down: QEMU's code provenance policy.
 pub const POLICY_URI: &str = "https://www.qemu.org/docs/master/devel/code-provenance.html";
@@ -9,114 +9,27 @@ pub const POLICY_URI: &str = "https://www.qemu.org/docs/master/devel/code-proven
 pub struct Rule {
     pub code: &'static str,
     pub short: &'static str,
-    pub full: &'static str,
+    pub full: String,
 }
 
-const RULES: &[Rule] = &[
-    Rule {
-        code: "cascading",
-        short: "code outside the change depends on what it re-shapes",
-        full: "The change adds, removes or re-shapes a symbol that code outside the change (another file, not a later patch of the series) uses, so it cannot be thrown away without touching that code: not leaf-level.",
-    },
-    Rule {
-        code: "series_contained",
-        short: "used only by a later patch of the series",
-        full: "What the change adds is used by another patch of the same series only: contained, reverted together with the series.",
-    },
-    Rule {
-        code: "body_change_callers",
-        short: "a body change with callers",
-        full: "The change rewrites the body of a function or macro that other code calls: callers see new behaviour, though no signature changed.",
-    },
-    Rule {
-        code: "core_code",
-        short: "changes a core zone",
-        full: "The change touches a file in a core zone of the policy, where AI-assisted changes need a maintainer's decision.",
-    },
-    Rule {
-        code: "core_symbol",
-        short: "changes a widely used symbol",
-        full: "The change re-shapes a symbol with at least the policy's threshold of dependents: core by use, wherever it lives.",
-    },
-    Rule {
-        code: "over_cap",
-        short: "over the policy's code line cap",
-        full: "The change has more code lines (tests and docs excluded, counted by the stated rule) than the profile's cap for AI-assisted changes.",
-    },
-    Rule {
-        code: "new_parse_error",
-        short: "a C file no longer parses cleanly",
-        full: "A C file the change touches parsed cleanly before and has tree-sitter errors after: the symbol analysis near them is less certain, and the code may not compile.",
-    },
-    Rule {
-        code: "scope_mismatch",
-        short: "declared scope does not cover the change",
-        full: "The AI-used-for trailer declares a scope (tests, docs, ...) that does not cover what the change touches (code).",
-    },
-    Rule {
-        code: "split_fix",
-        short: "one fix split over patches to fit the cap",
-        full: "Patches by the same author touching the same files within a few days add up to more code lines than the cap: one fix split to fit under it.",
-    },
-    Rule {
-        code: "merge_commit",
-        short: "merge commit not analysed",
-        full: "A merge commit's changes are its parents' commits: check those instead.",
-    },
-    Rule {
-        code: "declined",
-        short: "AI use declined by the profile",
-        full: "The profile in force (in-tree) declines any declared AI use.",
-    },
-    Rule {
-        code: "malformed_trailer",
-        short: "AI-used-for trailer cannot be read",
-        full: "The AI-used-for trailer does not follow the form the policy gives, so the declared scope cannot be read.",
-    },
-    Rule {
-        code: "missing_signed_off_by",
-        short: "no Signed-off-by",
-        full: "The commit has no Signed-off-by trailer: the Developer's Certificate of Origin is not given.",
-    },
-    Rule {
-        code: "ai_after_signed_off_by",
-        short: "AI trailer after Signed-off-by",
-        full: "The AI-used-for trailer stands after the Signed-off-by: the sign-off should cover the declaration.",
-    },
-    Rule {
-        code: "unknown_scope",
-        short: "unknown AI-used-for scope",
-        full: "The AI-used-for trailer names a scope the policy does not know.",
-    },
-    Rule {
-        code: "foreign_ai_attribution",
-        short: "AI named in another trailer",
-        full: "AI involvement is stated in another trailer (Co-developed-by, Assisted-by, ...) instead of AI-used-for.",
-    },
-    Rule {
-        code: "missing_tool",
-        short: "AI tool not named",
-        full: "The AI-used-for declaration does not name the tool used.",
-    },
-    Rule {
-        code: "missing_model",
-        short: "AI model not named",
-        full: "The AI-used-for declaration does not name the model used, which the policy requires.",
-    },
-];
-
-/// The rule of a finding code; a code this table does not know yet gets a generic description
-/// rather than none.
+/// The rule of a finding code, from the catalog `revertcheck explain` prints
+/// (`report::explain`): its title, and what it means and why the policy cares. A code the
+/// catalog does not know (a test checks there is none) gets a generic description rather than
+/// none.
 pub fn rule(code: &'static str) -> Rule {
-    RULES.iter().find(|r| r.code == code).map_or(
-        Rule { code, short: "revertcheck finding", full: "A finding of revertcheck's check; see its message." },
-        |r| Rule { code: r.code, short: r.short, full: r.full },
-    )
+    match super::explain::lookup(code) {
+        Some(e) => Rule { code, short: e.title, full: format!("{} {}", e.means, e.why) },
+        None => Rule {
+            code,
+            short: "revertcheck finding",
+            full: "A finding of revertcheck's check; see its message.".to_string(),
+        },
+    }
 }
 
-/// Every code the table describes.
+/// Every code the catalog describes.
 pub fn codes() -> impl Iterator<Item = &'static str> {
-    RULES.iter().map(|r| r.code)
+    super::explain::CATALOG.iter().map(|e| e.code)
 }
 
 /// A stable 128-bit fingerprint (FNV-1a, two seeds) of the given parts, as 32 hex digits:

@@ -60,7 +60,7 @@ fn sarif_is_valid_every_result_located_rules_described_verdicts_and_provenance()
         assert!(rule["helpUri"].as_str().is_some_and(|u| u.starts_with("https://")), "{rule}");
     }
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 10);
+    assert_eq!(results.len(), 11, "one per finding of the demo series");
     for r in results {
         let phys = &r["locations"][0]["physicalLocation"];
         assert!(phys["artifactLocation"]["uri"].as_str().is_some_and(|u| !u.is_empty()), "unlocated: {r}");
@@ -107,7 +107,7 @@ fn codequality_issues_have_what_gitlab_reads() {
     assert_eq!(out.status, 1, "the demo series has policy findings: {}", out.stderr);
     let issues = out.json();
     let issues = issues.as_array().unwrap();
-    assert_eq!(issues.len(), 10);
+    assert_eq!(issues.len(), 11);
     let mut fingerprints = std::collections::HashSet::new();
     for i in issues {
         assert!(i["description"].as_str().is_some_and(|d| !d.is_empty()), "{i}");
@@ -153,5 +153,5 @@ fn the_readme_gitlab_job_produces_its_artifact_on_the_demo() {
     assert!(stdout.contains("job exit status 1 (allowed: 1)"), "{stdout}");
     let artifact = std::fs::read_to_string(work.path().join("demo/gl-code-quality-report.json")).unwrap();
     let issues: Value = serde_json::from_str(&artifact).unwrap();
-    assert_eq!(issues.as_array().unwrap().len(), 10);
+    assert_eq!(issues.as_array().unwrap().len(), 11);
 }

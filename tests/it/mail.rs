@@ -37,7 +37,22 @@ fn essentials(step: &Value) -> Value {
     let codes: Vec<&str> =
         step["verdict"]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     v["findings"] = codes.into();
+    // A mailed patch has no commit id: patch numbers say the same.
+    strip_commits(&mut v);
     v
+}
+
+fn strip_commits(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.remove("in_series_commit");
+            map.remove("commit");
+            map.remove("uses_commit");
+            map.values_mut().for_each(strip_commits);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_commits),
+        _ => {}
+    }
 }
 
 /// `git am [extra] files` on a branch at `base`, then the same files through `--mbox`

@@ -23,7 +23,8 @@
  * user-flags: "m" when the function's name is not written at its line (a macro made it).
  * target-flags: "d" the target location is its definition (else a declaration: defined in
  * another unit), "m" the use is not written literally at its line (it comes from a macro
- * body), "x" external linkage.
+ * body, not from its arguments; for a macro, from another macro's expansion), "x" external linkage, "g" the target's name is not written where it is defined (a macro
+ * expansion defines it: QOM casts, REG32/FIELD, DEF_HELPER).
  */
 #define _GNU_SOURCE
 #include <clang-c/Index.h>
@@ -222,11 +223,18 @@ static void edge(struct user *u, CXCursor use, CXCursor ref)
         return;
     }
     struct loc at = loc_of(clang_getCursorLocation(use));
-    int literal = at.file ? written_at(at, name) : 1;
+    /* where the name is written: the file location is the argument's place for a token of a
+       macro argument, the expansion's for one of the macro's body */
+    CXFile wf;
+    unsigned wline, wcol, woff;
+    clang_getFileLocation(clang_getCursorLocation(use), &wf, &wline, &wcol, &woff);
+    struct loc w = { file_of(wf), wline, woff };
+    int literal = w.file ? written_at(w, name) : 1;
     int ext = clang_getCursorLinkage(ref) == CXLinkage_External;
-    emit("E\t%s\t%u\t%s\t%s\t%s\t%s\t%s\t%u\t%s%s%s\t%u\n", u->file, u->line, u->name,
+    int target_by_macro = !written_at(t, name);
+    emit("E\t%s\t%u\t%s\t%s\t%s\t%s\t%s\t%u\t%s%s%s%s\t%u\n", u->file, u->line, u->name,
          u->by_macro ? "m" : "-", name, kind, t.file->rel, t.line, defined ? "d" : "",
-         literal ? "" : "m", ext ? "x" : "", at.line);
+         literal ? "" : "m", ext ? "x" : "", target_by_macro ? "g" : "", at.line);
     clang_disposeString(s);
 }
 
@@ -259,6 +267,7 @@ struct expansion {
     char *name;
     const char *def_file;
     unsigned def_line;
+    int literal; /* the macro's name is written here, not produced by another expansion */
 };
 static struct expansion *exps;
 static size_t exps_len, exps_cap;
@@ -292,7 +301,8 @@ static enum CXChildVisitResult top(CXCursor c, CXCursor parent, CXClientData dat
             exps = realloc(exps, exps_cap * sizeof *exps);
         }
         CXString s = clang_getCursorSpelling(c);
-        struct expansion e = { l.file, l.offset, l.line, strdup(clang_getCString(s)), d.file->rel, d.line };
+        struct expansion e = { l.file, l.offset, l.line, strdup(clang_getCString(s)), d.file->rel, d.line,
+                               written_at(l, clang_getCString(s)) };
         clang_disposeString(s);
         exps[exps_len++] = e;
         return CXChildVisit_Continue;
@@ -351,9 +361,9 @@ static void match_expansions(void)
         if (lo > 0) {
             struct span *s = &spans[lo - 1];
             if (s->file == e->file && e->offset <= s->end)
-                emit("E\t%s\t%u\t%s\t%s\t%s\tmacro\t%s\t%u\td\t%u\n", s->user.file, s->user.line,
+                emit("E\t%s\t%u\t%s\t%s\t%s\tmacro\t%s\t%u\td%s\t%u\n", s->user.file, s->user.line,
                      s->user.name, s->user.by_macro ? "m" : "-", e->name, e->def_file,
-                     e->def_line, e->line);
+                     e->def_line, e->literal ? "" : "m", e->line);
         }
         free(e->name);
     }

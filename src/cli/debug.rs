@@ -54,8 +54,8 @@ pub enum DebugCommand {
     },
     /// List every edge of a revision's dependency graph, one per line, tab-separated: user
     /// file, user symbol (`-` for file-level code), its kind and line, used symbol, its kind
-    /// (`external` for names defined nowhere), the file of its nearest site (`-` if none),
-    /// binding, use kind, line of the first use. For comparisons with a compiler's view
+    /// (`external` for names defined nowhere), the file and line of its nearest site (`-` and
+    /// 0 if none), binding, use kind, line of the first use. For comparisons with a compiler's view
     /// (benches/oracle).
     Edges {
         #[arg(long, default_value = "HEAD")]
@@ -168,14 +168,18 @@ fn print_edges(table: &SymbolTable, graph: &DepGraph) {
                 }
                 _ => ("-", "file", 0),
             };
-            let (used, used_kind) = match graph.node(to) {
-                Node::Symbol(id) => (table.symbol(*id).name.as_str(), table.symbol(*id).kind().as_str()),
-                Node::External { name, .. } => (name.as_str(), "external"),
+            let (used, used_kind, site_line) = match graph.node(to) {
+                Node::Symbol(id) => {
+                    let sym = table.symbol(*id);
+                    let site_line = sym.sites.iter().find(|s| Some(s.file) == e.site_file).map_or(0, |s| s.line);
+                    (sym.name.as_str(), sym.kind().as_str(), site_line)
+                }
+                Node::External { name, .. } => (name.as_str(), "external", 0),
                 Node::FileScope(_) => continue,
             };
             let site = e.site_file.map_or("-", |f| table.path(f));
             let line = format!(
-                "{}\t{user}\t{user_kind}\t{user_line}\t{used}\t{used_kind}\t{site}\t{}\t{}\t{}",
+                "{}\t{user}\t{user_kind}\t{user_line}\t{used}\t{used_kind}\t{site}\t{site_line}\t{}\t{}\t{}",
                 table.path(e.file),
                 e.binding.as_str(),
                 e.kind.as_str(),

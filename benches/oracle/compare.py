@@ -94,7 +94,7 @@ class Clang:
         # one edge per (user file, user, target name, target kind): the definition a
         # declaration stands for is looked up among every unit's definitions
         self.edges = {}
-        for (ufile, uline, user, uflags, name, kind, tfile, tline, tflags, useline) in raw:
+        for (ufile, uline, user, uflags, name, kind, tfile, tline, tflags, useline) in sorted(raw):
             defined = "d" in tflags
             if not defined and kind in ("function", "global"):
                 d = [x for x in self.defs.get(name, []) if x[3] == "ext" and x[0] == kind]
@@ -103,7 +103,9 @@ class Clang:
             key = (ufile, user, name, kind)
             e = self.edges.get(key)
             via_macro = "m" in tflags
-            if e is None or (e["via_macro"] and not via_macro):
+            # keep the best evidence: a definition over a declaration, a literal use over one
+            # from a macro body
+            if e is None or (e["defined"], not e["via_macro"]) < (defined, not via_macro):
                 self.edges[key] = dict(ufile=ufile, uline=int(uline), user=user,
                                        user_macro=uflags == "m", name=name, kind=kind,
                                        tfile=tfile, tline=int(tline), defined=defined,
@@ -268,6 +270,9 @@ def main():
     how = collections.Counter()
     misses = []
     pending = []
+    # the same for functions written in the source (not made by a macro expansion), and how
+    # many of their misses are generated targets (what generator inputs in the graph can gain)
+    by_kind_written, found_kind_written, gen_kind_written = (collections.Counter() for _ in range(3))
     for e in clang.edges.values():
         if e["ufile"].startswith("@build/"):
             excluded["user in a generated file"] += 1
@@ -293,6 +298,10 @@ def main():
             if found:
                 found = "at the invocation that defines the user"
         d = top_dir(e["ufile"])
+        if not e["user_macro"]:
+            by_kind_written[kind] += 1
+            found_kind_written[kind] += bool(found)
+            gen_kind_written[kind] += (not found) and e["tfile"].startswith("@build/")
         by_kind[kind] += 1
         by_dir[d] += 1
         if found:
@@ -345,6 +354,10 @@ def main():
         comparable.append((why, row))
         extra.append((why, row))
     pclass = collections.Counter(c for c, _ in comparable)
+    # a plain sample of revertcheck's edges from functions this build compiles
+    checkable = [(c, r) for c, r in comparable if c not in ("file not compiled", "function not compiled")]
+    plain = random.Random(args.seed).sample(checkable, min(200, len(checkable)))
+    plain_class = collections.Counter(c for c, _ in plain)
     rng = random.Random(args.seed)
     sample = rng.sample(extra, min(200, len(extra)))
     lines_cache = {}
@@ -391,6 +404,10 @@ def main():
                                                 e["name"], e["tfile"], e["tline"],
                                                 "macro" if e["via_macro"] else "literal",
                                                 text(e["ufile"], e["useline"]))) + "\n")
+    with open(os.path.join(out, "plain-sample.tsv"), "w") as f:
+        for c, r in plain:
+            f.write("\t".join(str(x) for x in (c, r[7], r[4], r[8], r[0], r[1], "%s:%d" % (r[2], r[10]),
+                                                r[3], r[9], text(r[7], r[4]))) + "\n")
     with open(os.path.join(out, "extra-sample.tsv"), "w") as f:
         for r in sample_rows:
             f.write("\t".join(str(x) for x in r) + "\n")
@@ -398,10 +415,13 @@ def main():
     summary = dict(units=len(clang.units), units_configured=len(units), units_with_errors=sum(1 for _, n in clang.units if n),
                    clang_edges=total, excluded=dict(excluded),
                    recall={k: [found_kind[k], by_kind[k]] for k in KINDS},
+                   recall_written={k: [found_kind_written[k], gen_kind_written[k], by_kind_written[k]]
+                                   for k in KINDS},
                    recall_by_dir={d: [found_dir[d], by_dir[d]] for d in by_dir},
                    found_how=dict(how), miss_classes=dict(classes),
                    miss_classes_by_kind={"%s|%s" % k: v for k, v in class_kind.items()},
-                   precision=dict(pclass), extra_sample=dict(sample_class))
+                   precision=dict(pclass), extra_sample=dict(sample_class),
+                   plain_sample=dict(plain_class))
     with open(os.path.join(out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1, sort_keys=True)
     md = []
@@ -409,15 +429,19 @@ def main():
     def pct(a, b):
         return "%.1f %%" % (100.0 * a / b) if b else "-"
 
-    md.append("clang edges from functions in the tree: %d (%d of %d units, %d with errors); "
+    md.append("clang edges from functions in the tree: %d (%d units of %d distinct files, %d with errors); "
               "excluded: %s" % (total, len(clang.units), len(units), summary["units_with_errors"],
                                 dict(excluded)))
     md.append("")
-    md.append("| kind | clang edges | found | recall |")
-    md.append("|---|---|---|---|")
-    for k in KINDS:
-        md.append("| %s | %d | %d | %s |" % (KIND_LABEL[k], by_kind[k], found_kind[k], pct(found_kind[k], by_kind[k])))
-    md.append("| all | %d | %d | %s |" % (total, sum(found_kind.values()), pct(sum(found_kind.values()), total)))
+    md.append("| kind | clang edges | found | recall | users written in the source: edges | recall | "
+              "+ generated targets |")
+    md.append("|---|---|---|---|---|---|---|")
+    for k in KINDS + [None]:
+        f = (lambda c: c[k]) if k else (lambda c: sum(c.values()))
+        md.append("| %s | %d | %d | %s | %d | %s | %s |" % (
+            KIND_LABEL[k] if k else "all", f(by_kind), f(found_kind), pct(f(found_kind), f(by_kind)),
+            f(by_kind_written), pct(f(found_kind_written), f(by_kind_written)),
+            pct(f(found_kind_written) + f(gen_kind_written), f(by_kind_written))))
     md.append("")
     md.append("found: " + ", ".join("%s %d" % kv for kv in how.most_common()))
     md.append("")
@@ -442,6 +466,8 @@ def main():
         md.append("| %s | %d | %s |" % (c, n, pct(n, n_cmp)))
     md.append("")
     md.append("sample of %d edges clang does not have: %s" % (len(sample_rows), dict(sample_class.most_common())))
+    md.append("")
+    md.append("plain sample of %d edges from compiled functions: %s" % (len(plain), dict(plain_class.most_common())))
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     print("\n".join(md))

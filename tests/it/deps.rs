@@ -61,3 +61,17 @@ fn index_counts_and_determinism() {
     let text = repo.rc(&["index", "upstream"]).stdout;
     assert!(text.contains("files        7 C files"), "{text}");
 }
+
+/// `debug edges` (the export benches/oracle compares with clang) holds the same edges as `deps`.
+#[test]
+fn debug_edges_lists_every_edge_with_its_binding() {
+    let repo = scenario("demo");
+    let out = repo.rc(&["debug", "edges", "--at", "upstream"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let rows: Vec<Vec<&str>> = out.stdout.lines().map(|l| l.split('\t').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 11), "{}", out.stdout);
+    // user file, user, kind, line, used, kind, site, site line, binding, use kind, use line
+    let edge = rows.iter().find(|r| r[1] == "bar_parse_level" && r[4] == "qemu_strtoi").expect("bar -> qemu_strtoi");
+    assert_eq!((edge[0], edge[2], edge[8], edge[9], edge[10]), ("hw/misc/bar.c", "function", "include", "call", "9"));
+    assert!(rows.iter().any(|r| r[1] == "foo_realize" && r[4] == "foo_ops" && r[8] == "exact"));
+}

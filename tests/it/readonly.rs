@@ -23,6 +23,7 @@ fn every_command(repo: &Repo) -> Vec<Vec<String>> {
         s(&["audit", "--at", "series", "--db", db.to_str().unwrap(), "--html", html.to_str().unwrap()]),
         s(&["audit", "history", "--db", db.to_str().unwrap()]),
         s(&["debug", "defs", "series"]),
+        s(&["debug", "edges", "--at", "series"]),
     ]
 }
 

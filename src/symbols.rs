@@ -88,7 +88,8 @@ pub fn scope_of(def: &Definition, path: &str, file: FileId) -> Scope {
 
 /// The program a file is linked into, as far as a path tells: QEMU builds each `target/<arch>/`
 /// into its own binaries, and the test programs under `tests/tcg/`, the firmware under
-/// `pc-bios/` and `roms/`, and the tools under `contrib/<tool>/` are programs of their own. A
+/// `pc-bios/` and `roms/`, the tools under `contrib/<tool>/` and the models and tools under
+/// `scripts/<dir>/` (the Coverity model) are programs of their own. A
 /// name resolved only by name never binds across two different units (a use in
 /// `target/arm/` cannot reach a definition in `target/hexagon/`), and never into or out of a
 /// standalone program.
@@ -111,7 +112,10 @@ impl<'p> LinkUnit<'p> {
             (Some("linux-user" | "bsd-user"), Some(arch), Some(_)) if !matches!(arch, "generic" | "include") => {
                 LinkUnit::Target(arch)
             }
-            (Some("tests"), Some("tcg"), Some(_)) | (Some("pc-bios" | "roms" | "contrib"), Some(_), Some(_)) => {
+            // scripts/: models and tools never linked into QEMU (the Coverity model defines
+            // `g_free`, `memcpy`, ...).
+            (Some("tests"), Some("tcg"), Some(_))
+            | (Some("pc-bios" | "roms" | "contrib" | "scripts"), Some(_), Some(_)) => {
                 let dir = path.rsplit_once('/').map_or(path, |(d, _)| d);
                 LinkUnit::Standalone(dir)
             }
@@ -267,5 +271,22 @@ impl SymbolTable {
             .collect();
         out.sort();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LinkUnit;
+
+    #[test]
+    fn standalone_programs_never_link_with_qemu() {
+        let qemu = LinkUnit::of("util/qemu-option.c");
+        for other in
+            ["scripts/coverity-scan/model.c", "pc-bios/vof/libc.c", "contrib/plugins/lockstep.c", "tests/tcg/x/a.c"]
+        {
+            assert!(!qemu.links_with(&LinkUnit::of(other)), "{other}");
+        }
+        assert!(qemu.links_with(&LinkUnit::of("target/arm/cpu.c")));
+        assert!(!LinkUnit::of("target/arm/cpu.c").links_with(&LinkUnit::of("target/riscv/cpu.c")));
     }
 }

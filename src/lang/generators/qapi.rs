@@ -141,14 +141,14 @@ pub fn read(text: &str) -> Reading {
             break;
         };
         let span = (start, p.pos);
-        expression(&lines, &expr, span, &mut out);
+        expression(text, &lines, &expr, span, &mut out);
     }
     out
 }
 
 const META: [&str; 5] = ["command", "struct", "union", "alternate", "enum"];
 
-fn expression(lines: &LineIndex, expr: &Value, (start, end): (usize, usize), out: &mut Reading) {
+fn expression(text: &str, lines: &LineIndex, expr: &Value, (start, end): (usize, usize), out: &mut Reading) {
     let (start_line, end_line) = (lines.line_of(start), lines.line_of(end.saturating_sub(1)));
     if let Some(path) = expr.get("include").and_then(Value::str) {
         out.includes.push(Include { path: path.to_string(), system: false, line: start_line });
@@ -165,9 +165,9 @@ fn expression(lines: &LineIndex, expr: &Value, (start, end): (usize, usize), out
         body: String::new(),
         uses: Vec::new(),
     };
-    let signature = |keys: &[&str]| {
-        keys.iter().filter_map(|k| expr.get(k).map(|v| format!("{k}:{v:?}"))).collect::<Vec<_>>().join(";")
-    };
+    // The interface is the expression's text: every key of it (`data`, `returns`, `base`,
+    // `if`, `features`) shapes the generated C; the documentation is outside it.
+    let signature = |_keys: &[&str]| text[start..end].to_string();
     let type_uses = |keys: &[&str]| {
         let mut names = Vec::new();
         for k in keys {

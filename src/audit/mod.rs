@@ -308,6 +308,9 @@ pub fn run(
 /// and for an AI-declared commit its change as the split rule reads it (JSON).
 type Landing = (String, Option<String>, Option<String>);
 
+/// The structural and policy verdicts of a commit's own change.
+type Verdicts = (crate::verdict::Structural, crate::verdict::PolicyVerdict);
+
 /// The structural and policy verdicts `check` gives the commit's own change (parent to
 /// commit), none for a root commit; and for an AI-declared commit its change as the split rule
 /// reads it.
@@ -316,7 +319,7 @@ fn landing_verdict(
     info: &CommitInfo,
     config: &IndexConfig,
     policy: &crate::policy::Policy,
-) -> Result<(Option<(crate::verdict::Structural, crate::verdict::PolicyVerdict)>, Option<split::Change>)> {
+) -> Result<(Option<Verdicts>, Option<split::Change>)> {
     let Some(&parent) = info.parents.first() else { return Ok((None, None)) };
     let step = crate::check::Step {
         label: info.id.short(),

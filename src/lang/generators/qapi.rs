@@ -6,6 +6,7 @@
 //! - `enum` -> the type, and one `enum_value` per member (`PREFIX_VALUE`);
 //! - `event` -> `qapi_event_send_<lower-case c_name>`;
 //! - `include` -> an include of the other schema file.
+//!
 //! Commands with `'gen': false` generate nothing.
 
 use super::{Entity, LineIndex, Reading};

@@ -235,7 +235,7 @@ fn expression(text: &str, lines: &LineIndex, expr: &Value, (start, end): (usize,
 pub fn members(text: &[u8], def: &crate::facts::Definition) -> Option<Vec<crate::members::Member>> {
     let span = text.get(def.start_byte as usize..def.end_byte as usize)?;
     let expr = Parser { text: span, pos: 0 }.value()?;
-    let hash = |v: &str| crate::lang::lexer::normalized_hash(v.as_bytes());
+    let hash = super::text_hash;
     let mut out = Vec::new();
     if let Some(base) = expr.get("base") {
         out.push(crate::members::Member { name: "<base>".into(), hash: hash(&format!("{base:?}")) });

@@ -37,7 +37,7 @@ pub struct IndexConfig {
     /// Recently extracted blobs, for `file_symbols`.
     pub memo: Memo,
     /// Generator inputs read, by (table and path, blob).
-    pub generated_memo: Mutex<HashMap<(u64, BlobId), Arc<FileSymbols>>>,
+    pub generated_memo: Mutex<HashMap<BlobId, Arc<FileSymbols>>>,
 }
 
 /// The extraction results `file_symbols` gave last, shared by all threads. Revert analysis
@@ -179,10 +179,29 @@ pub fn index_tree(repo: &Repo, tree_id: TreeId, config: &IndexConfig) -> Result<
             }
         }
     }
-    // Read here, extracted in parallel (the QAPI schemas alone are 0.7 MB).
-    let bytes: Vec<Vec<u8>> = inputs.iter().map(|f| repo.read_blob(f.blob)).collect::<Result<_>>()?;
-    let read: Vec<Arc<FileSymbols>> =
-        inputs.par_iter().zip(bytes).map(|(f, bytes)| generated_from_bytes(&f.path, f.blob, &bytes, config)).collect();
+    // From the cache, else read here and extracted in parallel (the QAPI schemas alone are
+    // 0.7 MB).
+    let mut read: Vec<Option<Arc<FileSymbols>>> =
+        inputs.iter().map(|f| generated_cached(&f.path, f.blob, config)).collect();
+    let missing: Vec<(usize, Vec<u8>)> = read
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_none())
+        .map(|(i, _)| Ok((i, repo.read_blob(inputs[i].blob)?)))
+        .collect::<Result<_>>()?;
+    let extracted: Vec<(usize, Arc<FileSymbols>)> = missing
+        .par_iter()
+        .map(|(i, bytes)| (*i, generated_from_bytes(&inputs[*i].path, inputs[*i].blob, bytes, config)))
+        .collect();
+    for (i, symbols) in extracted {
+        read[i] = Some(symbols);
+    }
+    if let Some(cache) = &config.cache {
+        if let Err(e) = cache.flush() {
+            stats.cache_write_error.get_or_insert_with(|| format!("{}: {e}", cache.root().display()));
+        }
+    }
+    let read: Vec<Arc<FileSymbols>> = read.into_iter().map(|r| r.expect("every input read")).collect();
     for (f, symbols) in inputs.into_iter().zip(read) {
         let generator = config.generators.for_path(&f.path).expect("partitioned by is_input");
         stats.generator_inputs += 1;
@@ -336,25 +355,62 @@ fn extract_one(
     BlobResult::Parsed { symbols: Arc::new(symbols), non_utf8 }
 }
 
-/// Reads one build-time generator input. Not kept in the on-disk cache: which reader applies
-/// depends on the path, and the inputs are small (2 MB of QEMU's 87 MB).
+/// Reads one build-time generator input, through the memo and the blob cache.
 fn generated_symbols(repo: &Repo, path: &str, blob: BlobId, config: &IndexConfig) -> Result<Arc<FileSymbols>> {
+    if let Some(symbols) = generated_cached(path, blob, config) {
+        return Ok(symbols);
+    }
     Ok(generated_from_bytes(path, blob, &repo.read_blob(blob)?, config))
 }
 
-/// `generated_symbols` for bytes already read.
-fn generated_from_bytes(path: &str, blob: BlobId, bytes: &[u8], config: &IndexConfig) -> Arc<FileSymbols> {
-    let Some(generator) = config.generators.for_path(path) else { return Arc::new(FileSymbols::default()) };
-    let key = (config.generators.fingerprint() ^ crate::lang::lexer::normalized_hash(path.as_bytes()), blob);
-    if let Some(symbols) = config.generated_memo.lock().expect("no panics while holding the lock").get(&key) {
-        return symbols.clone();
+/// The key of a generator input in the memo and the blob cache: the blob's id with the
+/// generator's fingerprint folded into its last bytes (what a generator makes of the bytes
+/// depends on which generator reads them, which the path decides).
+fn generated_key(generator: &crate::lang::generators::Generator, blob: BlobId) -> BlobId {
+    let mut key = blob.0;
+    for (k, s) in key[12..].iter_mut().zip(generator.fingerprint.to_le_bytes()) {
+        *k ^= s;
     }
-    let symbols = Arc::new(if bytes.contains(&0) { FileSymbols::default() } else { generator.extract(bytes) });
+    BlobId(key)
+}
+
+/// A generator input from the memo or the blob cache, if there.
+fn generated_cached(path: &str, blob: BlobId, config: &IndexConfig) -> Option<Arc<FileSymbols>> {
+    let key = generated_key(config.generators.for_path(path)?, blob);
+    if let Some(symbols) = config.generated_memo.lock().expect("no panics while holding the lock").get(&key) {
+        return Some(symbols.clone());
+    }
+    match config.cache.as_ref()?.get(key) {
+        Lookup::Hit(symbols) => {
+            let symbols = Arc::new(symbols);
+            remember_generated(config, key, symbols.clone());
+            Some(symbols)
+        }
+        Lookup::Corrupt | Lookup::Miss => None,
+    }
+}
+
+fn remember_generated(config: &IndexConfig, key: BlobId, symbols: Arc<FileSymbols>) {
     let mut memo = config.generated_memo.lock().expect("no panics while holding the lock");
     if memo.len() >= MEMO_GENERATION {
         memo.clear();
     }
-    memo.insert(key, symbols.clone());
+    memo.insert(key, symbols);
+}
+
+/// A generator input's bytes extracted by its generator, and kept in the memo and the cache.
+fn generated_from_bytes(path: &str, blob: BlobId, bytes: &[u8], config: &IndexConfig) -> Arc<FileSymbols> {
+    let Some(generator) = config.generators.for_path(path) else { return Arc::new(FileSymbols::default()) };
+    let key = generated_key(generator, blob);
+    if let Some(symbols) = config.generated_memo.lock().expect("no panics while holding the lock").get(&key) {
+        return symbols.clone();
+    }
+    let symbols = Arc::new(if bytes.contains(&0) { FileSymbols::default() } else { generator.extract(bytes) });
+    if let Some(cache) = &config.cache {
+        // A cache that cannot be written only costs the next run this read.
+        let _ = cache.put(key, &symbols);
+    }
+    remember_generated(config, key, symbols.clone());
     symbols
 }
 

@@ -154,6 +154,9 @@ pub struct Generator {
     uses: FxHashMap<String, Vec<(RefKind, String)>>,
     /// Per entity kind, the templates of the names whose shape is the entity's.
     shaped: FxHashMap<String, Vec<String>>,
+    /// Changes whenever what `extract` gives for the same bytes could (reader, templates,
+    /// linkage): part of the cache key of its inputs.
+    pub fingerprint: u64,
 }
 
 /// The generated files an input stands for, and whether they are joined to the including
@@ -263,6 +266,10 @@ fn check(spec: &GeneratorSpec) -> Result<Generator, String> {
         defines,
         uses,
         shaped: spec.shaped.clone().into_iter().collect(),
+        fingerprint: text_hash(&format!(
+            "{:?};{:?};{:?};{:?};{}",
+            spec.reader, spec.defines, spec.uses, spec.shaped, spec.joins
+        )),
     })
 }
 

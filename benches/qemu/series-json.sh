@@ -11,8 +11,9 @@ RC=${RC:-target/release/revertcheck}
 OUT=${1:?output directory}
 COUNT=${2:-20}
 mkdir -p "$OUT"
+# (awk, not head: head closing the pipe early fails it under pipefail)
 git --git-dir="$Q" for-each-ref --sort=-committerdate --format='%(refname:short)' refs/heads |
-  grep '@' | grep -v '_ci$' | head -n "$COUNT" > "$OUT/list.txt"
+  grep '@' | grep -v '_ci$' | awk -v n="$COUNT" 'NR <= n' > "$OUT/list.txt"
 while read -r b; do
   base=$(git --git-dir="$Q" merge-base "$MASTER" "$b")
   "$RC" -C "$Q" check --fail-on never --format json "$base..$b" > "$OUT/$b.json"

@@ -101,7 +101,7 @@ pub(super) fn of(
         impact.dependents.push(Dependent {
             adapted,
             binding,
-            same_file: dep_path == path,
+            same_file: dep_path == path || private_to_dir(ctx, path, &dep_path),
             core: super::adapter::zone(ctx.policy, &dep_path).1,
             in_tests: super::adapter::zone(ctx.policy, &dep_path).0 == crate::verdict::ZoneKind::Tests,
             in_series,
@@ -140,4 +140,11 @@ fn find(side: &Side, path: &str, change: &SymbolChange) -> Option<SymbolId> {
     let name = side.table.name_id(&change.name)?;
     let scope = if change.file_scoped { Scope::File(side.table.file_id(path)?) } else { Scope::Global };
     side.table.lookup(change.namespace, name, scope)
+}
+
+/// A use in the directory of a generator input whose names serve that directory only (a
+/// trace event of `hw/net/trace-events` called from `hw/net/e1000.c`): as close as the same file.
+fn private_to_dir(ctx: &CheckContext, def_path: &str, dep_path: &str) -> bool {
+    let dir = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    ctx.config.generators.for_path(def_path).is_some_and(|g| g.private) && dir(def_path) == dir(dep_path)
 }

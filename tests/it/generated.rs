@@ -40,10 +40,15 @@ fn a_trace_event_and_its_only_call_in_one_patch_is_leaf() {
 }
 
 #[test]
-fn new_trace_event_arguments_cascade_to_the_callers_a_format_change_would_not() {
+fn new_trace_event_arguments_reach_the_callers_of_the_directory_only() {
     let repo = scenario("generated");
+    // The caller in hw/net/nic.c is left as it was: a dependent, but in the directory whose
+    // trace.h the event serves, so as close as the same file.
     let step = check(&repo, "trace-arg");
-    assert_eq!(step["verdict"]["structural"], "cascading", "{step:#}");
+    assert_eq!(step["verdict"]["structural"], "contained", "{step:#}");
+    let irq = step["symbols"].as_array().unwrap().iter().find(|s| s["name"] == "trace_nic_irq").unwrap();
+    assert_eq!(irq["dependents"][0]["name"], "nic_set_irq", "{irq:#}");
+    assert_eq!(irq["dependents"][0]["same_file"], true, "{irq:#}");
     let s = symbols(&step);
     assert!(s.contains(&("trace_nic_irq".into(), "interface".into())), "{s:?}");
     // The event's enable macro keeps its name: not a change.
@@ -159,4 +164,17 @@ fn a_qapi_struct_that_gains_a_member_is_extended_not_reshaped() {
     assert_eq!(info["added_members"], serde_json::json!(["threads"]), "{info:#}");
     // qmp_query_toy uses ToyInfo but not the new member: nothing outside depends on the change.
     assert_eq!(step["verdict"]["structural"], "leaf", "{step:#}");
+}
+
+#[test]
+fn a_renamed_trace_event_whose_caller_the_patch_adapts_is_not_cascading() {
+    // Two posted QEMU series did this (hw/arm/smmuv3, vfio/iommufd): the event is renamed in
+    // trace-events and its one call in the same directory follows.
+    let repo = scenario("generated");
+    let step = check(&repo, "trace-rename");
+    assert_ne!(step["verdict"]["structural"], "cascading", "{step:#}");
+    let removed = step["symbols"].as_array().unwrap().iter().find(|s| s["name"] == "trace_nic_irq").unwrap();
+    assert_eq!(removed["change"], "removed");
+    assert_eq!(removed["dependents"][0]["adapted"], true, "{removed:#}");
+    assert_eq!(removed["dependents"][0]["same_file"], true, "{removed:#}");
 }

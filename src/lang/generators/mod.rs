@@ -116,6 +116,8 @@ pub struct GeneratorSpec {
     #[serde(default)]
     pub joins: bool,
     #[serde(default)]
+    pub private: bool,
+    #[serde(default)]
     pub defines: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub uses: BTreeMap<String, Vec<String>>,
@@ -150,6 +152,9 @@ pub struct Generator {
     headers: Vec<String>,
     /// The generated file is C included into a translation unit.
     pub joins: bool,
+    /// The generated names are for the code of the input's own directory (a directory's
+    /// `trace.h`, a target's decoder): uses there are as close as uses in the same file.
+    pub private: bool,
     defines: FxHashMap<String, Vec<(SymbolKind, String)>>,
     uses: FxHashMap<String, Vec<(RefKind, String)>>,
     /// Per entity kind, the templates of the names whose shape is the entity's.
@@ -263,6 +268,7 @@ fn check(spec: &GeneratorSpec) -> Result<Generator, String> {
         path_match: spec.path_match.clone(),
         headers: spec.headers.clone(),
         joins: spec.joins,
+        private: spec.private,
         defines,
         uses,
         shaped: spec.shaped.clone().into_iter().collect(),

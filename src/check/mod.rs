@@ -7,7 +7,11 @@
 //! files are extracted, through the blob cache.
 
 mod impact;
+mod links;
 mod mail;
+
+use links::message_id_of;
+pub use links::{bare_message_id, lore_url};
 
 pub use mail::mail_steps;
 
@@ -399,31 +403,6 @@ pub fn commit_steps(repo: &Repo, revs: &[String]) -> Result<(Vec<Step>, String)>
         });
     }
     Ok((steps, specs.join(" ")))
-}
-
-/// The Message-ID a landed commit names in its trailers: `Message-ID:` (as b4 and patchew
-/// add it), else a `Link:` to a list archive (its last path segment).
-fn message_id_of(message: &str) -> Option<String> {
-    let trailers = crate::policy::trailers::parse_trailers(message);
-    if let Some(t) = trailers.values("Message-ID").next() {
-        return Some(bare_message_id(&t.value));
-    }
-    let from_link = trailers.values("Link").find_map(|t| {
-        let url = t.value.trim().trim_end_matches('/');
-        let last = url.rsplit('/').next()?;
-        (url.contains("://") && last.contains('@')).then(|| bare_message_id(last))
-    });
-    from_link
-}
-
-/// A Message-ID without its angle brackets.
-pub fn bare_message_id(id: &str) -> String {
-    id.trim().trim_start_matches('<').trim_end_matches('>').to_string()
-}
-
-/// The qemu-devel archive page of a message.
-pub fn lore_url(message_id: &str) -> String {
-    format!("https://lore.kernel.org/qemu-devel/{}/", bare_message_id(message_id))
 }
 
 /// AI-declared code, not a human's change helped by research or analysis.

@@ -272,7 +272,7 @@ fn check(spec: &GeneratorSpec) -> Result<Generator, String> {
         defines,
         uses,
         shaped: spec.shaped.clone().into_iter().collect(),
-        fingerprint: text_hash(&format!(
+        fingerprint: lexer::words_hash(&format!(
             "{:?};{:?};{:?};{:?};{}",
             spec.reader, spec.defines, spec.uses, spec.shaped, spec.joins
         )),
@@ -330,14 +330,14 @@ impl Generator {
         let linkage = if self.joins { Linkage::File } else { Linkage::Global };
         let mut seen: std::collections::HashSet<(Option<u32>, NameIdx, RefKind)> = std::collections::HashSet::new();
         for e in &reading.entities {
-            let interface_hash = text_hash(&e.interface);
-            let body_hash = text_hash(&e.body);
+            let interface_hash = lexer::words_hash(&e.interface);
+            let body_hash = lexer::words_hash(&e.body);
             let mut first_def = None;
             for (kind, template) in self.defines.get(e.kind).into_iter().flatten() {
                 let full = fill(template, &e.name);
                 let shaped = self.shaped.get(e.kind).is_some_and(|s| s.contains(template));
                 let (interface_hash, body_hash) =
-                    if shaped { (interface_hash, body_hash) } else { (text_hash(&full), 0) };
+                    if shaped { (interface_hash, body_hash) } else { (lexer::words_hash(&full), 0) };
                 let name = intern(&mut out, full);
                 first_def.get_or_insert(out.definitions.len() as u32);
                 out.definitions.push(Definition {
@@ -364,41 +364,6 @@ impl Generator {
             }
         }
         out
-    }
-}
-
-/// FNV-1a of `text` with runs of white space folded into one space: generator inputs have no
-/// C comments to drop, and the C lexer `normalized_hash` runs was most of their read time.
-pub fn text_hash(text: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut space = false;
-    for &b in text.trim().as_bytes() {
-        if b.is_ascii_whitespace() {
-            space = true;
-            continue;
-        }
-        if space {
-            hash = (hash ^ u64::from(b' ')).wrapping_mul(0x0000_0100_0000_01b3);
-            space = false;
-        }
-        hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
-
-/// Byte offset -> 1-based line, by binary search over the line starts.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { starts }
-    }
-
-    fn line_of(&self, at: usize) -> u32 {
-        self.starts.partition_point(|&s| s <= at) as u32
     }
 }
 

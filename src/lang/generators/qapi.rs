@@ -9,8 +9,9 @@
 //!
 //! Commands with `'gen': false` generate nothing.
 
-use super::{Entity, LineIndex, Reading};
+use super::{Entity, Reading};
 use crate::facts::{Include, RefKind};
+use crate::lang::lexer::{self, Lines};
 
 /// A parsed value with its byte span.
 #[derive(Debug)]
@@ -129,7 +130,8 @@ impl Parser<'_> {
 pub fn read(text: &str) -> Reading {
     let mut out = Reading::default();
     let mut p = Parser { text: text.as_bytes(), pos: 0 };
-    let lines = LineIndex::new(text);
+    // Expressions come in file order: each offset asked is not before the previous one.
+    let mut lines = Lines::new(text.as_bytes(), 1);
     loop {
         p.skip_space();
         if p.pos >= text.len() {
@@ -138,19 +140,20 @@ pub fn read(text: &str) -> Reading {
         let start = p.pos;
         let Some(expr) = p.value() else {
             // Unreadable from here on: count it and stop (QAPI itself rejects the file).
-            out.error(lines.line_of(start));
+            out.error(lines.at(start));
             break;
         };
         let span = (start, p.pos);
-        expression(text, &lines, &expr, span, &mut out);
+        expression(text, &mut lines, &expr, span, &mut out);
     }
     out
 }
 
 const META: [&str; 5] = ["command", "struct", "union", "alternate", "enum"];
 
-fn expression(text: &str, lines: &LineIndex, expr: &Value, (start, end): (usize, usize), out: &mut Reading) {
-    let (start_line, end_line) = (lines.line_of(start), lines.line_of(end.saturating_sub(1)));
+fn expression(text: &str, lines: &mut Lines, expr: &Value, (start, end): (usize, usize), out: &mut Reading) {
+    let start_line = lines.at(start);
+    let end_line = lines.at(end.saturating_sub(1).max(start));
     if let Some(path) = expr.get("include").and_then(Value::str) {
         out.includes.push(Include { path: path.to_string(), system: false, line: start_line });
         return;
@@ -235,7 +238,7 @@ fn expression(text: &str, lines: &LineIndex, expr: &Value, (start, end): (usize,
 pub fn members(text: &[u8], def: &crate::facts::Definition) -> Option<Vec<crate::members::Member>> {
     let span = text.get(def.start_byte as usize..def.end_byte as usize)?;
     let expr = Parser { text: span, pos: 0 }.value()?;
-    let hash = super::text_hash;
+    let hash = lexer::words_hash;
     let mut out = Vec::new();
     if let Some(base) = expr.get("base") {
         out.push(crate::members::Member { name: "<base>".into(), hash: hash(&format!("{base:?}")) });

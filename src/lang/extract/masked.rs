@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use super::{include_of, Collector, RawDef, RawRef};
 use crate::facts::{Linkage, NameIdx, RefKind, SymbolKind};
 use crate::lang::idioms;
-use crate::lang::lexer;
-use crate::lang::mask::{Invocation, MaskedEnumerators, MaskedMacro, MaskedUse};
+use crate::lang::lexer::{self, TokenKind};
+use crate::lang::mask::{Expansion, Invocation, MaskedEnumerators, MaskedMacro, MaskedUse};
 
 /// A global definition of `name` spanning the bytes `span`, starting on `line` (where its name
 /// stands, too), with its (interface, body) hashes.
@@ -114,6 +114,10 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
     let mut lines = lexer::Lines::new(c.src, 1);
     for inv in invocations {
         let line = lines.at(inv.start);
+        if let Some(template) = &inv.template {
+            add_template(c, inv, template, line);
+            continue;
+        }
         let idiom = c.idioms.get(&inv.name).cloned();
         // Names defined here, and the arguments pasted into them (`helper_{0}`): no uses.
         let mut defined = HashSet::new();
@@ -157,5 +161,57 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
                 c.refs.push(RawRef { byte: usize::MAX, line: arg_lines.at(off), name, kind: RefKind::Lexical });
             }
         });
+    }
+}
+
+/// An invocation of a template of the file (`mask::templates`): the functions it defines span
+/// it, and each uses the macro (its body's own names are reached through it), the names the
+/// body pastes from the arguments, and the names of the arguments the body uses as written.
+fn add_template(c: &mut Collector, inv: &Invocation, template: &Expansion, line: u32) {
+    let src = c.src;
+    let name_end = inv.start + inv.name.len();
+    let mut uses = vec![(inv.name.clone(), RefKind::Call, line)];
+    uses.extend(template.shared.iter().map(|(n, k)| (n.clone(), *k, line)));
+    // The arguments' names, each on its own line, for the arguments used as written.
+    let mut arg_lines = lexer::Lines::new(&src[name_end..inv.end], line + lexer::newlines(&src[inv.start..name_end]));
+    let mut index = 0usize;
+    let mut depth = 0usize;
+    let mut bare_names = Vec::new();
+    lexer::scan(&src[name_end..inv.end], |kind, s, e| {
+        let text = &src[name_end + s..name_end + e];
+        match (kind, text) {
+            (TokenKind::Punct, b"(") => depth += 1,
+            (TokenKind::Punct, b")") => depth = depth.saturating_sub(1),
+            (TokenKind::Punct, b",") if depth == 1 => index += 1,
+            (TokenKind::Identifier, _) if template.bare.get(index) == Some(&true) => {
+                bare_names.push((String::from_utf8_lossy(text).into_owned(), s));
+            }
+            _ => {}
+        }
+    });
+    for (name, offset) in bare_names {
+        uses.push((name, RefKind::Lexical, arg_lines.at(offset)));
+    }
+    let hash = c.hash(inv.start, inv.end);
+    for (variable, is_static) in &template.variables {
+        let name = c.intern(variable);
+        let mut def = span_def(src, name, SymbolKind::Variable, (inv.start, inv.end), line, (hash, 0));
+        if *is_static {
+            def.linkage = Linkage::File;
+        }
+        c.defs.push(def);
+    }
+    for function in &template.functions {
+        let name = c.intern(&function.name);
+        let mut def = span_def(src, name, SymbolKind::Function, (inv.start, inv.end), line, (hash, 0));
+        if function.is_static {
+            def.linkage = Linkage::File;
+        }
+        c.defs.push(def);
+        let own = function.uses.iter().map(|(n, k)| (n.clone(), *k, line));
+        for (used, kind, at) in uses.iter().cloned().chain(own) {
+            let used = c.intern(&used);
+            c.pinned.push((name, RawRef { byte: inv.start, line: at, name: used, kind }));
+        }
     }
 }

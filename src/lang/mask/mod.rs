@@ -7,10 +7,12 @@
 mod arguments;
 mod directives;
 mod enumerators;
+mod templates;
 
 pub use directives::MaskedMacro;
 use directives::Open;
 pub use enumerators::MaskedEnumerators;
+pub use templates::Expansion;
 
 use super::idioms::{IdiomRole, IdiomTable};
 use super::lexer::{self, TokenKind};
@@ -25,6 +27,9 @@ pub struct Invocation {
     pub end: usize,
     /// Arguments as written, trimmed.
     pub args: Vec<String>,
+    /// What it defines and uses when it invokes a template: a macro of this file whose body
+    /// defines functions (`templates`).
+    pub template: Option<Expansion>,
 }
 
 /// The masked text and what was taken out of it.
@@ -288,7 +293,14 @@ impl Masker<'_> {
         }
         let end = file_level_end(src, toks, close)?;
         let args = lexer::split_args(&src[toks[open].end..toks[close].start]);
-        self.invocations.push(Invocation { name: word.to_string(), start: t.start, end: toks[end].end, args });
+        let template = if self.table.get(word).is_none() { self.template(word.as_bytes(), &args) } else { None };
+        self.invocations.push(Invocation {
+            name: word.to_string(),
+            start: t.start,
+            end: toks[end].end,
+            args,
+            template,
+        });
         blank(&mut self.text, t.start, toks[end].end);
         self.prev_code = Some(end);
         Some(end + 1)

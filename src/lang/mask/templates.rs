@@ -270,11 +270,11 @@ impl Body<'_, '_> {
                         j = next;
                         continue;
                     }
-                    Some(n) if shape == Shape::Plain && n.as_bytes() != own_name => {
-                        if self.nested(n, next, close, out)? {
-                            j = close + 1;
-                            continue;
-                        }
+                    Some(n)
+                        if shape == Shape::Plain && n.as_bytes() != own_name && self.nested(n, next, close, out)? =>
+                    {
+                        j = close + 1;
+                        continue;
                     }
                     _ => {}
                 }

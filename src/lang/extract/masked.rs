@@ -10,7 +10,7 @@ use super::{include_of, Collector, RawDef, RawRef};
 use crate::facts::{Linkage, NameIdx, RefKind, SymbolKind};
 use crate::lang::idioms;
 use crate::lang::lexer::{self, TokenKind};
-use crate::lang::mask::{Expansion, Invocation, MaskedEnumerators, MaskedMacro, MaskedUse};
+use crate::lang::mask::{Expansion, Invocation, MaskedEnumerators, MaskedMacro, MaskedUse, PastedUse};
 
 /// A global definition of `name` spanning the bytes `span`, starting on `line` (where its name
 /// stands, too), with its (interface, body) hashes.
@@ -43,6 +43,19 @@ pub(super) fn add_uses(c: &mut Collector, uses: &[MaskedUse]) {
         let line = lines.at(u.start);
         let name = c.intern(&String::from_utf8_lossy(&c.src[u.start..u.end]));
         c.refs.push(RawRef { byte: u.start, line, name, kind: u.kind });
+    }
+}
+
+/// Names pasted by invocations of the file's own macros: uses of the code around them (a
+/// function, or the macro whose body holds the invocation).
+pub(super) fn add_pasted(c: &mut Collector, pasted: &[PastedUse]) {
+    let mut sorted: Vec<&PastedUse> = pasted.iter().collect();
+    sorted.sort_by_key(|p| p.at);
+    let mut lines = lexer::Lines::new(c.src, 1);
+    for p in sorted {
+        let line = lines.at(p.at);
+        let name = c.intern(&p.name);
+        c.refs.push(RawRef { byte: p.at, line, name, kind: p.kind });
     }
 }
 

@@ -380,6 +380,8 @@ impl<'q> Extractor<'q> {
         masked::add_directives(&mut c, &masked.macros, &masked.includes);
         masked::add_enumerators(&mut c, &masked.enumerators);
         masked::add_invocations(&mut c, &masked.invocations);
+        masked::add_pasted(&mut c, &masked.pasted);
+        c.name_bytes.extend(masked.fragments.iter().copied());
         let (health, error_spans) = parse_health(&tree);
         drop(tree);
         finish(c, health, &error_spans)
@@ -455,6 +457,10 @@ fn reference(capture: Capture, node: Node, c: &mut Collector) {
             let body = &src[node.byte_range()];
             let mut lines = lexer::Lines::new(body, row);
             lexer::identifiers(body, |off, word| {
+                // An operand of `##` is a fragment of the name it pastes, never expanded: no use.
+                if pasted_operand(body, off, off + word.len()) {
+                    return;
+                }
                 let name = c.intern(word);
                 c.refs.push(RawRef { byte: base + off, line: lines.at(off), name, kind: RefKind::Lexical });
             });
@@ -467,6 +473,14 @@ fn reference(capture: Capture, node: Node, c: &mut Collector) {
         }
         _ => {}
     }
+}
+
+/// Whether the word at `start..end` of a macro body stands next to a `##`.
+fn pasted_operand(body: &[u8], start: usize, end: usize) -> bool {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\\' | b'\n' | b'\r');
+    let before = body[..start].iter().rev().skip_while(|b| blank(b)).take(2).eq(b"##".iter());
+    let after = body[end..].iter().skip_while(|b| blank(b)).take(2).eq(b"##".iter());
+    before || after
 }
 
 /// A definition whose pattern captures its `@name`: macros, tags, enum constants.
@@ -628,8 +642,9 @@ fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, usize)]) -> 
 
     // One reference per position, the most specific capture winning.
     refs.retain(|r| !name_bytes.contains(&r.byte));
-    refs.sort_unstable_by_key(|r| (r.byte, ref_priority(r.kind), r.name, r.line));
-    refs.dedup_by(|a, b| a.byte == b.byte && a.byte != usize::MAX);
+    // (Names at one position are the same name, but for those pasted at an invocation's `(`.)
+    refs.sort_unstable_by_key(|r| (r.byte, r.name, ref_priority(r.kind), r.line));
+    refs.dedup_by(|a, b| a.byte == b.byte && a.name == b.name && a.byte != usize::MAX);
 
     let ref_owner = owners(&defs, refs.iter().map(|r| r.byte));
     let mut local_owner = owners(&defs, locals.iter().map(|l| l.0));

@@ -95,6 +95,49 @@ impl Masker<'_> {
         }
     }
 
+    /// The names pasted by invocations of the file's earlier macros in the body of the `#define`
+    /// at `i` (tokens `i..end`); its own parameters have no value there.
+    fn pasted_in_body(&mut self, i: usize, end: usize, function_like: bool) {
+        let (src, toks) = (self.src, self.toks);
+        let mut params: Vec<&[u8]> = Vec::new();
+        let mut body = i + 3;
+        if function_like {
+            body = i + 4;
+            while body < end && !is_punct(src, &toks[body], b')') {
+                if toks[body].kind == TokenKind::Identifier {
+                    params.push(&src[toks[body].start..toks[body].end]);
+                }
+                body += 1;
+            }
+            body += 1;
+        }
+        let own = &src[toks[i + 2].start..toks[i + 2].end];
+        let mut k = body;
+        while k + 1 < end {
+            let word = &src[toks[k].start..toks[k].end];
+            let invokes = toks[k].kind == TokenKind::Identifier
+                && is_punct(src, &toks[k + 1], b'(')
+                && word != own
+                && self.function_macros.contains_key(word);
+            if invokes {
+                let mut depth = 0usize;
+                let close = (k + 1..end).find(|&j| {
+                    if is_punct(src, &toks[j], b'(') {
+                        depth += 1;
+                    } else if is_punct(src, &toks[j], b')') {
+                        depth -= 1;
+                        return depth == 0;
+                    }
+                    false
+                });
+                if let Some(close) = close {
+                    self.pasted_uses(k, k + 1, close, &params);
+                }
+            }
+            k += 1;
+        }
+    }
+
     /// Comments between the tokens of a `#define` (tokens `i..end`) become spaces, as the
     /// preprocessor makes them: tree-sitter-c ends a macro body at a comment, so one before a
     /// continued line (`FOO(2 /* DDR3 */) | \`) left the rest of the body an ERROR node.
@@ -157,6 +200,7 @@ impl Masker<'_> {
         let defines = directive == b"define" && i + 2 < end && toks[i + 2].kind == TokenKind::Identifier;
         let function_like = defines && self.function_like(i, end);
         if defines {
+            self.pasted_in_body(i, end, function_like);
             if function_like {
                 self.note_function_macro(i, end);
             } else {

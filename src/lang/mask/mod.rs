@@ -12,7 +12,7 @@ mod templates;
 pub use directives::MaskedMacro;
 use directives::Open;
 pub use enumerators::MaskedEnumerators;
-pub use templates::Expansion;
+pub use templates::{Expansion, MadeFunction, PastedUse};
 
 use super::idioms::{IdiomRole, IdiomTable};
 use super::lexer::{self, TokenKind};
@@ -51,6 +51,10 @@ pub struct Masked {
     /// Macro invocations blanked where an enumerator stands, with the enumerators they make
     /// (`enumerators`), in file order.
     pub enumerators: Vec<MaskedEnumerators>,
+    /// Names pasted by invocations of the file's own macros, in code and in macro bodies.
+    pub pasted: Vec<PastedUse>,
+    /// Where the arguments those invocations only paste stand: fragments of names, no uses.
+    pub fragments: Vec<usize>,
 }
 
 /// An identifier blanked or renamed by masking that still counts as a reference where it stands.
@@ -98,6 +102,8 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
         function_macros: FxHashMap::default(),
         file_attributes: FxHashMap::default(),
         enumerators: Vec::new(),
+        pasted: Vec::new(),
+        fragments: Vec::new(),
     };
     let mut i = 0;
     while i < toks.len() {
@@ -113,8 +119,8 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
     }
     // In file order for the line counting downstream (an `offsetof` adds its uses early).
     m.uses.sort_unstable_by_key(|u| u.start);
-    let Masker { text, invocations, uses, macros, includes, enumerators, .. } = m;
-    Masked { text, invocations, uses, tokens: toks, macros, includes, enumerators }
+    let Masker { text, invocations, uses, macros, includes, enumerators, pasted, fragments, .. } = m;
+    Masked { text, invocations, uses, tokens: toks, macros, includes, enumerators, pasted, fragments }
 }
 
 /// The state of one masking pass over the tokens of a file. Each step takes the index of a
@@ -151,6 +157,8 @@ struct Masker<'s> {
     /// where they are used, as the preprocessor would leave no more than an attribute there.
     file_attributes: FxHashMap<&'s [u8], bool>,
     enumerators: Vec<MaskedEnumerators>,
+    pasted: Vec<PastedUse>,
+    fragments: Vec<usize>,
 }
 
 /// Identifiers that look like calls but start no macro invocation. (Not all of
@@ -236,6 +244,13 @@ impl Masker<'_> {
             }
             return self.advance(i);
         }
+        if let (None, Some(open)) = (role, call) {
+            if self.function_macros.contains_key(word.as_bytes()) {
+                if let Some(close) = matching_paren(src, toks, open) {
+                    self.pasted_uses(i, open, close, &[]);
+                }
+            }
+        }
         if let (None, Some(open), Some(Open::Enum)) = (role, call, self.open.last()) {
             if let Some(next) = self.enumerator_invocation(i, open) {
                 return next;
@@ -294,6 +309,11 @@ impl Masker<'_> {
         let end = file_level_end(src, toks, close)?;
         let args = lexer::split_args(&src[toks[open].end..toks[close].start]);
         let template = if self.table.get(word).is_none() { self.template(word.as_bytes(), &args) } else { None };
+        if template.is_some() {
+            // What its functions use is theirs, not the file's.
+            let at = toks[open].start;
+            self.pasted.retain(|p| p.at != at);
+        }
         self.invocations.push(Invocation {
             name: word.to_string(),
             start: t.start,

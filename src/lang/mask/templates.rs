@@ -56,6 +56,9 @@ impl Expansion {
     }
 }
 
+/// An argument whose value is not known where the invocation stands: no name pastes with it.
+const UNKNOWN: &str = "?";
+
 /// Nesting and size guards, far above QEMU's (two levels, a few dozen names).
 const MAX_DEPTH: usize = 4;
 const MAX_NAMES: usize = 256;
@@ -321,12 +324,11 @@ impl Body<'_, '_> {
                 let t = (&self.toks[from], &self.toks[to.max(from + 1) - 1]);
                 split_args(&self.m.src[t.0.start..t.1.end]).join(",")
             };
-            args.push(if whole {
-                text.unwrap_or_default()
-            } else if from < to {
-                raw()
-            } else {
-                String::new()
+            args.push(match (whole, from < to) {
+                (true, _) => text.unwrap_or_else(|| UNKNOWN.to_string()),
+                (false, true) => raw(),
+                // An empty argument pastes as nothing.
+                (false, false) => String::new(),
             });
             outer.push(if let (true, Shape::Param(k)) = (whole, shape) { Some(k) } else { None });
         }
@@ -350,6 +352,59 @@ impl Body<'_, '_> {
             }
         }
         (out.size() <= MAX_NAMES).then_some(true)
+    }
+}
+
+/// A name an invocation of a macro of this file pastes from its arguments, where the invocation
+/// stands (in code or in another macro's body): lockable.h's `QML_OBJ_(x, mutex)` uses
+/// `qemu_lockable_mutex_lock`, scsi's `SENSE_CODE(NO_SENSE)` uses `sense_code_NO_SENSE`.
+#[derive(Clone, Debug)]
+pub struct PastedUse {
+    /// The invocation's `(`: no other reference starts there.
+    pub at: usize,
+    pub name: String,
+    pub kind: RefKind,
+}
+
+impl Masker<'_> {
+    /// Records the names the invocation of the file's macro at token `i` (`(` at `open`, `)` at
+    /// `close`) pastes. `unknown` are names whose value is not known where it stands: the
+    /// parameters of the macro whose body holds the invocation.
+    pub(super) fn pasted_uses(&mut self, i: usize, open: usize, close: usize, unknown: &[&[u8]]) {
+        let (src, toks) = (self.src, self.toks);
+        let name = &src[toks[i].start..toks[i].end];
+        let mut args = split_args(&src[toks[open].end..toks[close].start]);
+        for arg in &mut args {
+            if unknown.contains(&arg.as_bytes()) {
+                *arg = UNKNOWN.to_string();
+            }
+        }
+        let Some(out) = self.expand_template(name, &args, 0) else { return };
+        let at = toks[open].start;
+        let before = self.pasted.len();
+        let names = out.functions.into_iter().flat_map(|f| f.uses).chain(out.shared);
+        self.pasted.extend(names.map(|(name, kind)| PastedUse { at, name, kind }));
+        if self.pasted.len() == before {
+            return;
+        }
+        // An argument that is a single name the body only pastes or stringifies is a fragment
+        // of the names it makes, not a use (`NO_SENSE` in `SENSE_CODE(NO_SENSE)`).
+        let (mut k, mut depth, mut from) = (0usize, 0usize, open + 1);
+        for j in open + 1..=close {
+            let t = &toks[j];
+            let ends = depth == 0 && (j == close || is_punct(src, t, b','));
+            if ends {
+                if j == from + 1 && toks[from].kind == TokenKind::Identifier && out.bare.get(k) == Some(&false) {
+                    self.fragments.push(toks[from].start);
+                }
+                k += 1;
+                from = j + 1;
+            } else if is_punct(src, t, b'(') {
+                depth += 1;
+            } else if is_punct(src, t, b')') {
+                depth = depth.saturating_sub(1);
+            }
+        }
     }
 }
 

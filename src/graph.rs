@@ -2,8 +2,8 @@
 //! petgraph.
 //!
 //! Resolution of a use of `name` in file F: a file-scoped definition in F, then one in a file
-//! textually connected to F (a `.c.inc` F includes, or the `.c` that includes F), then the global
-//! symbol. A global symbol with providing sites in several files is still one node; the edge
+//! textually connected to F (a `.c.inc` F includes, or the `.c` that includes F; for a private
+//! header a few units include, those units, see `template_units`), then the global symbol. A global symbol with providing sites in several files is still one node; the edge
 //! records the site nearest to F by path and is marked ambiguous. Names defined nowhere (libc,
 //! glib, generated headers) become external nodes.
 //!
@@ -439,11 +439,68 @@ fn connected_files(
             connected.entry(other).or_default().push(input);
         }
     }
+    for (header, units) in template_units(table, &includes) {
+        connected.entry(header).or_default().extend(units);
+    }
     for v in connected.values_mut() {
         v.sort();
         v.dedup();
     }
     (connected, includes)
+}
+
+/// A header outside `include/` that a few translation units include, directly or through
+/// other such headers, is a fragment of them: a template instantiated with the includer's
+/// macros (`accel/tcg/atomic_template.h` in cputlb.c and user-exec.c, `ops_sse.h`,
+/// `cirrus_vga_rop2.h`), or a private header. It sees what its includers define and include
+/// before it: `atomic_mmu_lookup` is a static of cputlb.c. Joined one way only, the header to
+/// its units: they already see it. A header more files include is an interface, and sees only
+/// what it includes itself.
+fn template_units(table: &SymbolTable, includes: &[Vec<FileId>]) -> Vec<(FileId, Vec<FileId>)> {
+    /// How many units, and how many header levels up, a fragment may have.
+    const MAX_UNITS: usize = 4;
+    const MAX_LEVELS: usize = 3;
+    let fragment = |f: FileId| {
+        let path = table.path(f);
+        !is_translation_unit_path(path) && !path.starts_with("include/")
+    };
+    let mut includers: FxHashMap<FileId, Vec<FileId>> = FxHashMap::default();
+    for (fi, targets) in includes.iter().enumerate() {
+        for &t in targets.iter().filter(|&&t| fragment(t) && t.0 as usize != fi) {
+            includers.entry(t).or_default().push(FileId(fi as u32));
+        }
+    }
+    let mut out = Vec::new();
+    for (&header, direct) in &mut includers.clone() {
+        // A template is included once per instantiation: five times by cputlb.c.
+        direct.sort_unstable();
+        direct.dedup();
+        let (mut units, mut level, mut frontier) = (Vec::new(), 0, direct.clone());
+        let mut fits = direct.len() <= MAX_UNITS;
+        while fits && !frontier.is_empty() && level < MAX_LEVELS {
+            let mut next = Vec::new();
+            for f in frontier.drain(..) {
+                if is_translation_unit_path(table.path(f)) {
+                    units.push(f);
+                } else if fragment(f) {
+                    next.extend(includers.get(&f).into_iter().flatten().copied());
+                } else {
+                    // Included by an interface header: it is part of that interface.
+                    fits = false;
+                }
+            }
+            units.sort_unstable();
+            units.dedup();
+            fits &= units.len() <= MAX_UNITS;
+            frontier = next;
+            level += 1;
+        }
+        if fits && frontier.is_empty() && !units.is_empty() {
+            out.push((header, units));
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// Finds the file an `#include` names: next to the includer, under `include/`, then the file

@@ -20,6 +20,7 @@ mod readonly;
 mod revert;
 mod revert_trust;
 mod split_history;
+mod templates;
 mod text;
 mod trailers;
 mod util;

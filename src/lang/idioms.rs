@@ -18,6 +18,7 @@ pub enum IdiomRole {
     TypeWrapper,
     FileLevel,
     TokenPaste,
+    IncludePath,
 }
 
 /// The serde shape of one `[[idiom]]` entry, as written in the TOML file.
@@ -118,6 +119,11 @@ impl IdiomTable {
             return Some(idiom.role);
         }
         self.attribute_prefixes.iter().any(|p| name.starts_with(p.as_str())).then_some(IdiomRole::Attribute)
+    }
+
+    /// Whether `#define name "path"` stands for an `#include "path"` (QEMU's `HELPER_H`).
+    pub fn is_include_path(&self, name: &str) -> bool {
+        self.idioms.get(name).is_some_and(|i| i.role == IdiomRole::IncludePath)
     }
 
     pub fn is_token_paste(&self, name: &str) -> bool {

@@ -46,6 +46,27 @@ pub(super) fn add_uses(c: &mut Collector, uses: &[MaskedUse]) {
     }
 }
 
+/// `#define HELPER_H "helper.h"`: an include of that path where it is defined, for the macros
+/// the idiom table names `include_path` (the file that defines it includes a header that
+/// includes `HELPER_H`).
+pub(super) fn add_include_macros(c: &mut Collector) {
+    let mut found = Vec::new();
+    for d in c.defs.iter().filter(|d| d.kind == SymbolKind::Macro) {
+        if !c.idioms.is_include_path(&c.names[d.name as usize]) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&c.src[d.start_byte..d.end_byte]);
+        let mut quoted = text.split('"');
+        if let (Some(_), Some(path), Some(_)) = (quoted.next(), quoted.next(), quoted.next()) {
+            found.push(include_of(&format!("\"{path}\""), d.start_line));
+        }
+    }
+    if !found.is_empty() {
+        c.includes.extend(found);
+        c.includes.sort_by_key(|i| i.line);
+    }
+}
+
 /// Names pasted by invocations of the file's own macros: uses of the code around them (a
 /// function, or the macro whose body holds the invocation).
 pub(super) fn add_pasted(c: &mut Collector, pasted: &[PastedUse]) {

@@ -382,6 +382,7 @@ impl<'q> Extractor<'q> {
         masked::add_invocations(&mut c, &masked.invocations);
         masked::add_pasted(&mut c, &masked.pasted);
         c.name_bytes.extend(masked.fragments.iter().copied());
+        masked::add_include_macros(&mut c);
         let (health, error_spans) = parse_health(&tree);
         drop(tree);
         finish(c, health, &error_spans)

@@ -26,7 +26,8 @@ def load(path):
 
 
 def reason(old, new):
-    od, nd = json.loads(old["details"]), json.loads(new["details"])
+    # details: a nested object since JSON v2, a string of JSON before
+    od, nd = (d if isinstance(d, dict) else json.loads(d) for d in (old["details"], new["details"]))
     ov, nv = old["verdict"], new["verdict"]
     if "reverted" in (ov, nv):
         return "revert by content"

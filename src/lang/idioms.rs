@@ -19,6 +19,7 @@ pub enum IdiomRole {
     FileLevel,
     TokenPaste,
     IncludePath,
+    CallUses,
 }
 
 /// The serde shape of one `[[idiom]]` entry, as written in the TOML file.
@@ -172,8 +173,14 @@ impl IdiomTable {
 /// Checks one entry: templates well formed, each field used by its role only.
 fn check(spec: &IdiomSpec) -> Result<Idiom, String> {
     let defines = spec.defines.iter().map(|t| parse_template(t)).collect::<Result<Vec<_>, _>>()?;
-    if spec.role != IdiomRole::FileLevel && !(defines.is_empty() && spec.uses.is_empty()) {
-        return Err("`defines` and `uses` are for role `file_level`".into());
+    if spec.role != IdiomRole::FileLevel && !defines.is_empty() {
+        return Err("`defines` is for role `file_level`".into());
+    }
+    if !matches!(spec.role, IdiomRole::FileLevel | IdiomRole::CallUses) && !spec.uses.is_empty() {
+        return Err("`uses` is for roles `file_level` and `call_uses`".into());
+    }
+    if spec.role == IdiomRole::CallUses && spec.uses.iter().any(|u| u.contains("->")) {
+        return Err("a `call_uses` invocation defines nothing: no `A -> B` uses".into());
     }
     // A use may stand in one of the invocation's own definitions: `gen_helper_{0} -> helper_{0}`.
     let uses = spec.uses.iter().flat_map(|u| match u.split_once("->") {
@@ -293,7 +300,7 @@ mod tests {
         assert!(IdiomTable::build(&[spec(IdiomRole::TokenPaste, Some("my_{0}_{1}"), &[])]).is_ok());
         let err = |s| IdiomTable::build(&[s]).unwrap_err();
         assert!(err(spec(IdiomRole::FileLevel, Some("my_{0}"), &[])).contains("`pastes` is for role `token_paste`"));
-        assert!(err(spec(IdiomRole::TokenPaste, None, &["prototype my_{0}"])).contains("`defines` and `uses`"));
+        assert!(err(spec(IdiomRole::TokenPaste, None, &["prototype my_{0}"])).contains("`defines` is for role"));
         assert!(err(spec(IdiomRole::TokenPaste, Some("my_{x}"), &[])).contains("placeholders are `{N}`"));
         assert!(err(spec(IdiomRole::TokenPaste, Some("my {0}"), &[])).contains("is not a name"));
         assert!(err(spec(IdiomRole::FileLevel, None, &["prototype {0"])).starts_with("idiom `MINE`: "));

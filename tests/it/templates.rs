@@ -79,6 +79,9 @@ fn register_maps_and_pasted_names_bind() {
         let users = dependents(&repo, reg, "1");
         assert!(users.iter().any(|(n, _, b)| n == "regs_read" && b == "exact"), "{reg}: {users:?}");
     }
+    // FIELD_EX32(v, CTRL, EN), defined in registerfields.h, reads R_CTRL_EN_SHIFT.
+    let users = dependents(&repo, "R_CTRL_EN_SHIFT", "1");
+    assert!(users.iter().any(|(n, _, b)| n == "regs_enabled" && b == "exact"), "{users:?}");
     // QEMU_LOCK_MUTEX(m) -> QML_LOCK_(m, mutex) -> qemu_lockable_mutex_lock, which QML_FUNC_(mutex)
     // defines.
     let users = dependents(&repo, "qemu_lockable_mutex_lock", "3");

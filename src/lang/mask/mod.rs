@@ -244,10 +244,14 @@ impl Masker<'_> {
             }
             return self.advance(i);
         }
-        if let (None, Some(open)) = (role, call) {
-            if self.function_macros.contains_key(word.as_bytes()) {
+        if let (None | Some(IdiomRole::CallUses), Some(open)) = (role, call) {
+            if role.is_some() || self.function_macros.contains_key(word.as_bytes()) {
                 if let Some(close) = matching_paren(src, toks, open) {
-                    self.pasted_uses(i, open, close, &[]);
+                    if role.is_some() {
+                        self.call_uses(i, open, close);
+                    } else {
+                        self.pasted_uses(i, open, close, &[]);
+                    }
                 }
             }
         }

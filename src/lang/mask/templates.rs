@@ -408,6 +408,45 @@ impl Masker<'_> {
     }
 }
 
+impl Masker<'_> {
+    /// A `call_uses` idiom invoked at token `i` (`(` at `open`, `)` at `close`): the names its
+    /// `uses` patterns make from the arguments (`FIELD_EX32(v, CTRL, EN)` uses `R_CTRL_EN_SHIFT`),
+    /// and the arguments they take are fragments.
+    pub(super) fn call_uses(&mut self, i: usize, open: usize, close: usize) {
+        let (src, toks) = (self.src, self.toks);
+        let word = String::from_utf8_lossy(&src[toks[i].start..toks[i].end]).into_owned();
+        let Some(idiom) = self.table.get(&word) else { return };
+        let args = split_args(&src[toks[open].end..toks[close].start]);
+        let at = toks[open].start;
+        let mut taken = vec![false; args.len()];
+        for pattern in &idiom.uses {
+            if let Some(name) = crate::lang::idioms::instantiate(pattern, &args) {
+                self.pasted.push(PastedUse { at, name, kind: RefKind::Identifier });
+                for k in crate::lang::idioms::placeholders(pattern) {
+                    if let Some(t) = taken.get_mut(k) {
+                        *t = true;
+                    }
+                }
+            }
+        }
+        let (mut k, mut depth, mut from) = (0usize, 0usize, open + 1);
+        for j in open + 1..=close {
+            let t = &toks[j];
+            if depth == 0 && (j == close || is_punct(src, t, b',')) {
+                if j == from + 1 && toks[from].kind == TokenKind::Identifier && taken.get(k) == Some(&true) {
+                    self.fragments.push(toks[from].start);
+                }
+                k += 1;
+                from = j + 1;
+            } else if is_punct(src, t, b'(') {
+                depth += 1;
+            } else if is_punct(src, t, b')') {
+                depth = depth.saturating_sub(1);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::mask;

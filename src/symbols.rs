@@ -87,7 +87,8 @@ pub fn scope_of(def: &Definition, path: &str, file: FileId) -> Scope {
 }
 
 /// The program a file is linked into, as far as a path tells: QEMU builds each `target/<arch>/`
-/// into its own binaries, and the test programs under `tests/tcg/`, the firmware under
+/// into its own binaries, and the test programs under `tests/tcg/` (and the guest programs of
+/// `tests/multiboot/`, `tests/uefi-test-tools/`, `tests/migration-stress/`), the firmware under
 /// `pc-bios/` and `roms/`, the tools under `contrib/<tool>/` and the models and tools under
 /// `scripts/<dir>/` (the Coverity model) are programs of their own. A
 /// name resolved only by name never binds across two different units (a use in
@@ -114,7 +115,9 @@ impl<'p> LinkUnit<'p> {
             }
             // scripts/: models and tools never linked into QEMU (the Coverity model defines
             // `g_free`, `memcpy`, ...).
-            (Some("tests"), Some("tcg"), Some(_))
+            // tests/multiboot, tests/uefi-test-tools and tests/migration-stress are guest
+            // programs (tests/multiboot/libc.c defines `memcpy`).
+            (Some("tests"), Some("tcg" | "multiboot" | "uefi-test-tools" | "migration-stress"), Some(_))
             | (Some("pc-bios" | "roms" | "contrib" | "scripts"), Some(_), Some(_)) => {
                 let dir = path.rsplit_once('/').map_or(path, |(d, _)| d);
                 LinkUnit::Standalone(dir)
@@ -281,9 +284,13 @@ mod tests {
     #[test]
     fn standalone_programs_never_link_with_qemu() {
         let qemu = LinkUnit::of("util/qemu-option.c");
-        for other in
-            ["scripts/coverity-scan/model.c", "pc-bios/vof/libc.c", "contrib/plugins/lockstep.c", "tests/tcg/x/a.c"]
-        {
+        for other in [
+            "scripts/coverity-scan/model.c",
+            "pc-bios/vof/libc.c",
+            "contrib/plugins/lockstep.c",
+            "tests/tcg/x/a.c",
+            "tests/multiboot/libc.c",
+        ] {
             assert!(!qemu.links_with(&LinkUnit::of(other)), "{other}");
         }
         assert!(qemu.links_with(&LinkUnit::of("target/arm/cpu.c")));

@@ -314,10 +314,14 @@ impl Visibility {
         let symbol = table.symbol(id);
         let seen = self.seen_from(use_file);
         let sees = |f: FileId| f == use_file || seen.binary_search(&f).is_ok();
-        let unit = LinkUnit::of(table.path(use_file));
-        let links = |f: FileId| unit.links_with(&LinkUnit::of(table.path(f)));
-        let mut providers: Vec<FileId> = symbol.providers().map(|s| s.file).collect();
-        providers.dedup();
+        // Most uses are settled by the first two checks below, before these are needed.
+        let unit = || LinkUnit::of(table.path(use_file));
+        let links = |unit: &LinkUnit, f: FileId| unit.links_with(&LinkUnit::of(table.path(f)));
+        let providers = || {
+            let mut providers: Vec<FileId> = symbol.providers().map(|s| s.file).collect();
+            providers.dedup();
+            providers
+        };
         let declarations = || symbol.sites.iter().filter(|s| s.kind.is_declaration_only()).map(|s| s.file);
         // Types, macros and enumerators exist only where a header brings them in; the linker
         // binds functions and variables by name alone.
@@ -332,7 +336,8 @@ impl Visibility {
             if symbol.sites.iter().any(|s| sees(s.file)) {
                 return Binding::Include;
             }
-            let mut reachable = providers.iter().filter(|&&f| links(f));
+            let (unit, providers) = (unit(), providers());
+            let mut reachable = providers.iter().filter(|&&f| links(&unit, f));
             return match (reachable.next(), reachable.next()) {
                 (Some(_), None) if linkable => Binding::Unique,
                 _ => Binding::NameOnly,
@@ -348,10 +353,12 @@ impl Visibility {
             return Binding::Include;
         }
         let path = |f: FileId| table.path(f);
-        let competing = providers.iter().any(|&f| f != site && links(f) && (!is_stub(path(f)) || is_stub(path(site))));
+        let (unit, providers) = (unit(), providers());
+        let competing =
+            providers.iter().any(|&f| f != site && links(&unit, f) && (!is_stub(path(f)) || is_stub(path(site))));
         // A declaration the use cannot see binds nothing: only a definition can be "the only
         // one" the linker would find (`reboot` declared in a fuzzing header is not libc's).
-        if competing || !links(site) || !providers.contains(&site) {
+        if competing || !links(&unit, site) || !providers.contains(&site) {
             return Binding::NameOnly;
         }
         if declarations().any(sees) {

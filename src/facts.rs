@@ -178,6 +178,11 @@ pub struct Include {
     /// `<...>` rather than `"..."`.
     pub system: bool,
     pub line: u32,
+    /// Named by a macro (`#define HELPER_H "helper.h"`, idiom role `include_path`): found next to
+    /// the file or from the top of the tree (or `include/`), never by the nearest file of that
+    /// name: include/exec/helper-gen.h's `"helper.h"` means the including target's, which
+    /// `[[computed_include]]` models.
+    pub exact: bool,
 }
 
 /// How much of the file tree-sitter could read, and which limits were hit.

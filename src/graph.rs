@@ -409,9 +409,20 @@ fn connected_files(
         let computed = file.symbols.includes.iter().flat_map(|inc| {
             index.computed_includes.iter().filter(move |c| c.when == inc.path).map(|c| c.also.as_str())
         });
-        let paths: Vec<&str> = file.symbols.includes.iter().map(|i| i.path.as_str()).chain(computed).collect();
-        for inc_path in paths {
-            let target = match resolve_include(table, &by_basename, &file.path, inc_path) {
+        let paths: Vec<(&str, bool)> = file
+            .symbols
+            .includes
+            .iter()
+            .map(|i| (i.path.as_str(), i.exact))
+            .chain(computed.map(|p| (p, false)))
+            .collect();
+        for (inc_path, exact) in paths {
+            let found = if exact {
+                resolve_include_exactly(table, &file.path, inc_path)
+            } else {
+                resolve_include(table, &by_basename, &file.path, inc_path)
+            };
+            let target = match found {
                 Some(target) => target,
                 None => match resolve_generated(&generated, &file.path, inc_path) {
                     Some((input, joins)) => {
@@ -530,11 +541,25 @@ pub fn resolve_include(
     let suffix = format!("/{include}");
     let candidates = by_basename.get(base)?;
     let from = table.file_id(from_path)?;
+    // Never a guess into a program the includer is not part of: QEMU's `"helper.h"` is no
+    // firmware's (pc-bios/s390-ccw/helper.h), a target's `"cpu.h"` no other target's.
+    let unit = LinkUnit::of(from_path);
     nearest_site(
         table,
-        candidates.iter().copied().filter(|&f| table.path(f).ends_with(&suffix) || table.path(f) == include),
+        candidates.iter().copied().filter(|&f| {
+            let path = table.path(f);
+            (path.ends_with(&suffix) || path == include) && unit.links_with(&LinkUnit::of(path))
+        }),
         from,
     )
+}
+
+/// An include named by a macro: next to the includer, from the top of the tree, or under
+/// `include/`; no guess by file name.
+fn resolve_include_exactly(table: &SymbolTable, from_path: &str, include: &str) -> Option<FileId> {
+    let dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
+    let sibling = if dir.is_empty() { include.to_string() } else { format!("{dir}/{include}") };
+    [normalize(&sibling), normalize(include), format!("include/{include}")].iter().find_map(|p| table.file_id(p))
 }
 
 /// The generator input an `#include` of a generated file stands for: the generated path

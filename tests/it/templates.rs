@@ -88,3 +88,15 @@ fn register_maps_and_pasted_names_bind() {
     assert!(users.iter().any(|(n, ..)| n == "lock_user_take"), "{users:?}");
     assert!(users.iter().any(|(n, ..)| n == "QEMU_LOCK_MUTEX"), "{users:?}");
 }
+
+#[test]
+fn a_header_named_by_a_macro_is_never_a_guess_by_file_name() {
+    let repo = scenario("templates");
+    // include/exec/helper-gen.h's `#define HELPER_H "helper.h"` names the including target's
+    // helper.h; the only helper.h in this tree is a firmware's, which QEMU code never sees.
+    let step = check(&repo, "bios-round");
+    let round = step["symbols"].as_array().unwrap().iter().find(|s| s["name"] == "ROUND_UP").unwrap();
+    let users: Vec<&str> = round["dependents"].as_array().unwrap().iter().filter_map(|d| d["path"].as_str()).collect();
+    assert!(!users.contains(&"util/round.c"), "{round:#}");
+    assert_eq!(step["verdict"]["structural"], "leaf", "{step:#}");
+}

@@ -58,7 +58,9 @@ pub(super) fn add_include_macros(c: &mut Collector) {
         let text = String::from_utf8_lossy(&c.src[d.start_byte..d.end_byte]);
         let mut quoted = text.split('"');
         if let (Some(_), Some(path), Some(_)) = (quoted.next(), quoted.next(), quoted.next()) {
-            found.push(include_of(&format!("\"{path}\""), d.start_line));
+            let mut include = include_of(&format!("\"{path}\""), d.start_line);
+            include.exact = true;
+            found.push(include);
         }
     }
     if !found.is_empty() {

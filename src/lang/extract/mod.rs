@@ -442,7 +442,7 @@ fn include(node: Node, c: &mut Collector) {
 /// An `#include`'s path as written, `"a.h"` or `<a.h>`, at `line`.
 fn include_of(raw: &str, line: u32) -> Include {
     let path = raw.trim_matches(|ch| ch == '"' || ch == '<' || ch == '>').to_string();
-    Include { path, system: raw.starts_with('<'), line }
+    Include { path, system: raw.starts_with('<'), line, exact: false }
 }
 
 fn reference(capture: Capture, node: Node, c: &mut Collector) {

@@ -155,7 +155,7 @@ fn expression(text: &str, lines: &mut Lines, expr: &Value, (start, end): (usize,
     let start_line = lines.at(start);
     let end_line = lines.at(end.saturating_sub(1).max(start));
     if let Some(path) = expr.get("include").and_then(Value::str) {
-        out.includes.push(Include { path: path.to_string(), system: false, line: start_line });
+        out.includes.push(Include { path: path.to_string(), system: false, line: start_line, exact: false });
         return;
     }
     let entity = |kind: &'static str, name: String, interface: String| Entity {

@@ -99,4 +99,12 @@ fn a_header_named_by_a_macro_is_never_a_guess_by_file_name() {
     let users: Vec<&str> = round["dependents"].as_array().unwrap().iter().filter_map(|d| d["path"].as_str()).collect();
     assert!(!users.contains(&"util/round.c"), "{round:#}");
     assert_eq!(step["verdict"]["structural"], "leaf", "{step:#}");
+    // A program of its own may include QEMU's headers: a TCG plugin's `<qemu-plugin.h>`.
+    let users = dependents(&repo, "qemu_plugin_api_version", "1");
+    assert!(
+        users
+            .iter()
+            .any(|(n, p, b)| n == "qemu_plugin_install" && p == "tests/tcg/plugins/syscall.c" && b == "include"),
+        "{users:?}"
+    );
 }

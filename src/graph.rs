@@ -542,11 +542,12 @@ pub fn resolve_include(
     let candidates = by_basename.get(base)?;
     let from = table.file_id(from_path)?;
     // Never a guess into a program the includer is not part of: QEMU's `"helper.h"` is no
-    // firmware's (pc-bios/s390-ccw/helper.h), a target's `"cpu.h"` no other target's. A
-    // program of its own may include QEMU's headers (a TCG plugin, `<qemu-plugin.h>`).
+    // firmware's (pc-bios/s390-ccw/helper.h). A program of its own may include QEMU's headers
+    // (a TCG plugin, `<qemu-plugin.h>`). Targets are left to the nearest path: linux-user/aarch64
+    // includes target/arm's `"cpu.h"`.
     let unit = LinkUnit::of(from_path);
     let may_include = |path: &str| match (&unit, LinkUnit::of(path)) {
-        (LinkUnit::Standalone(a), LinkUnit::Standalone(b)) | (LinkUnit::Target(a), LinkUnit::Target(b)) => *a == b,
+        (LinkUnit::Standalone(a), LinkUnit::Standalone(b)) => *a == b,
         (_, LinkUnit::Standalone(_)) => false,
         _ => true,
     };

@@ -60,18 +60,10 @@ impl<'s> Masker<'s> {
     /// The enumerator names `name(args)` expands to, or `None` when it cannot be worked out.
     fn expand(&self, name: &[u8], args: &[String], depth: usize) -> Option<Vec<String>> {
         let (src, toks) = (self.src, self.toks);
-        let &(open, end) = self.function_macros.get(name)?;
         if depth > MAX_DEPTH {
             return None;
         }
-        let close = (open..end).find(|&j| is_punct(src, &toks[j], b')'))?;
-        let params: Vec<&[u8]> =
-            toks[open + 1..close].iter().filter(|t| !is_punct(src, t, b',')).map(|t| &src[t.start..t.end]).collect();
-        if params.len() != args.len()
-            || params.iter().any(|p| !p.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_'))
-        {
-            return None;
-        }
+        let (params, close, end) = self.macro_params(name, args.len())?;
         let arg_of = |word: &[u8]| params.iter().position(|&p| p == word).map(|k| args[k].as_str());
         let mut names = Vec::new();
         for item in split_top_level(src, &toks[close + 1..end]) {
@@ -100,6 +92,40 @@ impl<'s> Masker<'s> {
             }
         }
         Some(names)
+    }
+}
+
+impl<'s> Masker<'s> {
+    /// The parameters of the file's function-like macro `name` when it takes `count` plain
+    /// parameters, with the index of the `)` that closes them and the end of its directive.
+    pub(super) fn macro_params(&self, name: &[u8], count: usize) -> Option<(Vec<&'s [u8]>, usize, usize)> {
+        let (src, toks) = (self.src, self.toks);
+        let &(open, end) = self.function_macros.get(name)?;
+        let close = (open..end).find(|&j| is_punct(src, &toks[j], b')'))?;
+        let params: Vec<&[u8]> =
+            toks[open + 1..close].iter().filter(|t| !is_punct(src, t, b',')).map(|t| &src[t.start..t.end]).collect();
+        let plain = params.iter().all(|p| p.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_'));
+        (params.len() == count && plain).then_some((params, close, end))
+    }
+
+    /// Per argument of the invocation whose parentheses are the tokens `open` and `close`: the
+    /// start of the argument when it is a single name.
+    pub(super) fn single_name_args(&self, open: usize, close: usize) -> Vec<Option<usize>> {
+        let (src, toks) = (self.src, self.toks);
+        let (mut out, mut depth, mut from) = (Vec::new(), 0usize, open + 1);
+        for j in open + 1..=close {
+            let t = &toks[j];
+            if depth == 0 && (j == close || is_punct(src, t, b',')) {
+                let single = j == from + 1 && toks[from].kind == TokenKind::Identifier;
+                out.push(single.then_some(toks[from].start));
+                from = j + 1;
+            } else if is_punct(src, t, b'(') {
+                depth += 1;
+            } else if is_punct(src, t, b')') {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        out
     }
 }
 

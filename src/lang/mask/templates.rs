@@ -83,18 +83,11 @@ impl<'s> Masker<'s> {
     }
 
     fn expand_template(&self, name: &[u8], args: &[String], depth: usize) -> Option<Expansion> {
-        let (src, toks) = (self.src, self.toks);
-        let &(open, end) = self.function_macros.get(name)?;
         if depth > MAX_DEPTH {
             return None;
         }
-        let close = (open..end).find(|&j| is_punct(src, &toks[j], b')'))?;
-        let params: Vec<&[u8]> =
-            toks[open + 1..close].iter().filter(|t| !is_punct(src, t, b',')).map(|t| &src[t.start..t.end]).collect();
-        if params.len() != args.len() || params.iter().any(|p| !p.iter().all(|&b| lexer::is_ident_continue(b))) {
-            return None;
-        }
-        let body = Body { m: self, toks: &toks[close + 1..end], params: &params, args, depth };
+        let (params, close, end) = self.macro_params(name, args.len())?;
+        let body = Body { m: self, toks: &self.toks[close + 1..end], params: &params, args, depth };
         let mut out = Expansion { bare: vec![false; args.len()], ..Expansion::default() };
         body.walk(name, &mut out)?;
         Some(out)
@@ -389,20 +382,9 @@ impl Masker<'_> {
         }
         // An argument that is a single name the body only pastes or stringifies is a fragment
         // of the names it makes, not a use (`NO_SENSE` in `SENSE_CODE(NO_SENSE)`).
-        let (mut k, mut depth, mut from) = (0usize, 0usize, open + 1);
-        for j in open + 1..=close {
-            let t = &toks[j];
-            let ends = depth == 0 && (j == close || is_punct(src, t, b','));
-            if ends {
-                if j == from + 1 && toks[from].kind == TokenKind::Identifier && out.bare.get(k) == Some(&false) {
-                    self.fragments.push(toks[from].start);
-                }
-                k += 1;
-                from = j + 1;
-            } else if is_punct(src, t, b'(') {
-                depth += 1;
-            } else if is_punct(src, t, b')') {
-                depth = depth.saturating_sub(1);
+        for (k, start) in self.single_name_args(open, close).into_iter().enumerate() {
+            if let (Some(start), Some(false)) = (start, out.bare.get(k)) {
+                self.fragments.push(start);
             }
         }
     }
@@ -429,19 +411,9 @@ impl Masker<'_> {
                 }
             }
         }
-        let (mut k, mut depth, mut from) = (0usize, 0usize, open + 1);
-        for j in open + 1..=close {
-            let t = &toks[j];
-            if depth == 0 && (j == close || is_punct(src, t, b',')) {
-                if j == from + 1 && toks[from].kind == TokenKind::Identifier && taken.get(k) == Some(&true) {
-                    self.fragments.push(toks[from].start);
-                }
-                k += 1;
-                from = j + 1;
-            } else if is_punct(src, t, b'(') {
-                depth += 1;
-            } else if is_punct(src, t, b')') {
-                depth = depth.saturating_sub(1);
+        for (k, start) in self.single_name_args(open, close).into_iter().enumerate() {
+            if let (Some(start), Some(true)) = (start, taken.get(k)) {
+                self.fragments.push(start);
             }
         }
     }

@@ -67,6 +67,10 @@ impl<'s> Masker<'s> {
         let arg_of = |word: &[u8]| params.iter().position(|&p| p == word).map(|k| args[k].as_str());
         let mut names = Vec::new();
         for item in split_top_level(src, &toks[close + 1..end]) {
+            // The file's expansion budget (`templates::FILE_EXPANSION_BUDGET`) bounds a macro bomb
+            // of empty expansions, which `MAX_NAMES` does not.
+            let left = self.expansion_budget.get().checked_sub(1)?;
+            self.expansion_budget.set(left);
             match item {
                 // An invocation of another macro, its arguments substituted.
                 [callee, paren, inner @ .., last]
@@ -235,6 +239,18 @@ mod tests {
         assert_eq!(names, [Vec::<String>::new(), vec![], vec![]]);
         assert!(text.contains("    A,\n") && text.contains("    E_LAST\n"), "{text}");
         assert!(!text.contains("ELSEWHERE") && !text.contains("ODD(C)"), "{text}");
+    }
+
+    #[test]
+    fn a_bomb_of_empty_expansions_stops_at_the_budget() {
+        let mut src = String::from("#define E0(x)\n");
+        for d in 1..7 {
+            src.push_str(&format!("#define E{d}(x) {}\n", vec![format!("E{}(x)", d - 1); 60].join(", ")));
+        }
+        src.push_str("enum {\n    E6(a),\n    LAST\n};\n");
+        let (text, names) = enumerators(&src);
+        assert_eq!(names, [Vec::<String>::new()], "past the budget, no names");
+        assert!(text.contains("    LAST\n"), "{text}");
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub fn mask(src: &[u8], table: &IdiomTable) -> Masked {
         enumerators: Vec::new(),
         pasted: Vec::new(),
         fragments: Vec::new(),
+        expansion_budget: std::cell::Cell::new(templates::FILE_EXPANSION_BUDGET),
     };
     let mut i = 0;
     while i < toks.len() {
@@ -159,6 +160,9 @@ struct Masker<'s> {
     enumerators: Vec<MaskedEnumerators>,
     pasted: Vec<PastedUse>,
     fragments: Vec<usize>,
+    /// Body tokens the template and pasted-name expansions of this file may still walk: a
+    /// guard against macro bombs (`templates`).
+    expansion_budget: std::cell::Cell<usize>,
 }
 
 /// Identifiers that look like calls but start no macro invocation. (Not all of

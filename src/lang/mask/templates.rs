@@ -62,6 +62,11 @@ const UNKNOWN: &str = "?";
 /// Nesting and size guards, far above QEMU's (two levels, a few dozen names).
 const MAX_DEPTH: usize = 4;
 const MAX_NAMES: usize = 256;
+/// How many body tokens the expansions of one file may walk in all. QEMU's busiest files
+/// (target/arm/tcg/sve_helper.c, its thousands of invocations of the file's own macros) walk
+/// between 100,000 and 500,000, measured; a macro that invokes another sixty times, six levels
+/// deep, would walk 60^6 without it. Past it, an invocation is read as if its macro were unknown.
+pub(super) const FILE_EXPANSION_BUDGET: usize = 5_000_000;
 
 /// How a name in a body was written.
 #[derive(Clone, Copy, PartialEq)]
@@ -224,6 +229,8 @@ impl Body<'_, '_> {
         let mut current: Option<usize> = None;
         let mut j = 0;
         while j < self.toks.len() {
+            let left = self.m.expansion_budget.get().checked_sub(1)?;
+            self.m.expansion_budget.set(left);
             let t = &self.toks[j];
             if self.paste_op(j) {
                 j += 2;
@@ -476,6 +483,19 @@ mod tests {
         // `SUFFIX` is a macro defined elsewhere: the helper's name is unknown, so no use of it.
         assert_eq!(functions(&got[1]), [("keep_one", false)]);
         assert_eq!(uses(&got[1]), [Vec::<&str>::new(), vec![]]);
+    }
+
+    #[test]
+    fn a_macro_bomb_stops_at_the_file_budget() {
+        let mut src = String::from("#define L0(x) void f_##x(void) { }\n");
+        for d in 1..7 {
+            let calls = vec![format!("L{}(x##_)", d - 1); 60].join(" ");
+            src.push_str(&format!("#define L{d}(x) {calls}\n"));
+        }
+        src.push_str("L6(a)\nL1(b)\n");
+        let got = expansions(&src);
+        assert!(got[0].is_none(), "60^6 expansions: past the budget, no template");
+        assert!(got[1].is_none(), "the file's budget is spent");
     }
 
     #[test]

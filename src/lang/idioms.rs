@@ -51,6 +51,8 @@ struct IdiomFile {
 pub struct Template {
     pub kind: SymbolKind,
     pub pattern: String,
+    /// `static <kind> <pattern>`: visible in its file only, as a `static` definition.
+    pub is_static: bool,
 }
 
 /// One checked idiom.
@@ -94,7 +96,7 @@ impl IdiomTable {
                 "{name}:{:?}:{:?}:{:?}:{:?};",
                 idiom.role,
                 idiom.uses,
-                idiom.defines.iter().map(|t| (t.kind, &t.pattern)).collect::<Vec<_>>(),
+                idiom.defines.iter().map(|t| (t.kind, &t.pattern, t.is_static)).collect::<Vec<_>>(),
                 idiom.pastes,
             ));
         }
@@ -184,6 +186,8 @@ fn check(spec: &IdiomSpec) -> Result<Idiom, String> {
     }
     // A use may stand in one of the invocation's own definitions: `gen_helper_{0} -> helper_{0}`.
     let uses = spec.uses.iter().flat_map(|u| match u.split_once("->") {
+        // `A -> *`: every name of the arguments that is not a fragment of A.
+        Some((holder, used)) if used.trim() == "*" => vec![holder.trim().to_string()],
         Some((holder, used)) => vec![holder.trim().to_string(), used.trim().to_string()],
         None => vec![u.clone()],
     });
@@ -227,13 +231,17 @@ fn is_identifier(name: &str) -> bool {
 }
 
 fn parse_template(text: &str) -> Result<Template, String> {
+    let (is_static, rest) = match text.strip_prefix("static ") {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
     let (kind, pattern) =
-        text.split_once(' ').ok_or_else(|| format!("template `{text}` is not `<kind> <name pattern>`"))?;
+        rest.split_once(' ').ok_or_else(|| format!("template `{text}` is not `[static] <kind> <name pattern>`"))?;
     let kind = SymbolKind::ALL
         .into_iter()
         .find(|k| k.as_str() == kind)
         .ok_or_else(|| format!("template `{text}`: unknown kind `{kind}`"))?;
-    Ok(Template { kind, pattern: pattern.to_string() })
+    Ok(Template { kind, pattern: pattern.to_string(), is_static })
 }
 
 /// The argument indices a pattern's `{N}` placeholders name, in order.
@@ -304,5 +312,12 @@ mod tests {
         assert!(err(spec(IdiomRole::TokenPaste, Some("my_{x}"), &[])).contains("placeholders are `{N}`"));
         assert!(err(spec(IdiomRole::TokenPaste, Some("my {0}"), &[])).contains("is not a name"));
         assert!(err(spec(IdiomRole::FileLevel, None, &["prototype {0"])).starts_with("idiom `MINE`: "));
+        // `static` defines and `A -> *` uses, as TRANS writes them.
+        let mut trans = spec(IdiomRole::FileLevel, None, &["static function trans_{0}"]);
+        trans.uses = vec!["trans_{0} -> *".into()];
+        let table = IdiomTable::build(&[trans.clone()]).unwrap();
+        assert!(table.get("MINE").unwrap().defines[0].is_static);
+        trans.uses = vec!["other_{0} -> *".into()];
+        assert!(err(trans).contains("is not one of `defines`"));
     }
 }

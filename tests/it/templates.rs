@@ -34,6 +34,12 @@ fn a_macro_of_the_file_defines_the_functions_its_invocations_paste() {
     let users = dependents(&repo, "output_rr", "1");
     assert!(users.iter().any(|(n, p, b)| n == "trans_clo_w" && p == "target/toy/disas.c" && b == "exact"), "{users:?}");
     assert!(!users.iter().any(|(n, ..)| n == "trans_add_w"), "add_w is an rrr instruction: {users:?}");
+    // A translator another file's macro defines (TRANS in translate.h) calls its function.
+    let users = dependents(&repo, "do_add", "1");
+    assert!(
+        users.iter().any(|(n, p, b)| n == "trans_ADD" && p == "target/toy/translate.c" && b == "exact"),
+        "{users:?}"
+    );
     let callers = dependents(&repo, "trans_clo_w", "1");
     assert!(callers.iter().any(|(n, _, b)| n == "toy_disas_one" && b == "exact"), "{callers:?}");
 }

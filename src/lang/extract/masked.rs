@@ -157,6 +157,7 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
         let idiom = c.idioms.get(&inv.name).cloned();
         // Names defined here, and the arguments pasted into them (`helper_{0}`): no uses.
         let mut defined = HashSet::new();
+        let mut args_holder = None;
         if let Some(idiom) = &idiom {
             for t in &idiom.defines {
                 if let Some(name) = idioms::instantiate(&t.pattern, &inv.args) {
@@ -164,10 +165,21 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
                     defined.extend(idioms::placeholders(&t.pattern).filter_map(|i| inv.args.get(i).cloned()));
                     defined.insert(name.clone());
                     let iface = c.hash(inv.start, inv.end);
-                    c.defs.push(span_def(c.src, name_idx, t.kind, (inv.start, inv.end), line, (iface, 0)));
+                    let mut def = span_def(c.src, name_idx, t.kind, (inv.start, inv.end), line, (iface, 0));
+                    if t.is_static {
+                        def.linkage = Linkage::File;
+                    }
+                    c.defs.push(def);
                 }
             }
             for pattern in &idiom.uses {
+                // `A -> *`: the arguments' names are uses of A, not of the file.
+                if let Some((holder, "*")) = pattern.split_once("->").map(|(h, u)| (h.trim(), u.trim())) {
+                    if let Some(holder) = idioms::instantiate(holder, &inv.args) {
+                        args_holder = Some(c.intern(&holder));
+                    }
+                    continue;
+                }
                 // `A -> B`: a use of B standing in the definition A this invocation makes.
                 if let Some((holder, used)) = pattern.split_once("->") {
                     let names =
@@ -189,14 +201,27 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
         let src = c.src;
         let args = &src[name_end..inv.end];
         let macro_name = c.intern(&inv.name);
-        c.refs.push(RawRef { byte: usize::MAX, line, name: macro_name, kind: RefKind::Call });
+        let r = RawRef { byte: usize::MAX, line, name: macro_name, kind: RefKind::Call };
+        match args_holder {
+            // The definition's body is the macro's: it uses the macro.
+            Some(holder) => c.pinned.push((holder, RawRef { byte: inv.start, ..r })),
+            None => c.refs.push(r),
+        }
         let mut arg_lines = lexer::Lines::new(args, line + lexer::newlines(&src[inv.start..name_end]));
+        let mut arg_uses = Vec::new();
         lexer::identifiers(args, |off, word| {
             if !defined.contains(word) {
-                let name = c.intern(word);
-                c.refs.push(RawRef { byte: usize::MAX, line: arg_lines.at(off), name, kind: RefKind::Lexical });
+                arg_uses.push((word.to_string(), arg_lines.at(off)));
             }
         });
+        for (word, line) in arg_uses {
+            let name = c.intern(&word);
+            let r = RawRef { byte: usize::MAX, line, name, kind: RefKind::Lexical };
+            match args_holder {
+                Some(holder) => c.pinned.push((holder, RawRef { byte: inv.start, ..r })),
+                None => c.refs.push(r),
+            }
+        }
     }
 }
 

@@ -185,6 +185,33 @@ pub struct Include {
     pub exact: bool,
 }
 
+/// A preprocessor directive, kept for the files whose definitions are named per inclusion
+/// (`crate::lang::preproc`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directive {
+    pub line: u32,
+    pub kind: DirectiveKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DirectiveKind {
+    /// `params` is `None` for an object-like macro; `body` is the replacement as written, comments
+    /// dropped.
+    Define {
+        name: String,
+        params: Option<Vec<String>>,
+        body: String,
+    },
+    Undef(String),
+    /// `#if`; `#ifdef X` is `defined(X)`, `#ifndef X` is `!defined(X)`.
+    If(String),
+    Elif(String),
+    Else,
+    Endif,
+    /// A quoted `#include`.
+    Include(String),
+}
+
 /// How much of the file tree-sitter could read, and which limits were hit.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParseHealth {
@@ -220,6 +247,9 @@ pub struct FileSymbols {
     pub definitions: Vec<Definition>,
     pub references: Vec<Reference>,
     pub includes: Vec<Include>,
+    /// The directives of a template or of a file that defines macros before an `#include`
+    /// (`preproc::worth_keeping`); empty for most files.
+    pub directives: Vec<Directive>,
     pub health: ParseHealth,
 }
 

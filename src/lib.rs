@@ -14,6 +14,7 @@ pub mod fxhash;
 pub mod graph;
 pub mod history;
 pub mod index;
+pub mod instances;
 pub mod lang;
 pub mod members;
 pub mod patch;

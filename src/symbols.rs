@@ -46,6 +46,9 @@ pub struct Symbol {
     pub scope: Scope,
     /// Sites in path order; prototypes and extern declarations included.
     pub sites: Vec<Site>,
+    /// The names a template's definition gets where it is included (`crate::instances`):
+    /// `address_space_lduw_le` for `ADDRESS_SPACE_LD(uw)`. Each resolves to this symbol.
+    pub aliases: Vec<String>,
 }
 
 impl Symbol {
@@ -179,7 +182,13 @@ impl SymbolTable {
                     None => {
                         let id = SymbolId(table.symbols.len() as u32);
                         let text = fs.def_name(def).to_string();
-                        table.symbols.push(Symbol { name: text, namespace: key.0, scope: key.2, sites: Vec::new() });
+                        table.symbols.push(Symbol {
+                            name: text,
+                            namespace: key.0,
+                            scope: key.2,
+                            sites: Vec::new(),
+                            aliases: Vec::new(),
+                        });
                         table.by_name.entry(name).or_default().push(id);
                         table.by_key.insert(key, id);
                         id
@@ -198,6 +207,7 @@ impl SymbolTable {
             table.def_symbol.push(ids);
             table.file_names.push(names);
         }
+        table.add_instances(index);
         table.multi_file = table
             .symbols
             .iter()
@@ -208,6 +218,50 @@ impl SymbolTable {
             })
             .collect();
         table
+    }
+
+    /// Makes each name a template's definition gets where it is included resolve to that
+    /// definition's symbol. A name some other definition already has keeps that one: a written
+    /// definition wins over a worked-out name.
+    fn add_instances(&mut self, index: &Index) {
+        for inst in crate::instances::instances(index, self) {
+            let base = self.symbol_of_def(inst.file, inst.def);
+            let name = self.intern(&inst.name);
+            let sym = &self.symbols[base.0 as usize];
+            // A `static` of a template included by a `.c` file is that file's.
+            let scope = match sym.scope {
+                Scope::File(f) if f == inst.file => Scope::File(inst.unit),
+                scope => scope,
+            };
+            let key = (sym.namespace, name, scope);
+            let holder = *self.by_key.entry(key).or_insert(base);
+            if holder != base {
+                if self.symbols[holder.0 as usize].providers().next().is_some() {
+                    continue;
+                }
+                // Only declared (softfloat.c's `static void parts64_addsub(...);` before it
+                // includes the template): the declarations are of this definition.
+                self.by_key.insert(key, base);
+                let sites = self.symbols[holder.0 as usize].sites.clone();
+                for s in &sites {
+                    self.def_symbol[s.file.0 as usize][s.def as usize] = base;
+                }
+                let base_sites = &mut self.symbols[base.0 as usize].sites;
+                base_sites.extend(sites);
+                base_sites.sort_by_key(|s| (s.file, s.line));
+                if let Some(named) = self.by_name.get_mut(&name) {
+                    named.retain(|&id| id != holder);
+                }
+            }
+            let named = self.by_name.entry(name).or_default();
+            if !named.contains(&base) {
+                named.push(base);
+            }
+            let aliases = &mut self.symbols[base.0 as usize].aliases;
+            if !aliases.contains(&inst.name) {
+                aliases.push(inst.name);
+            }
+        }
     }
 
     fn intern(&mut self, name: &str) -> NameId {

@@ -136,6 +136,8 @@ pub struct Index {
     pub computed_includes: Vec<crate::lang::ComputedInclude>,
     pub files: Vec<IndexedFile>,
     pub stats: IndexStats,
+    /// The idioms the files were read with: the token-pasting ones name template instances.
+    pub idioms: IdiomTable,
 }
 
 /// Indexes the C files of a tree.
@@ -222,7 +224,13 @@ pub fn index_tree(repo: &Repo, tree_id: TreeId, config: &IndexConfig) -> Result<
     stats.files = files.len();
     stats.skipped = tree.skipped;
     stats.elapsed_ms = started.elapsed().as_millis();
-    Ok(Index { tree: tree_id, computed_includes: config.generators.computed_includes.clone(), files, stats })
+    Ok(Index {
+        tree: tree_id,
+        computed_includes: config.generators.computed_includes.clone(),
+        files,
+        stats,
+        idioms: config.idioms.clone(),
+    })
 }
 
 enum BlobResult {

@@ -129,6 +129,11 @@ impl IdiomTable {
         self.idioms.get(name).is_some_and(|i| i.role == IdiomRole::IncludePath)
     }
 
+    /// The name pattern of the token-pasting idiom `name` (`{0}{1}` for `glue`).
+    pub fn pastes(&self, name: &str) -> Option<&str> {
+        self.idioms.get(name).filter(|i| i.role == IdiomRole::TokenPaste)?.pastes.as_deref()
+    }
+
     pub fn is_token_paste(&self, name: &str) -> bool {
         self.idioms.get(name).is_some_and(|i| i.role == IdiomRole::TokenPaste)
     }

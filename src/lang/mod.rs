@@ -12,6 +12,7 @@ pub mod generators;
 pub mod idioms;
 pub mod lexer;
 pub mod mask;
+pub mod preproc;
 mod queries;
 mod walk;
 
@@ -23,7 +24,7 @@ pub use queries::Queries;
 
 /// Bumped whenever extraction output changes for the same bytes: cache entries of another
 /// version are ignored and rebuilt.
-pub const EXTRACTOR_VERSION: u32 = 9;
+pub const EXTRACTOR_VERSION: u32 = 10;
 
 /// Parses `src` with tree-sitter only, returning the node count: the floor that benchmarks
 /// compare extraction against.

@@ -20,6 +20,9 @@ pub struct SymbolDeps {
     /// The symbol's other sites, `path:line` (a header's prototype, a generator input's
     /// declaration such as a `DEF_HELPER` line), file order.
     pub also_at: Vec<String>,
+    /// The names a template's definition gets where it is included (`address_space_lduw_le`
+    /// for `ADDRESS_SPACE_LD(uw)`), sorted; empty for most symbols.
+    pub names: Vec<String>,
     pub entries: Vec<DepEntry>,
     /// The `--max-nodes` cap cut the listing short.
     pub truncated: bool,
@@ -119,7 +122,9 @@ impl DepsResult {
                     .filter(|&(p, l)| (Some(p), Some(l)) != (symbol.path.as_deref(), symbol.line))
                     .map(|(p, l)| format!("{p}:{l}"))
                     .collect();
-                SymbolDeps { symbol, also_at, entries, truncated }
+                let mut names = table.symbol(id).aliases.clone();
+                names.sort();
+                SymbolDeps { symbol, also_at, names, entries, truncated }
             })
             .collect();
         DepsResult { schema: "revertcheck/deps/v1", direction: if reverse { "used_by" } else { "uses" }, symbols }
@@ -169,6 +174,9 @@ fn text(r: &DepsResult) -> String {
         );
         if !s.also_at.is_empty() {
             let _ = writeln!(out, "also declared at {}", s.also_at.join(", "));
+        }
+        if !s.names.is_empty() {
+            let _ = writeln!(out, "named where it is included: {}", s.names.join(", "));
         }
         let (inside, outside): (Vec<_>, Vec<_>) = s.entries.iter().partition(|e| e.node.kind != "external");
         let what = if r.direction == "used_by" { "used by" } else { "uses" };

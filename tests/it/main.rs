@@ -12,6 +12,7 @@ mod evidence;
 mod explain;
 mod extract;
 mod generated;
+mod instances;
 mod json_doc;
 mod mail;
 mod policy;

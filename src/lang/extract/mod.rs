@@ -11,6 +11,7 @@ use tree_sitter::{Node, ParseOptions, Parser, Tree};
 use super::idioms::IdiomTable;
 use super::lexer;
 use super::mask::{self, Tok};
+use super::preproc;
 use super::queries::{field, Capture, Queries, FIELDS};
 use super::walk::Walk;
 use crate::facts::{FileSymbols, Include, Linkage, NameIdx, ParseHealth, RefKind, SymbolKind};
@@ -225,6 +226,17 @@ enum DeclName<'t> {
         paste: (Node<'t>, Node<'t>),
         function: bool,
     },
+    /// A name a macro of the project builds: `ADDRESS_SPACE_LD(uw)(...)`,
+    /// `partsN(addsub)(...)`. A function cannot return a function, so a declarator of a
+    /// declarator's result is an invocation whose expansion is the name. Named by its text (an
+    /// includer's macros give it its names: `crate::instances`); the macro is a use, its
+    /// arguments are fragments.
+    Macro {
+        text: String,
+        invoked: Node<'t>,
+        args: Node<'t>,
+        function: bool,
+    },
     None,
 }
 
@@ -247,6 +259,12 @@ fn declarator_name<'t>(mut node: Node<'t>, c: &Collector) -> DeclName<'t> {
                         paste: (inner, paste),
                         function: above == "function_declarator" || above.is_empty(),
                     };
+                }
+                if inner.kind() == "identifier" && above == "function_declarator" {
+                    if let Some(args) = field(node, FIELDS.parameters) {
+                        let text = c.text(node).split_whitespace().collect();
+                        return DeclName::Macro { text, invoked: inner, args, function: true };
+                    }
                 }
                 above = "function_declarator";
                 node = inner;
@@ -384,7 +402,14 @@ impl<'q> Extractor<'q> {
         masked::add_include_macros(&mut c);
         let (health, error_spans) = parse_health(&tree);
         drop(tree);
-        finish::finish(c, health, &error_spans)
+        let mut symbols = finish::finish(c, health, &error_spans);
+        // A definition named by a macro's text (`ADDRESS_SPACE_LD(uw)`, `glue(helper_, SUFFIX)`)
+        // gets its names from the macros in force where the file is included.
+        let template = symbols.definitions.iter().any(|d| symbols.names[d.name as usize].contains('('));
+        let mut directives = preproc::directives(src);
+        preproc::worth_keeping(&mut directives, template);
+        symbols.directives = directives;
+        symbols
     }
 
     fn parse(&mut self, text: &[u8]) -> Option<Tree> {
@@ -458,7 +483,7 @@ fn reference(capture: Capture, node: Node, c: &mut Collector) {
             let mut lines = lexer::Lines::new(body, row);
             lexer::identifiers(body, |off, word| {
                 // An operand of `##` is a fragment of the name it pastes, never expanded: no use.
-                if pasted_operand(body, off, off + word.len()) {
+                if pasted_operand(body, off, off + word.len()) || idiom_argument(body, off, off + word.len(), c) {
                     return;
                 }
                 let name = c.intern(word);
@@ -481,6 +506,41 @@ fn pasted_operand(body: &[u8], start: usize, end: usize) -> bool {
     let before = body[..start].iter().rev().skip_while(|b| blank(b)).take(2).eq(b"##".iter());
     let after = body[end..].iter().skip_while(|b| blank(b)).take(2).eq(b"##".iter());
     before || after
+}
+
+/// Whether the word at `start..end` of a macro body is a whole argument of a token-pasting
+/// idiom (`glue(address_space_ld, size)`): a fragment of the name it pastes, like an operand of
+/// `##`. `glue` expands its arguments first, so one in capitals (`glue(x, SUFFIX)`), a macro by
+/// convention, stays a use.
+fn idiom_argument(body: &[u8], start: usize, end: usize, c: &Collector) -> bool {
+    if body[start..end].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_') {
+        return false;
+    }
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\\' | b'\n' | b'\r');
+    let before = body[..start].iter().rev().find(|b| !blank(b));
+    let after = body[end..].iter().find(|b| !blank(b));
+    if !matches!(before, Some(b'(' | b',')) || !matches!(after, Some(b')' | b',')) {
+        return false;
+    }
+    // The `(` this argument list opens with, skipping nested parentheses.
+    let mut depth = 0usize;
+    let mut open = None;
+    for (k, &b) in body[..start].iter().enumerate().rev() {
+        match b {
+            b')' => depth += 1,
+            b'(' if depth == 0 => {
+                open = Some(k);
+                break;
+            }
+            b'(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let Some(open) = open else { return false };
+    let head = &body[..open];
+    let head = &head[..head.iter().rposition(|b| !blank(b)).map_or(0, |k| k + 1)];
+    let from = head.iter().rposition(|&b| !lexer::is_ident_continue(b)).map_or(0, |k| k + 1);
+    std::str::from_utf8(&head[from..]).is_ok_and(|callee| !callee.is_empty() && c.idioms.is_token_paste(callee))
 }
 
 /// A definition whose pattern captures its `@name`: macros, tags, enum constants.
@@ -540,6 +600,11 @@ fn function(node: Node, c: &mut Collector) {
             exclude_names_in(paste.1, c);
             c.push_def(node, Some(paste.0), &text, SymbolKind::Function, linkage, iface, body_hash)
         }
+        DeclName::Macro { text, invoked, args, .. } => {
+            exclude_names_in(args, c);
+            c.push_ref(invoked, RefKind::Call);
+            c.push_def(node, Some(args), &text, SymbolKind::Function, linkage, iface, body_hash)
+        }
         DeclName::None => {}
     }
 }
@@ -562,6 +627,11 @@ fn declaration(node: Node, c: &mut Collector) {
                 exclude_names_in(paste.0, c);
                 exclude_names_in(paste.1, c);
                 (Some(paste.0), text, function)
+            }
+            DeclName::Macro { text, invoked, args, function } => {
+                exclude_names_in(args, c);
+                c.push_ref(invoked, RefKind::Call);
+                (Some(args), text, function)
             }
             DeclName::None => continue,
         };

@@ -381,14 +381,12 @@ impl Masker<'_> {
         }
         let Some(out) = self.expand_template(name, &args, 0) else { return };
         let at = toks[open].start;
-        let before = self.pasted.len();
         let names = out.functions.into_iter().flat_map(|f| f.uses).chain(out.shared);
         self.pasted.extend(names.map(|(name, kind)| PastedUse { at, name, kind }));
-        if self.pasted.len() == before {
-            return;
-        }
         // An argument that is a single name the body only pastes or stringifies is a fragment
-        // of the names it makes, not a use (`NO_SENSE` in `SENSE_CODE(NO_SENSE)`).
+        // of the names it makes, not a use (`NO_SENSE` in `SENSE_CODE(NO_SENSE)`), also when
+        // the name is not known here: `ADDRESS_SPACE_LD_INTERNAL(m)` pastes `m` with an
+        // includer's `SUFFIX`, and no variable `m` is used.
         for (k, start) in self.single_name_args(open, close).into_iter().enumerate() {
             if let (Some(start), Some(false)) = (start, out.bare.get(k)) {
                 self.fragments.push(start);

@@ -1,0 +1,136 @@
+//! The names a template file's definitions get where it is included.
+//!
+//! Extraction names `uint16_t ADDRESS_SPACE_LD(uw)(...)` in system/memory_ldst_endian.c.inc by
+//! its text, since the name depends on the includer: physmem.c defines `SUFFIX`, includes
+//! memory_ldst.c.inc, which defines `ENDIANNESS` and includes the template, three times, and
+//! physmem.c does it all twice. Here every chain of quoted `#include` lines that ends at such a
+//! file is replayed: the directives of each file down the chain up to its `#include`, then the
+//! template's own up to each definition (ops_sse.h defines `SUFFIX` under `#if SHIFT == 1`).
+//! Where the definition's text then expands to one identifier, that is one of its names:
+//! `address_space_lduw`, `address_space_lduw_le`, ..., `address_space_lduw_be_cached_slow`. A
+//! definition in an arm the chain does not compile gets no name from that chain.
+//!
+//! Only files that store their directives take part (`preproc::worth_keeping`): templates, and
+//! files that define macros before an `#include`. Includes are found as the graph finds them.
+
+use std::collections::HashMap;
+
+use crate::facts::DirectiveKind;
+use crate::fxhash::FxHashMap;
+use crate::index::Index;
+use crate::lang::preproc::Env;
+use crate::symbols::{FileId, SymbolTable};
+
+/// How many chains, and how many includes up, a template is instantiated through. QEMU's
+/// deepest is three (physmem.c, memory_ldst.c.inc, memory_ldst_endian.c.inc); its most
+/// included template has six chains.
+const MAX_CHAINS: usize = 64;
+const MAX_LEVELS: usize = 6;
+
+/// One name of a definition.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Instance {
+    pub file: FileId,
+    pub def: u32,
+    pub name: String,
+    /// The file at the top of the chain: a `static` of the template is that unit's.
+    pub unit: FileId,
+}
+
+/// Every name the template files' definitions get, sorted.
+pub fn instances(index: &Index, table: &SymbolTable) -> Vec<Instance> {
+    let templates: Vec<usize> = (0..index.files.len())
+        .filter(|&f| {
+            let fs = &index.files[f].symbols;
+            fs.definitions.iter().any(|d| fs.def_name(d).contains('('))
+        })
+        .collect();
+    if templates.is_empty() {
+        return Vec::new();
+    }
+    // Who includes whom, and at which directive, found as the graph finds includes.
+    let mut by_basename: HashMap<&str, Vec<FileId>> = HashMap::new();
+    for (i, path) in table.files.iter().enumerate() {
+        by_basename.entry(path.rsplit('/').next().unwrap_or(path)).or_default().push(FileId(i as u32));
+    }
+    let mut includers: FxHashMap<usize, Vec<(usize, usize)>> = FxHashMap::default();
+    for (fi, file) in index.files.iter().enumerate() {
+        for (k, d) in file.symbols.directives.iter().enumerate() {
+            if let DirectiveKind::Include(path) = &d.kind {
+                if let Some(target) = crate::graph::resolve_include(table, &by_basename, &file.path, path) {
+                    includers.entry(target.0 as usize).or_default().push((fi, k));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for t in templates {
+        for chain in chains(t, &includers) {
+            instantiate(index, t, &chain, &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The chains of (includer, directive index) from a top file down to `t`; one empty chain when
+/// nothing that stores its directives includes it.
+fn chains(t: usize, includers: &FxHashMap<usize, Vec<(usize, usize)>>) -> Vec<Vec<(usize, usize)>> {
+    let mut done = Vec::new();
+    let mut open: Vec<(usize, Vec<(usize, usize)>)> = vec![(t, Vec::new())];
+    while let Some((file, chain)) = open.pop() {
+        let above = includers.get(&file).map_or(&[][..], Vec::as_slice);
+        let above: Vec<_> = above.iter().filter(|(f, _)| *f != t && !chain.iter().any(|(c, _)| c == f)).collect();
+        if above.is_empty() || chain.len() >= MAX_LEVELS {
+            done.push(chain);
+        } else {
+            for &&(f, k) in &above {
+                let mut longer = chain.clone();
+                longer.push((f, k));
+                open.push((f, longer));
+            }
+        }
+        if done.len() + open.len() > MAX_CHAINS {
+            break;
+        }
+    }
+    done
+}
+
+/// Replays one chain (innermost includer first in `chain`) and names `t`'s definitions by it.
+fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<Instance>) {
+    let mut env = Env::new(&index.idioms);
+    for &(f, k) in chain.iter().rev() {
+        for d in &index.files[f].symbols.directives[..k] {
+            env.apply(&d.kind);
+        }
+        if !env.active() {
+            // The `#include` itself is in an arm this chain does not compile.
+            return;
+        }
+    }
+    let fs = &index.files[t].symbols;
+    let mut defs: Vec<(u32, usize)> = fs
+        .definitions
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| fs.def_name(d).contains('('))
+        .map(|(i, d)| (d.start_line, i))
+        .collect();
+    defs.sort_unstable();
+    let mut directives = fs.directives.iter().peekable();
+    for (line, di) in defs {
+        while let Some(d) = directives.next_if(|d| d.line < line) {
+            env.apply(&d.kind);
+        }
+        if !env.active() {
+            continue;
+        }
+        let text = fs.def_name(&fs.definitions[di]);
+        if let Some(name) = env.name_of(text).filter(|n| n != text) {
+            let unit = FileId(chain.last().map_or(t, |c| c.0) as u32);
+            out.push(Instance { file: FileId(t as u32), def: di as u32, name, unit });
+        }
+    }
+}

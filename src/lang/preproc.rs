@@ -1,0 +1,697 @@
+//! Just enough of the C preprocessor to name what a template file defines once per inclusion.
+//!
+//! QEMU writes some functions once and has the preprocessor name them per inclusion:
+//! system/memory_ldst_endian.c.inc defines `uint16_t ADDRESS_SPACE_LD(uw)(ARG1_DECL, ...)`,
+//! and physmem.c includes it (through memory_ldst.c.inc) with `SUFFIX` empty, then
+//! `_cached_slow`, and `ENDIANNESS` empty, `_le`, `_be`: six functions, among them
+//! `address_space_lduw_le`, which hundreds of devices call. Extraction names such a definition by
+//! its text (`ADDRESS_SPACE_LD(uw)`); `crate::instances` works out its names from the macros in
+//! force where it is included, with what is here:
+//!
+//! - `directives` reads a file's `#define`, `#undef`, conditionals and quoted `#include` lines,
+//!   and `worth_keeping` says whether a file's are worth storing (a template's, or an includer
+//!   that defines macros before including);
+//! - `Env` applies them in order, evaluating `#if` (`SHIFT == 1`, `defined(X)`) with the macros
+//!   it has, a name it does not know being 0 as in C;
+//! - `Env::name_of` expands a name's text with object-like and function-like macros, `##` and the
+//!   idiom table's token-pasting macros (`glue`), and gives the identifier it comes to, if it
+//!   comes to exactly one.
+//!
+//! It is not a preprocessor: no `#include` is followed, an expansion does not take tokens after
+//! it, and anything it cannot work out gives no name at all rather than a wrong one.
+
+use crate::facts::{Directive, DirectiveKind};
+use crate::fxhash::FxHashMap;
+use crate::lang::idioms::IdiomTable;
+use crate::lang::lexer;
+
+/// Expansion guards, far above what naming a function needs (QEMU: four levels, a few dozen
+/// tokens).
+const MAX_DEPTH: usize = 24;
+const MAX_TOKENS: usize = 4096;
+
+/// The directives of `src`, in order.
+pub fn directives(src: &[u8]) -> Vec<Directive> {
+    let mut out = Vec::new();
+    let mut line = 1u32;
+    let mut i = 0;
+    let mut in_comment = false;
+    while i < src.len() {
+        // At the start of a line.
+        let mut j = i;
+        while j < src.len() && matches!(src[j], b' ' | b'\t') {
+            j += 1;
+        }
+        if !in_comment && src.get(j) == Some(&b'#') {
+            let start = j + 1;
+            let (end, lines) = logical_line_end(src, start);
+            if let Some(kind) = directive(&src[start..end]) {
+                out.push(Directive { line, kind });
+            }
+            line += lines;
+            i = (end + 1).min(src.len());
+            if end < src.len() {
+                line += 1;
+            }
+            continue;
+        }
+        // An ordinary line: only block comments carry over to the next one.
+        let end = src[i..].iter().position(|&b| b == b'\n').map_or(src.len(), |k| i + k);
+        let mut k = i;
+        while k + 1 < end + 1 && k < src.len() {
+            match (src[k], src.get(k + 1)) {
+                (b'/', Some(b'*')) if !in_comment => {
+                    in_comment = true;
+                    k += 2;
+                }
+                (b'*', Some(b'/')) if in_comment => {
+                    in_comment = false;
+                    k += 2;
+                }
+                (b'/', Some(b'/')) if !in_comment => break,
+                (b'"' | b'\'', _) if !in_comment => k = skip_quoted(src, k, end),
+                _ => k += 1,
+            }
+        }
+        line += 1;
+        i = end + 1;
+    }
+    out
+}
+
+/// Where the directive starting at `start` ends (its newline, continuations and comments taken
+/// in), and how many newlines it spans before that one.
+fn logical_line_end(src: &[u8], start: usize) -> (usize, u32) {
+    let (mut k, mut lines) = (start, 0);
+    while k < src.len() {
+        match src[k] {
+            b'\\' if matches!(src.get(k + 1), Some(b'\n')) => {
+                lines += 1;
+                k += 2;
+            }
+            b'\\' if src.get(k + 1) == Some(&b'\r') && src.get(k + 2) == Some(&b'\n') => {
+                lines += 1;
+                k += 3;
+            }
+            b'/' if src.get(k + 1) == Some(&b'*') => {
+                let close = src[k + 2..].windows(2).position(|w| w == b"*/").map_or(src.len(), |p| k + 2 + p + 2);
+                lines += src[k..close.min(src.len())].iter().filter(|&&b| b == b'\n').count() as u32;
+                k = close;
+            }
+            b'\n' => break,
+            b'"' | b'\'' => k = skip_quoted(src, k, src.len()),
+            _ => k += 1,
+        }
+    }
+    (k.min(src.len()), lines)
+}
+
+/// Past the string or character literal opening at `k`, at most to `end`.
+fn skip_quoted(src: &[u8], k: usize, end: usize) -> usize {
+    let quote = src[k];
+    let mut j = k + 1;
+    while j < end && src[j] != quote && src[j] != b'\n' {
+        j += if src[j] == b'\\' { 2 } else { 1 };
+    }
+    (j + 1).min(end.max(k + 1))
+}
+
+/// The tokens of a text, each with whether white space or a comment stood before it.
+fn tokens(text: &[u8]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut last_end = 0;
+    lexer::scan(text, |_, start, end| {
+        out.push((String::from_utf8_lossy(&text[start..end]).into_owned(), start > last_end));
+        last_end = end;
+    });
+    out
+}
+
+/// The text of tokens, spaced as they were (`a##b` stays joined, comments become one space).
+fn join(toks: &[(String, bool)]) -> String {
+    let mut s = String::new();
+    for (k, (t, spaced)) in toks.iter().enumerate() {
+        if k > 0 && *spaced {
+            s.push(' ');
+        }
+        s.push_str(t);
+    }
+    s
+}
+
+/// One directive's text after the `#`.
+fn directive(text: &[u8]) -> Option<DirectiveKind> {
+    let toks = tokens(text);
+    let (word, rest) = toks.split_first()?;
+    let first_name = || rest.first().map(|(t, _)| t.clone());
+    Some(match word.0.as_str() {
+        "define" => {
+            let name = first_name()?;
+            let after = &rest[1..];
+            match after.first() {
+                Some((open, false)) if open == "(" => {
+                    let close = after.iter().position(|(t, _)| t == ")")?;
+                    let params = after[1..close]
+                        .iter()
+                        .map(|(t, _)| t.clone())
+                        .filter(|t| t != ",")
+                        .map(|t| if t == "." { "__VA_ARGS__".to_string() } else { t })
+                        .collect::<Vec<_>>();
+                    let mut params: Vec<String> = params;
+                    params.dedup();
+                    DirectiveKind::Define { name, params: Some(params), body: join(&after[close + 1..]) }
+                }
+                _ => DirectiveKind::Define { name, params: None, body: join(after) },
+            }
+        }
+        "undef" => DirectiveKind::Undef(first_name()?),
+        "if" => DirectiveKind::If(join(rest)),
+        "ifdef" => DirectiveKind::If(format!("defined({})", first_name()?)),
+        "ifndef" => DirectiveKind::If(format!("!defined({})", first_name()?)),
+        "elif" => DirectiveKind::Elif(join(rest)),
+        "else" => DirectiveKind::Else,
+        "endif" => DirectiveKind::Endif,
+        "include" => {
+            let (path, _) = rest.first()?;
+            let path = path.strip_prefix('"')?.strip_suffix('"')?;
+            DirectiveKind::Include(path.to_string())
+        }
+        _ => return None,
+    })
+}
+
+/// Whether a file's directives are worth storing: every one of a template's (a file with a
+/// definition named by a macro), and an includer's up to its last quoted `#include` that
+/// follows a `#define` or `#undef` other than an include guard's. Most files include first and
+/// define after, and store none.
+pub fn worth_keeping(directives: &mut Vec<Directive>, template: bool) {
+    if template {
+        return;
+    }
+    let mut guard: Option<&str> = None;
+    let mut defined = false;
+    let mut last = None;
+    for (k, d) in directives.iter().enumerate() {
+        match &d.kind {
+            DirectiveKind::If(cond) if k <= 1 => {
+                guard = cond.strip_prefix("!defined(").and_then(|c| c.strip_suffix(')'))
+            }
+            DirectiveKind::Define { name, .. } if Some(name.as_str()) == guard => guard = None,
+            DirectiveKind::Define { .. } | DirectiveKind::Undef(_) => defined = true,
+            DirectiveKind::Include(_) if defined => last = Some(k),
+            _ => {}
+        }
+    }
+    directives.truncate(last.map_or(0, |k| k + 1));
+}
+
+/// A macro in force.
+#[derive(Clone, Debug)]
+struct Macro {
+    params: Option<Vec<String>>,
+    body: Vec<(String, bool)>,
+}
+
+/// The macros in force at a point of a chain of inclusions, and the conditional arms open there.
+#[derive(Clone, Default)]
+pub struct Env<'t> {
+    macros: FxHashMap<String, Macro>,
+    /// Per open conditional: whether the enclosing code is active, whether an arm was taken,
+    /// whether the current arm is active.
+    arms: Vec<(bool, bool, bool)>,
+    idioms: Option<&'t IdiomTable>,
+}
+
+impl<'t> Env<'t> {
+    pub fn new(idioms: &'t IdiomTable) -> Env<'t> {
+        Env { idioms: Some(idioms), ..Env::default() }
+    }
+
+    /// Whether code here is compiled, as far as the conditionals tell.
+    pub fn active(&self) -> bool {
+        self.arms.last().is_none_or(|a| a.2)
+    }
+
+    /// Applies one directive. Conditionals left open at the end of a file stay open, as they
+    /// would in the including file.
+    pub fn apply(&mut self, d: &DirectiveKind) {
+        let active = self.active();
+        match d {
+            DirectiveKind::Define { name, params, body } if active => {
+                let macro_ = Macro { params: params.clone(), body: tokens(body.as_bytes()) };
+                self.macros.insert(name.clone(), macro_);
+            }
+            DirectiveKind::Undef(name) if active => {
+                self.macros.remove(name);
+            }
+            DirectiveKind::If(cond) => {
+                let taken = active && self.eval(cond) != 0;
+                self.arms.push((active, taken, taken));
+            }
+            DirectiveKind::Elif(cond) => {
+                if let Some(&(outer, taken, _)) = self.arms.last() {
+                    let now = outer && !taken && self.eval(cond) != 0;
+                    *self.arms.last_mut().expect("just read") = (outer, taken || now, now);
+                }
+            }
+            DirectiveKind::Else => {
+                if let Some(arm) = self.arms.last_mut() {
+                    *arm = (arm.0, true, arm.0 && !arm.1);
+                }
+            }
+            DirectiveKind::Endif => {
+                self.arms.pop();
+            }
+            _ => {}
+        }
+    }
+
+    /// A file's own conditionals do not reach past it: what an includer left open is closed
+    /// again after the included file.
+    pub fn depth(&self) -> usize {
+        self.arms.len()
+    }
+
+    pub fn truncate_arms(&mut self, depth: usize) {
+        self.arms.truncate(depth);
+    }
+
+    /// The identifier the text `text` (`ADDRESS_SPACE_LD(uw)`, `glue(helper_psrlw, SUFFIX)`)
+    /// expands to, if it expands to exactly one.
+    pub fn name_of(&self, text: &str) -> Option<String> {
+        let toks = tokens(text.as_bytes());
+        let mut budget = MAX_TOKENS;
+        let out = self.expand(&toks, &mut Vec::new(), 0, &mut budget)?;
+        let words: Vec<&str> = out.iter().map(|(t, _)| t.as_str()).filter(|t| !t.is_empty()).collect();
+        match words[..] {
+            [one]
+                if one.bytes().next().is_some_and(lexer::is_ident_start)
+                    && one.bytes().all(lexer::is_ident_continue) =>
+            {
+                Some(one.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Expands `toks`; `hide` holds the macros being expanded (not expanded again inside).
+    fn expand(
+        &self,
+        toks: &[(String, bool)],
+        hide: &mut Vec<String>,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Option<Vec<(String, bool)>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            *budget = budget.checked_sub(1)?;
+            let (t, spaced) = &toks[i];
+            let is_name = t.bytes().next().is_some_and(lexer::is_ident_start);
+            if !is_name || hide.contains(t) {
+                out.push(toks[i].clone());
+                i += 1;
+                continue;
+            }
+            let call = toks.get(i + 1).is_some_and(|(n, _)| n == "(");
+            match self.macros.get(t) {
+                Some(Macro { params: None, body }) => {
+                    hide.push(t.clone());
+                    let mut e = self.expand(body, hide, depth + 1, budget)?;
+                    hide.pop();
+                    if let Some(first) = e.first_mut() {
+                        first.1 = *spaced;
+                    }
+                    out.extend(e);
+                    i += 1;
+                }
+                Some(Macro { params: Some(params), body }) if call => {
+                    let (args, close) = arguments(toks, i + 1)?;
+                    let substituted = self.substitute(params, body, &args, hide, depth, budget)?;
+                    hide.push(t.clone());
+                    let e = self.expand(&substituted, hide, depth + 1, budget)?;
+                    hide.pop();
+                    out.extend(e);
+                    i = close + 1;
+                }
+                None if call && self.idioms.and_then(|m| m.pastes(t)).is_some() => {
+                    // `glue(a, b)`, `HELPER(x)` where the tree's definition is not in force here:
+                    // the idiom table's pattern, its arguments expanded first as `glue`'s are.
+                    let pattern = self.idioms.and_then(|m| m.pastes(t))?;
+                    let (args, close) = arguments(toks, i + 1)?;
+                    let mut parts = Vec::with_capacity(args.len());
+                    for a in &args {
+                        let e = self.expand(a, hide, depth + 1, budget)?;
+                        parts.push(e.iter().map(|(t, _)| t.as_str()).collect::<String>());
+                    }
+                    out.push((fill(pattern, &parts)?, *spaced));
+                    i = close + 1;
+                }
+                _ => {
+                    out.push(toks[i].clone());
+                    i += 1;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// A function-like macro's body with its parameters replaced: operands of `#` and `##` by
+    /// the argument as written, others by the argument expanded; then `##` pastes.
+    fn substitute(
+        &self,
+        params: &[String],
+        body: &[(String, bool)],
+        args: &[Vec<(String, bool)>],
+        hide: &mut Vec<String>,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Option<Vec<(String, bool)>> {
+        let param = |t: &str| params.iter().position(|p| p == t);
+        let is_paste = |k: usize| {
+            body.get(k).is_some_and(|(t, _)| t == "#") && body.get(k + 1).is_some_and(|(t, s)| t == "#" && !s)
+        };
+        let mut out: Vec<(String, bool)> = Vec::new();
+        // Indices in `out` after which a `##` stood.
+        let mut pastes = Vec::new();
+        let mut k = 0;
+        while k < body.len() {
+            if is_paste(k) {
+                pastes.push(out.len());
+                k += 2;
+                continue;
+            }
+            let (t, spaced) = &body[k];
+            if t == "#" {
+                // Stringizing makes a string: it names nothing.
+                out.push(("\"\"".to_string(), *spaced));
+                k += 2;
+                continue;
+            }
+            match param(t) {
+                Some(p) => {
+                    let arg = args.get(p).cloned().unwrap_or_default();
+                    let raw = (k >= 2 && is_paste(k - 2)) || is_paste(k + 1);
+                    let mut value = if raw { arg } else { self.expand(&arg, hide, depth + 1, budget)? };
+                    if value.is_empty() {
+                        // An empty argument pastes as nothing.
+                        value.push((String::new(), *spaced));
+                    } else {
+                        value[0].1 = *spaced;
+                    }
+                    out.extend(value);
+                }
+                None => out.push(body[k].clone()),
+            }
+            k += 1;
+        }
+        // Paste right to left so the indices stay good.
+        for &at in pastes.iter().rev() {
+            if at == 0 || at >= out.len() {
+                continue;
+            }
+            let right = out.remove(at);
+            out[at - 1].0.push_str(&right.0);
+        }
+        out.retain(|(t, _)| !t.is_empty());
+        Some(out)
+    }
+
+    /// The value of an `#if` expression; 0 when it cannot be read.
+    pub fn eval(&self, cond: &str) -> i64 {
+        let toks = tokens(cond.as_bytes());
+        // `defined X` and `defined(X)` first, before any expansion.
+        let mut resolved = Vec::with_capacity(toks.len());
+        let mut k = 0;
+        while k < toks.len() {
+            if toks[k].0 == "defined" {
+                let (name, next) = match toks.get(k + 1).map(|t| t.0.as_str()) {
+                    Some("(") => (toks.get(k + 2).map(|t| t.0.clone()), k + 4),
+                    _ => (toks.get(k + 1).map(|t| t.0.clone()), k + 2),
+                };
+                let known = name.is_some_and(|n| self.macros.contains_key(&n));
+                resolved.push((if known { "1" } else { "0" }.to_string(), true));
+                k = next;
+                continue;
+            }
+            resolved.push(toks[k].clone());
+            k += 1;
+        }
+        let mut budget = MAX_TOKENS;
+        let Some(expanded) = self.expand(&resolved, &mut Vec::new(), 0, &mut budget) else { return 0 };
+        let words: Vec<&str> = expanded.iter().map(|(t, _)| t.as_str()).collect();
+        let mut p = Parser { toks: &words, at: 0 };
+        p.ternary().filter(|_| p.at == words.len()).unwrap_or(0)
+    }
+}
+
+/// The arguments of the invocation whose `(` is at `open`, and the index of its `)`.
+fn arguments(toks: &[(String, bool)], open: usize) -> Option<(Vec<Vec<(String, bool)>>, usize)> {
+    let mut args = vec![Vec::new()];
+    let mut depth = 0usize;
+    for (k, tok) in toks.iter().enumerate().skip(open + 1) {
+        match tok.0.as_str() {
+            "(" => depth += 1,
+            ")" if depth == 0 => {
+                if args.len() == 1 && args[0].is_empty() {
+                    args.clear();
+                }
+                return Some((args, k));
+            }
+            ")" => depth -= 1,
+            "," if depth == 0 => {
+                args.push(Vec::new());
+                continue;
+            }
+            _ => {}
+        }
+        args.last_mut().expect("never empty").push(tok.clone());
+    }
+    None
+}
+
+/// `{N}` placeholders filled, an empty part allowed (an empty `SUFFIX`).
+fn fill(pattern: &str, parts: &[String]) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}')? + open;
+        let idx: usize = rest[open + 1..close].parse().ok()?;
+        let part = parts.get(idx)?;
+        if !part.bytes().all(lexer::is_ident_continue) {
+            return None;
+        }
+        out.push_str(part);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// `#if` arithmetic over integers, C's precedence; a name left after expansion is 0.
+struct Parser<'a> {
+    toks: &'a [&'a str],
+    at: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&'a str> {
+        self.toks.get(self.at).copied()
+    }
+
+    /// The operator at the cursor, joining two-character ones the scanner split (`==`, `&&`).
+    fn op(&self) -> Option<String> {
+        let a = self.peek()?;
+        let b = self.toks.get(self.at + 1).copied().unwrap_or("");
+        let two = format!("{a}{b}");
+        if ["==", "!=", "<=", ">=", "&&", "||", "<<", ">>"].contains(&two.as_str()) {
+            return Some(two);
+        }
+        Some(a.to_string())
+    }
+
+    fn eat(&mut self, op: &str) -> bool {
+        if self.op().as_deref() == Some(op) {
+            self.at += if op.len() == 2 && self.peek().is_some_and(|p| p.len() == 1) { 2 } else { 1 };
+            return true;
+        }
+        false
+    }
+
+    fn ternary(&mut self) -> Option<i64> {
+        let c = self.binary(0)?;
+        if self.eat("?") {
+            let a = self.ternary()?;
+            if !self.eat(":") {
+                return None;
+            }
+            let b = self.ternary()?;
+            return Some(if c != 0 { a } else { b });
+        }
+        Some(c)
+    }
+
+    fn binary(&mut self, level: usize) -> Option<i64> {
+        const LEVELS: [&[&str]; 10] = [
+            &["||"],
+            &["&&"],
+            &["|"],
+            &["^"],
+            &["&"],
+            &["==", "!="],
+            &["<", ">", "<=", ">="],
+            &["<<", ">>"],
+            &["+", "-"],
+            &["*", "/", "%"],
+        ];
+        if level == LEVELS.len() {
+            return self.unary();
+        }
+        let mut v = self.binary(level + 1)?;
+        loop {
+            let Some(op) = self.op().filter(|o| LEVELS[level].contains(&o.as_str())) else { return Some(v) };
+            // `|` is not `||`, `<` is not `<<`: `op` joined them already.
+            self.eat(&op);
+            let r = self.binary(level + 1)?;
+            v = match op.as_str() {
+                "||" => i64::from(v != 0 || r != 0),
+                "&&" => i64::from(v != 0 && r != 0),
+                "|" => v | r,
+                "^" => v ^ r,
+                "&" => v & r,
+                "==" => i64::from(v == r),
+                "!=" => i64::from(v != r),
+                "<" => i64::from(v < r),
+                ">" => i64::from(v > r),
+                "<=" => i64::from(v <= r),
+                ">=" => i64::from(v >= r),
+                "<<" => v.checked_shl(u32::try_from(r).ok()?)?,
+                ">>" => v.checked_shr(u32::try_from(r).ok()?)?,
+                "+" => v.checked_add(r)?,
+                "-" => v.checked_sub(r)?,
+                "*" => v.checked_mul(r)?,
+                "/" => v.checked_div(r)?,
+                _ => v.checked_rem(r)?,
+            };
+        }
+    }
+
+    fn unary(&mut self) -> Option<i64> {
+        let t = self.peek()?;
+        self.at += 1;
+        match t {
+            "!" => Some(i64::from(self.unary()? == 0)),
+            "-" => Some(-self.unary()?),
+            "+" => self.unary(),
+            "~" => Some(!self.unary()?),
+            "(" => {
+                let v = self.ternary()?;
+                (self.peek() == Some(")")).then(|| self.at += 1)?;
+                Some(v)
+            }
+            _ if t.bytes().next().is_some_and(|b| b.is_ascii_digit()) => number(t),
+            _ if t.bytes().next().is_some_and(lexer::is_ident_start) => Some(0),
+            _ => None,
+        }
+    }
+}
+
+fn number(t: &str) -> Option<i64> {
+    let t = t.trim_end_matches(['u', 'U', 'l', 'L']);
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return i64::from_str_radix(hex, 16).ok();
+    }
+    if t.len() > 1 && t.starts_with('0') {
+        return i64::from_str_radix(&t[1..], 8).ok();
+    }
+    t.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(src: &str, idioms: &IdiomTable) -> Env<'static> {
+        let idioms: &'static IdiomTable = Box::leak(Box::new(idioms.clone()));
+        let mut env = Env::new(idioms);
+        for d in directives(src.as_bytes()) {
+            env.apply(&d.kind);
+        }
+        env
+    }
+
+    #[test]
+    fn directives_are_read_with_their_lines_continuations_and_comments() {
+        let src = "/* #define NOT_ME 1\n */\n#define A(x, y) \\\n    glue(x, y) /* c */\n#ifndef G\n# define G\n#endif\nint x; // #define NO\n#include \"a.h\"\n#include <b.h>\n#undef A\n";
+        let got: Vec<(u32, DirectiveKind)> = directives(src.as_bytes()).into_iter().map(|d| (d.line, d.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    3,
+                    DirectiveKind::Define {
+                        name: "A".into(),
+                        params: Some(vec!["x".into(), "y".into()]),
+                        body: "glue(x, y)".into()
+                    }
+                ),
+                (5, DirectiveKind::If("!defined(G)".into())),
+                (6, DirectiveKind::Define { name: "G".into(), params: None, body: String::new() }),
+                (7, DirectiveKind::Endif),
+                (9, DirectiveKind::Include("a.h".into())),
+                (11, DirectiveKind::Undef("A".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_expand_through_the_includers_macros_and_glue() {
+        let idioms = IdiomTable::builtin();
+        let src = "#define SUFFIX _cached_slow\n#define ENDIANNESS _le\n\
+                   #define ADDRESS_SPACE_LD(size) glue(glue(address_space_ld, size), glue(ENDIANNESS, SUFFIX))\n\
+                   #define N 64\n#define partsN(NAME) glue(glue(glue(parts,N),_),NAME)\n\
+                   #define CAT(a, b) a ## b ## _x\n#define EMPTY\n";
+        let env = env_of(src, &idioms);
+        assert_eq!(env.name_of("ADDRESS_SPACE_LD(uw)").as_deref(), Some("address_space_lduw_le_cached_slow"));
+        assert_eq!(env.name_of("partsN(addsub)").as_deref(), Some("parts64_addsub"));
+        assert_eq!(env.name_of("CAT(foo, EMPTY)").as_deref(), Some("fooEMPTY_x"), "## takes the argument as written");
+        assert_eq!(env.name_of("glue(helper_, EMPTY)").as_deref(), Some("helper_"), "glue expands first");
+        assert_eq!(env.name_of("glue(f, UNKNOWN_SUFFIX)").as_deref(), Some("fUNKNOWN_SUFFIX"));
+        assert_eq!(env.name_of("ADDRESS_SPACE_LD(a + b)"), None, "an expression names nothing");
+    }
+
+    #[test]
+    fn conditionals_follow_the_macros_in_force() {
+        let idioms = IdiomTable::builtin();
+        let src = "#define SHIFT 1\n#if SHIFT == 0\n#define SUFFIX _mmx\n#else\n#if SHIFT == 1\n#define SUFFIX _xmm\n#else\n#define SUFFIX _ymm\n#endif\n#endif\n\
+                   #if defined(SHIFT) && !defined(NOPE) && (2 * 3 + 1 == 7) && 0x10 == 16\n#define OK yes\n#endif\n\
+                   #ifdef NOPE\n#define BAD 1\n#elif SHIFT >= 1\n#define ELIF 1\n#endif\n";
+        let env = env_of(src, &idioms);
+        assert_eq!(env.name_of("glue(helper_psrlw, SUFFIX)").as_deref(), Some("helper_psrlw_xmm"));
+        assert_eq!(env.name_of("OK").as_deref(), Some("yes"));
+        assert_eq!(env.name_of("BAD").as_deref(), Some("BAD"), "not defined: itself");
+        assert_eq!(env.name_of("ELIF").as_deref(), None, "1 is no name");
+        assert!(env.active() && env.depth() == 0);
+        assert_eq!(env.eval("SHIFT ? 16 : 8"), 16);
+        assert_eq!(env.eval("garbage ("), 0);
+    }
+
+    #[test]
+    fn only_templates_and_includers_that_define_first_keep_directives() {
+        let header = "#ifndef A_H\n#define A_H\n#include \"b.h\"\n#define X 1\n#endif\n";
+        let mut d = directives(header.as_bytes());
+        worth_keeping(&mut d, false);
+        assert!(d.is_empty(), "an include guard is no reason: {d:?}");
+        let includer = "#include \"qemu/osdep.h\"\n#define SUFFIX _le\n#include \"t.c.inc\"\n#define LATE 1\n";
+        let mut d = directives(includer.as_bytes());
+        worth_keeping(&mut d, false);
+        assert_eq!(d.len(), 3, "up to the last include after a define");
+        let mut d = directives(header.as_bytes());
+        worth_keeping(&mut d, true);
+        assert_eq!(d.len(), 5, "a template keeps all");
+    }
+}

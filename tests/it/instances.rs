@@ -1,0 +1,83 @@
+//! Template files named by their includers' macros (fixtures/scenarios/instances): physmem.c
+//! includes memory_ldst.c.inc with `SUFFIX` set, which includes memory_ldst_endian.c.inc once
+//! per `ENDIANNESS`, and `ADDRESS_SPACE_LD(uw)` there is `address_space_lduw_le` and three more;
+//! ops_sse.h picks its `SUFFIX` by `#if SHIFT`, set by its includer; softfloat.c declares the
+//! functions its template defines.
+
+use serde_json::Value;
+
+use crate::util::{scenario, Repo};
+
+fn deps(repo: &Repo, name: &str, rev: &str) -> (i32, Value) {
+    let out = repo.rc(&["deps", name, "--reverse", "--format", "json", "--rev", rev]);
+    let json = if out.status == 0 { out.json() } else { Value::Null };
+    (out.status, json)
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_string)).collect()
+}
+
+#[test]
+fn each_inclusion_names_the_template_definition_and_its_callers_bind_to_it() {
+    let repo = scenario("instances");
+    let (status, json) = deps(&repo, "address_space_lduw_le", "main~1");
+    assert_eq!(status, 0);
+    let s = &json["symbols"][0];
+    assert_eq!(s["symbol"]["name"], "ADDRESS_SPACE_LD(uw)", "named by its text: {s:#}");
+    assert_eq!(s["symbol"]["path"], "system/memory_ldst_endian.c.inc");
+    assert_eq!(
+        strings(&s["names"]),
+        [
+            "address_space_lduw_be",
+            "address_space_lduw_be_cached_slow",
+            "address_space_lduw_le",
+            "address_space_lduw_le_cached_slow"
+        ],
+        "two endiannesses by two first arguments, through two levels of includes"
+    );
+    assert_eq!(strings(&s["also_at"]), ["include/exec/memory_ldst.h.inc:4"], "the prototype, named the same way");
+    let users: Vec<_> = s["entries"].as_array().unwrap().iter().map(|e| (&e["node"]["name"], &e["binding"])).collect();
+    assert_eq!(users.len(), 1, "{users:?}");
+    assert_eq!(users[0].0, "dev_read");
+}
+
+#[test]
+fn a_definition_in_an_arm_the_includer_does_not_compile_gets_no_name_from_it() {
+    let repo = scenario("instances");
+    let (_, json) = deps(&repo, "helper_psrlw_xmm", "main~1");
+    let s = &json["symbols"][0];
+    assert_eq!(strings(&s["names"]), ["helper_psrlw_mmx", "helper_psrlw_xmm", "helper_psrlw_ymm"], "{s:#}");
+    assert_eq!(s["entries"][0]["node"]["name"], "gen_psrlw");
+    let (_, json) = deps(&repo, "helper_pshufb_xmm", "main~1");
+    assert_eq!(strings(&json["symbols"][0]["names"]), ["helper_pshufb_xmm", "helper_pshufb_ymm"]);
+    let (status, _) = deps(&repo, "helper_pshufb_mmx", "main~1");
+    assert_eq!(status, 2, "under `#if SHIFT >= 1`: no MMX variant");
+}
+
+#[test]
+fn declarations_of_a_template_static_are_of_its_definition() {
+    let repo = scenario("instances");
+    let (_, json) = deps(&repo, "parts64_addsub", "main~1");
+    let s = &json["symbols"][0];
+    assert_eq!(s["symbol"]["name"], "partsN(addsub)", "{s:#}");
+    assert_eq!(s["symbol"]["path"], "fpu/softfloat-parts.c.inc");
+    assert_eq!(strings(&s["also_at"]), ["fpu/softfloat.c:4", "fpu/softfloat.c:5"]);
+    assert_eq!(s["entries"][0]["node"]["name"], "float32_add");
+    // An argument the macro only pastes is no use: physmem.c's `m` has no users.
+    let (_, json) = deps(&repo, "m", "main~1");
+    assert_eq!(json["symbols"][0]["entries"].as_array().map(Vec::len), Some(0), "{json:#}");
+}
+
+#[test]
+fn changing_a_template_definition_reaches_the_callers_of_its_names() {
+    let repo = scenario("instances");
+    let out = repo.rc(&["check", "--format", "json", "main~1..main"]);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    let step = out.json()["steps"][0].clone();
+    assert_eq!(step["verdict"]["structural"], "cascading", "{step:#}");
+    let ld = step["symbols"].as_array().unwrap().iter().find(|s| s["name"] == "ADDRESS_SPACE_LD(uw)").unwrap();
+    let users: Vec<_> = ld["dependents"].as_array().unwrap().iter().map(|d| (&d["name"], &d["path"])).collect();
+    assert_eq!(users.len(), 1, "{ld:#}");
+    assert_eq!(users[0], (&Value::from("dev_read"), &Value::from("hw/misc/dev.c")));
+}

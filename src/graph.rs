@@ -129,32 +129,48 @@ impl DepGraph {
                     None => file_nodes[fi],
                 };
                 let namespace = if r.kind == RefKind::Tag { Namespace::Tag } else { Namespace::Ordinary };
-                let name = table.file_name(fid, r.name);
-                let (to, target) = match resolve(table, &connected, namespace, name, fid) {
-                    Some(id) => (symbol_nodes[id.0 as usize], Some(id)),
-                    None => {
-                        let node = *externals.entry((namespace, name)).or_insert_with(|| {
-                            graph.add_node(Node::External { namespace, name: fs.name(r.name).to_string() })
-                        });
-                        (node, None)
+                let written = table.file_name(fid, r.name);
+                // A use written as an invocation (`ADDRESS_SPACE_LD_INTERNAL(m)(...)` in a
+                // template) stands for the names it makes where the file is included.
+                let used = table.used_names(fid, r.name);
+                for k in 0..used.map_or(1, <[_]>::len) {
+                    let (name, text, unit) = match used {
+                        Some(u) => (u[k].name, u[k].text.as_ref(), u[k].unit),
+                        None => (written, fs.name(r.name), fid),
+                    };
+                    // In a template, the includer's statics too.
+                    let found = resolve(table, &connected, namespace, name, fid)
+                        .or_else(|| (unit != fid).then(|| resolve(table, &connected, namespace, name, unit)).flatten());
+                    let (to, target) = match found {
+                        Some(id) => (symbol_nodes[id.0 as usize], Some(id)),
+                        None => {
+                            let node = *externals.entry((namespace, name)).or_insert_with(|| {
+                                graph.add_node(Node::External { namespace, name: text.to_string() })
+                            });
+                            (node, None)
+                        }
+                    };
+                    if from == to || !seen.insert((from, to, fid)) {
+                        continue;
                     }
-                };
-                if from == to || !seen.insert((from, to, fid)) {
-                    continue;
+                    let ambiguous = target.is_some_and(|id| table.is_multi_file(id));
+                    let site_file = match target {
+                        Some(id) if ambiguous => nearest_site(table, table.symbol(id).providers().map(|s| s.file), fid),
+                        Some(id) => table.symbol(id).sites.first().map(|s| s.file),
+                        None => None,
+                    };
+                    let binding = match target {
+                        Some(id) => visibility.binding(table, fid, id, None),
+                        None => Binding::NameOnly,
+                    };
+                    stats.ambiguous_edges += usize::from(ambiguous);
+                    stats.name_only_edges += usize::from(target.is_some() && binding == Binding::NameOnly);
+                    graph.add_edge(
+                        from,
+                        to,
+                        Edge { kind: r.kind, file: fid, line: r.line, ambiguous, site_file, binding },
+                    );
                 }
-                let ambiguous = target.is_some_and(|id| table.is_multi_file(id));
-                let site_file = match target {
-                    Some(id) if ambiguous => nearest_site(table, table.symbol(id).providers().map(|s| s.file), fid),
-                    Some(id) => table.symbol(id).sites.first().map(|s| s.file),
-                    None => None,
-                };
-                let binding = match target {
-                    Some(id) => visibility.binding(table, fid, id, None),
-                    None => Binding::NameOnly,
-                };
-                stats.ambiguous_edges += usize::from(ambiguous);
-                stats.name_only_edges += usize::from(target.is_some() && binding == Binding::NameOnly);
-                graph.add_edge(from, to, Edge { kind: r.kind, file: fid, line: r.line, ambiguous, site_file, binding });
             }
         }
         stats.nodes = graph.node_count();

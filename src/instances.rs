@@ -37,16 +37,26 @@ pub struct Instance {
     pub unit: FileId,
 }
 
-/// Every name the template files' definitions get, sorted.
-pub fn instances(index: &Index, table: &SymbolTable) -> Vec<Instance> {
-    let templates: Vec<usize> = (0..index.files.len())
-        .filter(|&f| {
-            let fs = &index.files[f].symbols;
-            fs.definitions.iter().any(|d| fs.def_name(d).contains('('))
-        })
-        .collect();
+/// One name a use in a template calls: `ADDRESS_SPACE_LD_INTERNAL(m)` in
+/// memory_ldst_endian.c.inc calls `address_space_ldm_internal_cached_slow` where physmem.c
+/// includes it the second time.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UsedName {
+    pub file: FileId,
+    /// The use's name in the file's table: its text.
+    pub name: u32,
+    pub is: String,
+    /// The file at the top of the chain, whose statics the use sees.
+    pub unit: FileId,
+}
+
+/// Every name the template files' definitions get, and the names their uses written as
+/// invocations stand for, sorted.
+pub fn instances(index: &Index, table: &SymbolTable) -> (Vec<Instance>, Vec<UsedName>) {
+    let templates: Vec<usize> =
+        (0..index.files.len()).filter(|&f| index.files[f].symbols.names.iter().any(|n| n.contains('('))).collect();
     if templates.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     // Who includes whom, and at which directive, found as the graph finds includes.
     let mut by_basename: HashMap<&str, Vec<FileId>> = HashMap::new();
@@ -63,15 +73,17 @@ pub fn instances(index: &Index, table: &SymbolTable) -> Vec<Instance> {
             }
         }
     }
-    let mut out = Vec::new();
+    let (mut defs, mut uses) = (Vec::new(), Vec::new());
     for t in templates {
         for chain in chains(t, &includers) {
-            instantiate(index, t, &chain, &mut out);
+            instantiate(index, t, &chain, &mut defs, &mut uses);
         }
     }
-    out.sort();
-    out.dedup();
-    out
+    defs.sort();
+    defs.dedup();
+    uses.sort();
+    uses.dedup();
+    (defs, uses)
 }
 
 /// The chains of (includer, directive index) from a top file down to `t`; one empty chain when
@@ -98,8 +110,9 @@ fn chains(t: usize, includers: &FxHashMap<usize, Vec<(usize, usize)>>) -> Vec<Ve
     done
 }
 
-/// Replays one chain (innermost includer first in `chain`) and names `t`'s definitions by it.
-fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<Instance>) {
+/// Replays one chain (innermost includer first in `chain`) and names `t`'s definitions and
+/// uses by it.
+fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<Instance>, uses: &mut Vec<UsedName>) {
     let mut env = Env::new(&index.idioms);
     for &(f, k) in chain.iter().rev() {
         for d in &index.files[f].symbols.directives[..k] {
@@ -111,26 +124,39 @@ fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<
         }
     }
     let fs = &index.files[t].symbols;
-    let mut defs: Vec<(u32, usize)> = fs
-        .definitions
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| fs.def_name(d).contains('('))
-        .map(|(i, d)| (d.start_line, i))
+    // Definitions (by their first line) and uses (by theirs) named by an invocation's text.
+    let defs = fs.definitions.iter().enumerate().filter(|(_, d)| fs.def_name(d).contains('('));
+    let refs = fs.references.iter().filter(|r| fs.name(r.name).contains('('));
+    let mut events: Vec<(u32, Named)> = defs
+        .map(|(i, d)| (d.start_line, Named::Def(i as u32)))
+        .chain(refs.map(|r| (r.line, Named::Use(r.name))))
         .collect();
-    defs.sort_unstable();
+    events.sort_unstable();
+    events.dedup();
+    let file = FileId(t as u32);
+    let unit = FileId(chain.last().map_or(t, |c| c.0) as u32);
     let mut directives = fs.directives.iter().peekable();
-    for (line, di) in defs {
+    for (line, named) in events {
         while let Some(d) = directives.next_if(|d| d.line < line) {
             env.apply(&d.kind);
         }
         if !env.active() {
             continue;
         }
-        let text = fs.def_name(&fs.definitions[di]);
-        if let Some(name) = env.name_of(text).filter(|n| n != text) {
-            let unit = FileId(chain.last().map_or(t, |c| c.0) as u32);
-            out.push(Instance { file: FileId(t as u32), def: di as u32, name, unit });
+        let text = match named {
+            Named::Def(di) => fs.def_name(&fs.definitions[di as usize]),
+            Named::Use(n) => fs.name(n),
+        };
+        let Some(name) = env.name_of(text).filter(|n| n != text) else { continue };
+        match named {
+            Named::Def(def) => out.push(Instance { file, def, name, unit }),
+            Named::Use(n) => uses.push(UsedName { file, name: n, is: name, unit }),
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Named {
+    Def(u32),
+    Use(u32),
 }

@@ -142,6 +142,15 @@ impl<'p> LinkUnit<'p> {
     }
 }
 
+/// A name a use written as an invocation stands for where its file is included.
+#[derive(Clone, Debug)]
+pub struct UsedAs {
+    pub name: NameId,
+    pub text: Box<str>,
+    /// The file at the top of the chain of includes: the use sees its statics.
+    pub unit: FileId,
+}
+
 pub struct SymbolTable {
     /// Paths by `FileId`, sorted.
     pub files: Vec<String>,
@@ -155,6 +164,9 @@ pub struct SymbolTable {
     file_names: Vec<Vec<NameId>>,
     /// Per symbol: providing sites stand in more than one file.
     multi_file: Vec<bool>,
+    /// Per (file, name of its table) written as an invocation (`ADDRESS_SPACE_LD_INTERNAL(m)`),
+    /// the names it stands for where the file is included.
+    used_names: FxHashMap<(FileId, NameIdx), Vec<UsedAs>>,
 }
 
 impl SymbolTable {
@@ -168,6 +180,7 @@ impl SymbolTable {
             def_symbol: Vec::with_capacity(index.files.len()),
             file_names: Vec::with_capacity(index.files.len()),
             multi_file: Vec::new(),
+            used_names: FxHashMap::default(),
         };
         for (fi, file) in index.files.iter().enumerate() {
             let fid = FileId(fi as u32);
@@ -224,7 +237,15 @@ impl SymbolTable {
     /// definition's symbol. A name some other definition already has keeps that one: a written
     /// definition wins over a worked-out name.
     fn add_instances(&mut self, index: &Index) {
-        for inst in crate::instances::instances(index, self) {
+        let (defs, uses) = crate::instances::instances(index, self);
+        for used in uses {
+            let is = self.intern(&used.is);
+            let names = self.used_names.entry((used.file, used.name)).or_default();
+            if !names.iter().any(|u| u.name == is && u.unit == used.unit) {
+                names.push(UsedAs { name: is, text: used.is.into(), unit: used.unit });
+            }
+        }
+        for inst in defs {
             let base = self.symbol_of_def(inst.file, inst.def);
             let name = self.intern(&inst.name);
             let sym = &self.symbols[base.0 as usize];
@@ -276,6 +297,12 @@ impl SymbolTable {
     /// The global name of entry `idx` of file `file`'s string table.
     pub fn file_name(&self, file: FileId, idx: NameIdx) -> NameId {
         self.file_names[file.0 as usize][idx as usize]
+    }
+
+    /// The names a use written as an invocation stands for in `file`, if the file is a
+    /// template included with macros that make them (`crate::instances`).
+    pub fn used_names(&self, file: FileId, idx: NameIdx) -> Option<&[UsedAs]> {
+        self.used_names.get(&(file, idx)).map(Vec::as_slice)
     }
 
     pub fn name_id(&self, name: &str) -> Option<NameId> {

@@ -136,7 +136,8 @@ class Revertcheck:
                 self.at_line[(file, int(useline))].append(row)
                 self.defined_at[(file, int(uline))].append(row)
                 if kind in ("function", "variable"):
-                    self.providers[name].add(site)
+                    for n in name.split("|"):
+                        self.providers[n].add(site)
                 if ukind in ("macro", "function_macro"):
                     self.macro_out[(user, file)].append(row)
                 self.edges.append(row)
@@ -239,13 +240,14 @@ def classify_miss(e, rc, direct, in_macros):
 
 def find(e, rows, rc):
     """How revertcheck reaches a clang edge's target from these rows, or None."""
-    direct = [r for r in rows if r[0] == e["name"]]
+    # A template's definition is exported as `text|name|...`: the names it gets per inclusion.
+    direct = [r for r in rows if e["name"] in r[0].split("|")]
     ok = [r for r in direct if r[3] in RESOLVED]
     if ok:
         return ("direct, same file" if any(r[2] == e["tfile"] for r in ok) else "direct, other site"), direct
     for r in rows:
         if r[1] in ("macro", "function_macro") and r[3] in RESOLVED:
-            if any(n == e["name"] for n, _s in rc.through_macros(r[0], r[2])):
+            if any(e["name"] in n.split("|") for n, _s in rc.through_macros(r[0], r[2])):
                 return "through a macro", direct
     return None, direct
 
@@ -354,7 +356,7 @@ def main():
             why = "function in an inactive #if" if clang.in_skipped(file, uline) else "function not compiled"
             comparable.append((why, row))
             continue
-        if name in clang_keys.get((file, user), ()):
+        if any(n in clang_keys.get((file, user), ()) for n in name.split("|")):
             comparable.append(("confirmed", row))
             continue
         if clang.in_skipped(file, useline):

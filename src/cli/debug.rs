@@ -180,7 +180,8 @@ pub fn run(cli: &Cli, args: &DebugArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `debug edges`: every edge from every symbol and every file's top-level code.
+/// `debug edges`: every edge from every symbol and every file's top-level code. A used symbol
+/// with names per inclusion is written `text|name|name...`.
 fn print_edges(table: &SymbolTable, graph: &DepGraph) {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let users = (0..table.symbols.len())
@@ -205,9 +206,11 @@ fn print_edges(table: &SymbolTable, graph: &DepGraph) {
                 Node::Symbol(id) => {
                     let sym = table.symbol(*id);
                     let site_line = sym.sites.iter().find(|s| Some(s.file) == e.site_file).map_or(0, |s| s.line);
-                    (sym.name.as_str(), sym.kind().as_str(), site_line)
+                    // A template's definition, then the names it gets where it is included.
+                    let names = std::iter::once(sym.name.as_str()).chain(sym.aliases.iter().map(String::as_str));
+                    (names.collect::<Vec<_>>().join("|"), sym.kind().as_str(), site_line)
                 }
-                Node::External { name, .. } => (name.as_str(), "external", 0),
+                Node::External { name, .. } => (name.clone(), "external", 0),
                 Node::FileScope(_) => continue,
             };
             let site = e.site_file.map_or("-", |f| table.path(f));

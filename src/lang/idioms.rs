@@ -134,6 +134,18 @@ impl IdiomTable {
         self.idioms.get(name).filter(|i| i.role == IdiomRole::TokenPaste)?.pastes.as_deref()
     }
 
+    /// A token-pasting idiom that joins its two arguments (`glue`), the first by name.
+    pub fn concat(&self) -> Option<&str> {
+        let mut joins: Vec<&str> = self
+            .idioms
+            .iter()
+            .filter(|(_, i)| i.pastes.as_deref() == Some("{0}{1}"))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        joins.sort_unstable();
+        joins.first().copied()
+    }
+
     pub fn is_token_paste(&self, name: &str) -> bool {
         self.idioms.get(name).is_some_and(|i| i.role == IdiomRole::TokenPaste)
     }
@@ -249,6 +261,39 @@ fn parse_template(text: &str) -> Result<Template, String> {
     Ok(Template { kind, pattern: pattern.to_string(), is_static })
 }
 
+/// Like `instantiate`, but an argument that is a token-pasting invocation whose name is not
+/// known here (`DEF_HELPER_4(glue(pmaddwd, SUFFIX), ...)` in a template) gives a name written
+/// as such an invocation, `glue(gen_helper_,glue(pmaddwd,SUFFIX))`: the name its file gets
+/// where it is included (`crate::instances`).
+pub fn instantiate_in(table: &IdiomTable, pattern: &str, args: &[String]) -> Option<String> {
+    if let Some(name) = instantiate(pattern, args) {
+        return Some(name);
+    }
+    let concat = table.concat()?;
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = pattern;
+    let mut built = false;
+    while let Some(open) = rest.find('{') {
+        parts.push(rest[..open].to_string());
+        let close = rest[open..].find('}')? + open;
+        let arg = args.get(rest[open + 1..close].parse::<usize>().ok()?)?;
+        let head = arg.split('(').next().unwrap_or_default().trim();
+        if !arg.bytes().all(lexer::is_ident_continue) {
+            if !(table.is_token_paste(head) && arg.ends_with(')')) {
+                return None;
+            }
+            built = true;
+        }
+        parts.push(arg.split_whitespace().collect());
+        rest = &rest[close + 1..];
+    }
+    parts.push(rest.to_string());
+    parts.retain(|p| !p.is_empty());
+    let first = parts.first()?.clone();
+    let text = parts[1..].iter().fold(first, |acc, p| format!("{concat}({acc},{p})"));
+    built.then_some(text)
+}
+
 /// The argument indices a pattern's `{N}` placeholders name, in order.
 pub fn placeholders(pattern: &str) -> impl Iterator<Item = usize> + '_ {
     pattern.split('{').skip(1).filter_map(|s| s.split_once('}')?.0.parse().ok())
@@ -282,6 +327,14 @@ mod tests {
         let args = vec!["PCIDevice".to_string(), "PCIDeviceClass".into(), "PCI_DEVICE".into()];
         assert_eq!(instantiate("{2}_GET_CLASS", &args).as_deref(), Some("PCI_DEVICE_GET_CLASS"));
         assert_eq!(instantiate("{5}", &args), None);
+        let table = IdiomTable::builtin();
+        let args = ["glue(pmaddwd, SUFFIX)".to_string(), "void".to_string()];
+        assert_eq!(
+            instantiate_in(&table, "gen_helper_{0}", &args).as_deref(),
+            Some("glue(gen_helper_,glue(pmaddwd,SUFFIX))")
+        );
+        assert_eq!(instantiate_in(&table, "{1}_x", &args).as_deref(), Some("void_x"));
+        assert_eq!(instantiate_in(&table, "gen_{0}", &["a + b".to_string()]), None, "an expression names nothing");
         assert_eq!(placeholders("{2}_GET_{0}").collect::<Vec<_>>(), [2, 0]);
     }
 

@@ -30,6 +30,9 @@ use crate::lang::lexer;
 const MAX_DEPTH: usize = 24;
 const MAX_TOKENS: usize = 4096;
 
+/// A token's text, and whether white space or a comment stood before it (`a##b` stays joined).
+type Token = (String, bool);
+
 /// The directives of `src`, in order.
 pub fn directives(src: &[u8]) -> Vec<Directive> {
     let mut out = Vec::new();
@@ -117,7 +120,7 @@ fn skip_quoted(src: &[u8], k: usize, end: usize) -> usize {
 }
 
 /// The tokens of a text, each with whether white space or a comment stood before it.
-fn tokens(text: &[u8]) -> Vec<(String, bool)> {
+fn tokens(text: &[u8]) -> Vec<Token> {
     let mut out = Vec::new();
     let mut last_end = 0;
     lexer::scan(text, |_, start, end| {
@@ -128,7 +131,7 @@ fn tokens(text: &[u8]) -> Vec<(String, bool)> {
 }
 
 /// The text of tokens, spaced as they were (`a##b` stays joined, comments become one space).
-fn join(toks: &[(String, bool)]) -> String {
+fn join(toks: &[Token]) -> String {
     let mut s = String::new();
     for (k, (t, spaced)) in toks.iter().enumerate() {
         if k > 0 && *spaced {
@@ -209,7 +212,7 @@ pub fn worth_keeping(directives: &mut Vec<Directive>, template: bool) {
 #[derive(Clone, Debug)]
 struct Macro {
     params: Option<Vec<String>>,
-    body: Vec<(String, bool)>,
+    body: Vec<Token>,
 }
 
 /// The macros in force at a point of a chain of inclusions, and the conditional arms open there.
@@ -295,13 +298,7 @@ impl<'t> Env<'t> {
     }
 
     /// Expands `toks`; `hide` holds the macros being expanded (not expanded again inside).
-    fn expand(
-        &self,
-        toks: &[(String, bool)],
-        hide: &mut Vec<String>,
-        depth: usize,
-        budget: &mut usize,
-    ) -> Option<Vec<(String, bool)>> {
+    fn expand(&self, toks: &[Token], hide: &mut Vec<String>, depth: usize, budget: &mut usize) -> Option<Vec<Token>> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -364,17 +361,17 @@ impl<'t> Env<'t> {
     fn substitute(
         &self,
         params: &[String],
-        body: &[(String, bool)],
-        args: &[Vec<(String, bool)>],
+        body: &[Token],
+        args: &[Vec<Token>],
         hide: &mut Vec<String>,
         depth: usize,
         budget: &mut usize,
-    ) -> Option<Vec<(String, bool)>> {
+    ) -> Option<Vec<Token>> {
         let param = |t: &str| params.iter().position(|p| p == t);
         let is_paste = |k: usize| {
             body.get(k).is_some_and(|(t, _)| t == "#") && body.get(k + 1).is_some_and(|(t, s)| t == "#" && !s)
         };
-        let mut out: Vec<(String, bool)> = Vec::new();
+        let mut out: Vec<Token> = Vec::new();
         // Indices in `out` after which a `##` stood.
         let mut pastes = Vec::new();
         let mut k = 0;
@@ -449,7 +446,7 @@ impl<'t> Env<'t> {
 }
 
 /// The arguments of the invocation whose `(` is at `open`, and the index of its `)`.
-fn arguments(toks: &[(String, bool)], open: usize) -> Option<(Vec<Vec<(String, bool)>>, usize)> {
+fn arguments(toks: &[Token], open: usize) -> Option<(Vec<Vec<Token>>, usize)> {
     let mut args = vec![Vec::new()];
     let mut depth = 0usize;
     for (k, tok) in toks.iter().enumerate().skip(open + 1) {

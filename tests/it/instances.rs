@@ -40,6 +40,13 @@ fn each_inclusion_names_the_template_definition_and_its_callers_bind_to_it() {
     let users: Vec<_> = s["entries"].as_array().unwrap().iter().map(|e| (&e["node"]["name"], &e["binding"])).collect();
     assert_eq!(users.len(), 1, "{users:?}");
     assert_eq!(users[0].0, "dev_read");
+    // Its body calls `ADDRESS_SPACE_LD_INTERNAL(m)(...)`: memory_ldst.c.inc's static
+    // `address_space_ldm_internal_cached_slow` where physmem.c includes it the second time.
+    let (_, json) = deps(&repo, "address_space_ldm_internal_cached_slow", "main~1");
+    let s = &json["symbols"][0];
+    assert_eq!(s["symbol"]["name"], "glue(address_space_ldm_internal,SUFFIX)", "{s:#}");
+    assert_eq!(s["entries"][0]["node"]["name"], "ADDRESS_SPACE_LD(uw)", "{s:#}");
+    assert_eq!(s["entries"].as_array().map(Vec::len), Some(1));
 }
 
 #[test]
@@ -48,7 +55,8 @@ fn a_definition_in_an_arm_the_includer_does_not_compile_gets_no_name_from_it() {
     let (_, json) = deps(&repo, "helper_psrlw_xmm", "main~1");
     let s = &json["symbols"][0];
     assert_eq!(strings(&s["names"]), ["helper_psrlw_mmx", "helper_psrlw_xmm", "helper_psrlw_ymm"], "{s:#}");
-    assert_eq!(s["entries"][0]["node"]["name"], "gen_psrlw");
+    let users: Vec<_> = s["entries"].as_array().unwrap().iter().map(|e| e["node"]["name"].clone()).collect();
+    assert!(users.contains(&Value::from("gen_psrlw")), "{s:#}");
     let (_, json) = deps(&repo, "helper_pshufb_xmm", "main~1");
     assert_eq!(strings(&json["symbols"][0]["names"]), ["helper_pshufb_xmm", "helper_pshufb_ymm"]);
     let (status, _) = deps(&repo, "helper_pshufb_mmx", "main~1");
@@ -80,4 +88,22 @@ fn changing_a_template_definition_reaches_the_callers_of_its_names() {
     let users: Vec<_> = ld["dependents"].as_array().unwrap().iter().map(|d| (&d["name"], &d["path"])).collect();
     assert_eq!(users.len(), 1, "{ld:#}");
     assert_eq!(users[0], (&Value::from("dev_read"), &Value::from("hw/misc/dev.c")));
+}
+
+#[test]
+fn a_helper_declared_with_a_pasted_name_is_named_per_inclusion_and_calls_its_helper() {
+    let repo = scenario("instances");
+    // helper.h includes ops_sse_header.h.inc with SHIFT 0 and 1: `DEF_HELPER_2(glue(psrlw,
+    // SUFFIX), ...)` declares gen_helper_psrlw_mmx and gen_helper_psrlw_xmm.
+    let (_, json) = deps(&repo, "gen_helper_psrlw_xmm", "main~1");
+    let s = &json["symbols"][0];
+    assert_eq!(strings(&s["names"]), ["gen_helper_psrlw_mmx", "gen_helper_psrlw_xmm"], "{s:#}");
+    assert_eq!(s["entries"][0]["node"]["name"], "gen_psrlw_op");
+    assert_eq!(s["entries"].as_array().map(Vec::len), Some(1));
+    // What it calls: ops_sse.h's helper of that name, through the same two levels of names.
+    let out = repo.rc(&["deps", "gen_helper_psrlw_xmm", "--format", "json", "--rev", "main~1"]);
+    let json = out.json();
+    let used: Vec<_> =
+        json["symbols"][0]["entries"].as_array().unwrap().iter().map(|e| e["node"]["path"].clone()).collect();
+    assert!(used.contains(&Value::from("target/x86/ops_sse.h")), "{json:#}");
 }

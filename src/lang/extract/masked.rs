@@ -160,7 +160,7 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
         let mut args_holder = None;
         if let Some(idiom) = &idiom {
             for t in &idiom.defines {
-                if let Some(name) = idioms::instantiate(&t.pattern, &inv.args) {
+                if let Some(name) = idioms::instantiate_in(c.idioms, &t.pattern, &inv.args) {
                     let name_idx = c.intern(&name);
                     defined.extend(idioms::placeholders(&t.pattern).filter_map(|i| inv.args.get(i).cloned()));
                     defined.insert(name.clone());
@@ -175,15 +175,17 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
             for pattern in &idiom.uses {
                 // `A -> *`: the arguments' names are uses of A, not of the file.
                 if let Some((holder, "*")) = pattern.split_once("->").map(|(h, u)| (h.trim(), u.trim())) {
-                    if let Some(holder) = idioms::instantiate(holder, &inv.args) {
+                    if let Some(holder) = idioms::instantiate_in(c.idioms, holder, &inv.args) {
                         args_holder = Some(c.intern(&holder));
                     }
                     continue;
                 }
                 // `A -> B`: a use of B standing in the definition A this invocation makes.
                 if let Some((holder, used)) = pattern.split_once("->") {
-                    let names =
-                        (idioms::instantiate(holder.trim(), &inv.args), idioms::instantiate(used.trim(), &inv.args));
+                    let names = (
+                        idioms::instantiate_in(c.idioms, holder.trim(), &inv.args),
+                        idioms::instantiate_in(c.idioms, used.trim(), &inv.args),
+                    );
                     if let (Some(holder), Some(used)) = names {
                         let (holder, name) = (c.intern(&holder), c.intern(&used));
                         c.pinned.push((holder, RawRef { byte: inv.start, line, name, kind: RefKind::Call }));

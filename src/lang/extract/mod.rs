@@ -296,10 +296,64 @@ fn pasted_name(c: &Collector, callee: Node, args: Node) -> Option<String> {
 
 /// A callee: the name it stands for, or itself when it is no token-pasting invocation.
 fn call(callee: Node, c: &mut Collector) {
-    if c.idioms.is_token_paste(c.text(callee)) && pasted_reference(callee, c) {
+    let paste = c.idioms.is_token_paste(c.text(callee));
+    if paste && pasted_reference(callee, c) {
+        return;
+    }
+    if built_callee(callee, c) && paste {
+        // `glue` itself is no use, as in a declarator.
+        c.name_bytes.insert(callee.start_byte());
         return;
     }
     c.push_ref(callee, RefKind::Call);
+}
+
+/// `ADDRESS_SPACE_LD_INTERNAL(m)(as, addr)`, `glue(helper_load_, SUFFIX)(env)`: the called
+/// function's name is what the invocation expands to, with an includer's macros. A call of
+/// the invocation's text (`crate::instances` names it per inclusion); the arguments but for
+/// those in capitals (macros whose values make the name) are fragments. `false` when `callee`
+/// is no such invocation.
+fn built_callee(callee: Node, c: &mut Collector) -> bool {
+    let Some(invocation) = callee.parent().filter(|p| p.kind() == "call_expression") else { return false };
+    if field(invocation, FIELDS.function) != Some(callee) {
+        return false;
+    }
+    let outer = invocation.parent().filter(|p| p.kind() == "call_expression");
+    if outer.and_then(|o| field(o, FIELDS.function)) != Some(invocation) {
+        return false;
+    }
+    let Some(args) = field(invocation, FIELDS.arguments) else { return false };
+    let text: String = c.text(invocation).split_whitespace().collect();
+    let name = c.intern(&text);
+    exclude_fragments_in(args, c);
+    c.refs.push(RawRef {
+        byte: args.start_byte(),
+        line: args.start_position().row as u32 + 1,
+        name,
+        kind: RefKind::Call,
+    });
+    true
+}
+
+/// Like `exclude_names_in`, but a name in capitals, a macro by convention whose value makes
+/// the name, stays a use.
+fn exclude_fragments_in(node: Node, c: &mut Collector) {
+    let mut cursor = node.walk();
+    'walk: loop {
+        let n = cursor.node();
+        let capitals = || c.text(n).bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        if matches!(n.kind(), "identifier" | "type_identifier") && !capitals() {
+            c.name_bytes.insert(n.start_byte());
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node() == node {
+                break 'walk;
+            }
+        }
+    }
 }
 
 /// `HELPER(sfas)(env, fpc)`, `glue(helper_, sfas)` in code: a use of the name the invocation
@@ -405,7 +459,7 @@ impl<'q> Extractor<'q> {
         let mut symbols = finish::finish(c, health, &error_spans);
         // A definition named by a macro's text (`ADDRESS_SPACE_LD(uw)`, `glue(helper_, SUFFIX)`)
         // gets its names from the macros in force where the file is included.
-        let template = symbols.definitions.iter().any(|d| symbols.names[d.name as usize].contains('('));
+        let template = symbols.names.iter().any(|n| n.contains('('));
         let mut directives = preproc::directives(src);
         preproc::worth_keeping(&mut directives, template);
         symbols.directives = directives;

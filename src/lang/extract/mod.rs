@@ -312,8 +312,12 @@ fn call(callee: Node, c: &mut Collector) {
 /// function's name is what the invocation expands to, with an includer's macros. A call of
 /// the invocation's text (`crate::instances` names it per inclusion); the arguments but for
 /// those in capitals (macros whose values make the name) are fragments. `false` when `callee`
-/// is no such invocation.
+/// is no such invocation. A callee all in lower case (`get_handler(s)(opaque)`) is taken for a
+/// function returning a function, QEMU's convention, and its arguments stay uses.
 fn built_callee(callee: Node, c: &mut Collector) -> bool {
+    if !c.idioms.is_token_paste(c.text(callee)) && !c.text(callee).bytes().any(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
     let Some(invocation) = callee.parent().filter(|p| p.kind() == "call_expression") else { return false };
     if field(invocation, FIELDS.function) != Some(callee) {
         return false;

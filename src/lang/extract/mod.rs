@@ -260,7 +260,8 @@ fn declarator_name<'t>(mut node: Node<'t>, c: &Collector) -> DeclName<'t> {
                         function: above == "function_declarator" || above.is_empty(),
                     };
                 }
-                if inner.kind() == "identifier" && above == "function_declarator" {
+                let macro_name = c.text(inner).bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+                if inner.kind() == "identifier" && above == "function_declarator" && macro_name {
                     if let Some(args) = field(node, FIELDS.parameters) {
                         let text = c.text(node).split_whitespace().collect();
                         return DeclName::Macro { text, invoked: inner, args, function: true };

@@ -223,6 +223,9 @@ pub struct Env<'t> {
     /// whether the current arm is active.
     arms: Vec<(bool, bool, bool)>,
     idioms: Option<&'t IdiomTable>,
+    /// Set when an expansion meets a name in capitals that no macro here defines: a macro of
+    /// a file outside the chain (a header included first), whose value is not known.
+    unknown: std::cell::Cell<bool>,
 }
 
 impl<'t> Env<'t> {
@@ -284,7 +287,11 @@ impl<'t> Env<'t> {
     pub fn name_of(&self, text: &str) -> Option<String> {
         let toks = tokens(text.as_bytes());
         let mut budget = MAX_TOKENS;
+        self.unknown.set(false);
         let out = self.expand(&toks, &mut Vec::new(), 0, &mut budget)?;
+        if self.unknown.get() {
+            return None;
+        }
         let words: Vec<&str> = out.iter().map(|(t, _)| t.as_str()).filter(|t| !t.is_empty()).collect();
         match words[..] {
             [one]
@@ -348,6 +355,9 @@ impl<'t> Env<'t> {
                     i = close + 1;
                 }
                 _ => {
+                    if is_capitals(t) {
+                        self.unknown.set(true);
+                    }
                     out.push(toks[i].clone());
                     i += 1;
                 }
@@ -443,6 +453,13 @@ impl<'t> Env<'t> {
         let mut p = Parser { toks: &words, at: 0 };
         p.ternary().filter(|_| p.at == words.len()).unwrap_or(0)
     }
+}
+
+/// A name in capitals (`SUFFIX`, `TARGET_LONG_BITS`): a macro by QEMU's convention.
+fn is_capitals(t: &str) -> bool {
+    t.len() > 1
+        && t.bytes().any(|b| b.is_ascii_uppercase())
+        && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// The arguments of the invocation whose `(` is at `open`, and the index of its `)`.
@@ -657,7 +674,7 @@ mod tests {
         assert_eq!(env.name_of("partsN(addsub)").as_deref(), Some("parts64_addsub"));
         assert_eq!(env.name_of("CAT(foo, EMPTY)").as_deref(), Some("fooEMPTY_x"), "## takes the argument as written");
         assert_eq!(env.name_of("glue(helper_, EMPTY)").as_deref(), Some("helper_"), "glue expands first");
-        assert_eq!(env.name_of("glue(f, UNKNOWN_SUFFIX)").as_deref(), Some("fUNKNOWN_SUFFIX"));
+        assert_eq!(env.name_of("glue(f, UNKNOWN_SUFFIX)"), None, "a macro of a file outside the chain: unknown");
         assert_eq!(env.name_of("ADDRESS_SPACE_LD(a + b)"), None, "an expression names nothing");
     }
 
@@ -670,7 +687,8 @@ mod tests {
         let env = env_of(src, &idioms);
         assert_eq!(env.name_of("glue(helper_psrlw, SUFFIX)").as_deref(), Some("helper_psrlw_xmm"));
         assert_eq!(env.name_of("OK").as_deref(), Some("yes"));
-        assert_eq!(env.name_of("BAD").as_deref(), Some("BAD"), "not defined: itself");
+        assert_eq!(env.name_of("BAD"), None, "not defined here: unknown");
+        assert_eq!(env.name_of("helper_x").as_deref(), Some("helper_x"), "a plain name is itself");
         assert_eq!(env.name_of("ELIF").as_deref(), None, "1 is no name");
         assert!(env.active() && env.depth() == 0);
         assert_eq!(env.eval("SHIFT ? 16 : 8"), 16);

@@ -476,11 +476,57 @@ fn connected_files(
     for (header, units) in template_units(table, &includes) {
         connected.entry(header).or_default().extend(units);
     }
+    for (fragment, above) in unit_ancestors(table, &includes) {
+        connected.entry(fragment).or_default().extend(above);
+    }
     for v in connected.values_mut() {
         v.sort();
         v.dedup();
     }
     (connected, includes)
+}
+
+/// A `.c.inc` included by another (system/memory_ldst_endian.c.inc by memory_ldst.c.inc, by
+/// physmem.c) is compiled in the unit at the top: it sees that unit's statics and includes
+/// (`hwaddr`), one way. Joins of direct pairs are made both ways above; here the files further
+/// up, at most a few (a fragment many units include is joined with none of them this way).
+fn unit_ancestors(table: &SymbolTable, includes: &[Vec<FileId>]) -> Vec<(FileId, Vec<FileId>)> {
+    const MAX_LEVELS: usize = 4;
+    const MAX_ANCESTORS: usize = 4;
+    let unit_path = |f: FileId| is_translation_unit_path(table.path(f));
+    let mut includers: FxHashMap<FileId, Vec<FileId>> = FxHashMap::default();
+    for (fi, targets) in includes.iter().enumerate() {
+        let from = FileId(fi as u32);
+        if !unit_path(from) {
+            continue;
+        }
+        for &t in targets.iter().filter(|&&t| t != from && unit_path(t)) {
+            includers.entry(t).or_default().push(from);
+        }
+    }
+    let mut out = Vec::new();
+    for (&fragment, direct) in &includers {
+        let (mut above, mut frontier) = (Vec::new(), direct.clone());
+        for _ in 0..MAX_LEVELS {
+            let next: Vec<FileId> = frontier
+                .iter()
+                .flat_map(|f| includers.get(f).into_iter().flatten().copied())
+                .filter(|f| *f != fragment && !above.contains(f) && !direct.contains(f))
+                .collect();
+            if next.is_empty() {
+                break;
+            }
+            above.extend(next.iter().copied());
+            frontier = next;
+        }
+        above.sort_unstable();
+        above.dedup();
+        if !above.is_empty() && above.len() <= MAX_ANCESTORS {
+            out.push((fragment, above));
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// A header outside `include/` that a few translation units include, directly or through

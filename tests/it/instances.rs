@@ -47,6 +47,12 @@ fn each_inclusion_names_the_template_definition_and_its_callers_bind_to_it() {
     assert_eq!(s["symbol"]["name"], "glue(address_space_ldm_internal,SUFFIX)", "{s:#}");
     assert_eq!(s["entries"][0]["node"]["name"], "ADDRESS_SPACE_LD(uw)", "{s:#}");
     assert_eq!(s["entries"].as_array().map(Vec::len), Some(1));
+    // The template is compiled inside physmem.c, two includes up: it sees what physmem.c
+    // includes (`hwaddr`), not by name only.
+    let out = repo.rc(&["deps", "address_space_lduw_le", "--format", "json", "--rev", "main~1"]);
+    let json = out.json();
+    let hwaddr = json["symbols"][0]["entries"].as_array().unwrap().iter().find(|e| e["node"]["name"] == "hwaddr");
+    assert_eq!(hwaddr.map(|e| &e["binding"]), Some(&Value::from("include")), "{json:#}");
 }
 
 #[test]

@@ -113,3 +113,15 @@ fn a_helper_declared_with_a_pasted_name_is_named_per_inclusion_and_calls_its_hel
         json["symbols"][0]["entries"].as_array().unwrap().iter().map(|e| e["node"]["path"].clone()).collect();
     assert!(used.contains(&Value::from("target/x86/ops_sse.h")), "{json:#}");
 }
+
+#[test]
+fn functions_a_template_macro_defines_are_named_per_inclusion_too() {
+    let repo = scenario("instances");
+    // atomic_template.h: `GEN_ATOMIC_HELPER(fetch_add)` defines `ATOMIC_NAME(fetch_add)`, whose
+    // name comes from the file's `#if DATA_SIZE` arms, DATA_SIZE being cputlb.c's.
+    let (_, json) = deps(&repo, "cpu_atomic_fetch_addw_le_mmu", "main~1");
+    let s = &json["symbols"][0];
+    assert_eq!(s["symbol"]["name"], "ATOMIC_NAME(fetch_add)", "{s:#}");
+    assert_eq!(strings(&s["names"]), ["cpu_atomic_fetch_addb_mmu", "cpu_atomic_fetch_addw_le_mmu"]);
+    assert_eq!(s["entries"][0]["node"]["name"], "helper_atomic_fetch_addw_le");
+}

@@ -264,6 +264,18 @@ impl Body<'_, '_> {
             let call = self.punct(next, b'(');
             if braces == 0 && parens == 0 && call {
                 let close = self.close_of(next)?;
+                if let Some((end, params)) = self.macro_named(j, &name, next, close, shape) {
+                    // `ABI_TYPE ATOMIC_NAME(X)(...) {`, `void glue(name, SUFFIX)(...) {`: a name
+                    // the includer's macros make, written with the arguments. The arguments
+                    // of the name are fragments.
+                    if let Some(text) = self.substituted(j, end) {
+                        let is_static = (decl_start..j).any(|k| self.text(k) == b"static");
+                        out.functions.push(MadeFunction { name: text, is_static, uses: Vec::new() });
+                        current = Some(out.functions.len() - 1);
+                    }
+                    j = params;
+                    continue;
+                }
                 let defines = self.punct(close + 1, b'{') && !matches!(shape, Shape::Param(_));
                 match &name {
                     Some(n) if defines && !lexer::is_reserved(n) => {
@@ -304,6 +316,45 @@ impl Body<'_, '_> {
             j = next;
         }
         Some(())
+    }
+
+    /// Whether the name at `j` (worked out as `name`, `next` after it, `(` at `next` closed at
+    /// `close`) is one a macro builds from the includer's macros, followed by a function's
+    /// parameters and body: the last token of the name and the `(` of the parameters.
+    fn macro_named(
+        &self,
+        j: usize,
+        name: &Option<String>,
+        next: usize,
+        close: usize,
+        shape: Shape,
+    ) -> Option<(usize, usize)> {
+        let body_follows = |params: usize| self.close_of(params).is_some_and(|c| self.punct(c + 1, b'{'));
+        match (name, shape) {
+            // `glue(name, SUFFIX)` the idiom could not build: the parameters follow it.
+            (None, Shape::Pasted) => {
+                (next > j + 1 && self.punct(next - 1, b')') && body_follows(next)).then_some((next - 1, next))
+            }
+            // `ATOMIC_NAME(X)`: a macro (a capital in its name) invoked, then the parameters.
+            (Some(n), Shape::Plain) if n.bytes().any(|b| b.is_ascii_uppercase()) && self.punct(close + 1, b'(') => {
+                body_follows(close + 1).then_some((close, close + 1))
+            }
+            _ => None,
+        }
+    }
+
+    /// The tokens `from..=to` joined without spaces, each parameter replaced by its argument;
+    /// `None` when an argument is no single name or number (an expression, an unknown value).
+    fn substituted(&self, from: usize, to: usize) -> Option<String> {
+        let mut text = String::new();
+        for k in from..=to {
+            match self.param(k) {
+                Some(p) if self.args[p].bytes().all(lexer::is_ident_continue) => text.push_str(&self.args[p]),
+                Some(_) => return None,
+                None => text.push_str(&String::from_utf8_lossy(self.text(k))),
+            }
+        }
+        Some(text)
     }
 
     /// An invocation of another template of the file at the top level of the body: what it
@@ -481,6 +532,21 @@ mod tests {
         // `SUFFIX` is a macro defined elsewhere: the helper's name is unknown, so no use of it.
         assert_eq!(functions(&got[1]), [("keep_one", false)]);
         assert_eq!(uses(&got[1]), [Vec::<&str>::new(), vec![]]);
+    }
+
+    #[test]
+    fn a_name_the_includers_macros_make_is_written_with_the_arguments() {
+        let src = "#define ATOMIC_NAME(X) glue(glue(cpu_atomic_ ## X, SUFFIX), _mmu)\n\
+                   #define GEN(X) int ATOMIC_NAME(X)(void *env) { return qatomic_##X(env); }\n\
+                   #define SSE(name) static void glue(name, SUFFIX)(Reg *d) { d->x = 0; }\n\
+                   GEN(fetch_add)\n\
+                   SSE(helper_paddb)\n\
+                   GEN(a + b)\n";
+        let got = expansions(src);
+        assert_eq!(functions(&got[0]), [("ATOMIC_NAME(fetch_add)", false)]);
+        assert_eq!(uses(&got[0]), [vec!["qatomic_fetch_add"], vec![]]);
+        assert_eq!(functions(&got[1]), [("glue(helper_paddb,SUFFIX)", true)]);
+        assert!(got[2].is_none(), "an expression names nothing: {:?}", got[2]);
     }
 
     #[test]

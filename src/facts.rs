@@ -250,6 +250,9 @@ pub struct FileSymbols {
     /// The directives of a template or of a file that defines macros before an `#include`
     /// (`preproc::worth_keeping`); empty for most files.
     pub directives: Vec<Directive>,
+    /// A definition or use is named by a macro's text (`ADDRESS_SPACE_LD(uw)`): the file's
+    /// names depend on its includers (`crate::instances`).
+    pub template: bool,
     pub health: ParseHealth,
 }
 

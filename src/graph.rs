@@ -123,6 +123,7 @@ impl DepGraph {
         for (fi, file) in index.files.iter().enumerate() {
             let fid = FileId(fi as u32);
             let fs = &file.symbols;
+            let in_template = table.has_used_names(fid);
             for r in &fs.references {
                 let from = match r.from {
                     Some(d) => symbol_nodes[table.symbol_of_def(fid, d).0 as usize],
@@ -132,7 +133,7 @@ impl DepGraph {
                 let written = table.file_name(fid, r.name);
                 // A use written as an invocation (`ADDRESS_SPACE_LD_INTERNAL(m)(...)` in a
                 // template) stands for the names it makes where the file is included.
-                let used = table.used_names(fid, r.name);
+                let used = if in_template { table.used_names(fid, r.name) } else { None };
                 for k in 0..used.map_or(1, <[_]>::len) {
                     let (name, text, unit) = match used {
                         Some(u) => (u[k].name, u[k].text.as_ref(), u[k].unit),

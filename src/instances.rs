@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use crate::facts::DirectiveKind;
-use crate::fxhash::FxHashMap;
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::index::Index;
 use crate::lang::preproc::Env;
 use crate::symbols::{FileId, SymbolTable};
@@ -53,24 +53,42 @@ pub struct UsedName {
 /// Every name the template files' definitions get, and the names their uses written as
 /// invocations stand for, sorted.
 pub fn instances(index: &Index, table: &SymbolTable) -> (Vec<Instance>, Vec<UsedName>) {
-    let templates: Vec<usize> =
-        (0..index.files.len()).filter(|&f| index.files[f].symbols.names.iter().any(|n| n.contains('('))).collect();
+    let templates: Vec<usize> = (0..index.files.len()).filter(|&f| index.files[f].symbols.template).collect();
     if templates.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    // Who includes whom, and at which directive, found as the graph finds includes.
+    // Who includes whom, and at which directive, found as the graph finds includes. Only
+    // `#include` lines that may name a template, or a file on the way to one, are resolved:
+    // level by level up from the templates' file names.
+    let base = |path: &str| path.rsplit('/').next().unwrap_or(path).to_string();
+    let mut wanted: FxHashSet<String> = templates.iter().map(|&t| base(&index.files[t].path)).collect();
     let mut by_basename: HashMap<&str, Vec<FileId>> = HashMap::new();
     for (i, path) in table.files.iter().enumerate() {
         by_basename.entry(path.rsplit('/').next().unwrap_or(path)).or_default().push(FileId(i as u32));
     }
+    let with_directives: Vec<usize> =
+        (0..index.files.len()).filter(|&f| !index.files[f].symbols.directives.is_empty()).collect();
     let mut includers: FxHashMap<usize, Vec<(usize, usize)>> = FxHashMap::default();
-    for (fi, file) in index.files.iter().enumerate() {
-        for (k, d) in file.symbols.directives.iter().enumerate() {
-            if let DirectiveKind::Include(path) = &d.kind {
+    let mut resolved: FxHashSet<(usize, usize)> = FxHashSet::default();
+    for _ in 0..MAX_LEVELS {
+        let mut more = Vec::new();
+        for &fi in &with_directives {
+            let file = &index.files[fi];
+            for (k, d) in file.symbols.directives.iter().enumerate() {
+                let DirectiveKind::Include(path) = &d.kind else { continue };
+                if !wanted.contains(&base(path)) || !resolved.insert((fi, k)) {
+                    continue;
+                }
                 if let Some(target) = crate::graph::resolve_include(table, &by_basename, &file.path, path) {
                     includers.entry(target.0 as usize).or_default().push((fi, k));
+                    more.push(base(&file.path));
                 }
             }
+        }
+        let before = wanted.len();
+        wanted.extend(more);
+        if wanted.len() == before {
+            break;
         }
     }
     let (mut defs, mut uses) = (Vec::new(), Vec::new());

@@ -167,6 +167,8 @@ pub struct SymbolTable {
     /// Per (file, name of its table) written as an invocation (`ADDRESS_SPACE_LD_INTERNAL(m)`),
     /// the names it stands for where the file is included.
     used_names: FxHashMap<(FileId, NameIdx), Vec<UsedAs>>,
+    /// The files `used_names` has entries for, sorted.
+    used_name_files: Vec<FileId>,
 }
 
 impl SymbolTable {
@@ -181,6 +183,7 @@ impl SymbolTable {
             file_names: Vec::with_capacity(index.files.len()),
             multi_file: Vec::new(),
             used_names: FxHashMap::default(),
+            used_name_files: Vec::new(),
         };
         for (fi, file) in index.files.iter().enumerate() {
             let fid = FileId(fi as u32);
@@ -245,6 +248,9 @@ impl SymbolTable {
                 names.push(UsedAs { name: is, text: used.is.into(), unit: used.unit });
             }
         }
+        self.used_name_files = self.used_names.keys().map(|k| k.0).collect();
+        self.used_name_files.sort_unstable();
+        self.used_name_files.dedup();
         for inst in defs {
             let base = self.symbol_of_def(inst.file, inst.def);
             let name = self.intern(&inst.name);
@@ -303,6 +309,11 @@ impl SymbolTable {
     /// template included with macros that make them (`crate::instances`).
     pub fn used_names(&self, file: FileId, idx: NameIdx) -> Option<&[UsedAs]> {
         self.used_names.get(&(file, idx)).map(Vec::as_slice)
+    }
+
+    /// Whether any use of `file` stands for names per inclusion (few files do).
+    pub fn has_used_names(&self, file: FileId) -> bool {
+        self.used_name_files.binary_search(&file).is_ok()
     }
 
     pub fn name_id(&self, name: &str) -> Option<NameId> {

@@ -208,17 +208,25 @@ pub fn worth_keeping(directives: &mut Vec<Directive>, template: bool) {
     directives.truncate(last.map_or(0, |k| k + 1));
 }
 
-/// A macro in force.
+/// A macro in force: its directive's parameters and text, the text read into tokens the first
+/// time an expansion needs it (an includer's chain replays many `#define`s it never uses).
 #[derive(Clone, Debug)]
-struct Macro {
-    params: Option<Vec<String>>,
-    body: Vec<Token>,
+struct Macro<'t> {
+    params: Option<&'t [String]>,
+    text: &'t str,
+    body: std::cell::OnceCell<Vec<Token>>,
+}
+
+impl Macro<'_> {
+    fn body(&self) -> &[Token] {
+        self.body.get_or_init(|| tokens(self.text.as_bytes()))
+    }
 }
 
 /// The macros in force at a point of a chain of inclusions, and the conditional arms open there.
 #[derive(Clone, Default)]
 pub struct Env<'t> {
-    macros: FxHashMap<String, Macro>,
+    macros: FxHashMap<&'t str, Macro<'t>>,
     /// Per open conditional: whether the enclosing code is active, whether an arm was taken,
     /// whether the current arm is active.
     arms: Vec<(bool, bool, bool)>,
@@ -240,15 +248,15 @@ impl<'t> Env<'t> {
 
     /// Applies one directive. Conditionals left open at the end of a file stay open, as they
     /// would in the including file.
-    pub fn apply(&mut self, d: &DirectiveKind) {
+    pub fn apply(&mut self, d: &'t DirectiveKind) {
         let active = self.active();
         match d {
             DirectiveKind::Define { name, params, body } if active => {
-                let macro_ = Macro { params: params.clone(), body: tokens(body.as_bytes()) };
-                self.macros.insert(name.clone(), macro_);
+                let macro_ = Macro { params: params.as_deref(), text: body, body: std::cell::OnceCell::new() };
+                self.macros.insert(name, macro_);
             }
             DirectiveKind::Undef(name) if active => {
-                self.macros.remove(name);
+                self.macros.remove(name.as_str());
             }
             DirectiveKind::If(cond) => {
                 let taken = active && self.eval(cond) != 0;
@@ -321,10 +329,10 @@ impl<'t> Env<'t> {
                 continue;
             }
             let call = toks.get(i + 1).is_some_and(|(n, _)| n == "(");
-            match self.macros.get(t) {
-                Some(Macro { params: None, body }) => {
+            match self.macros.get(t.as_str()) {
+                Some(m @ Macro { params: None, .. }) => {
                     hide.push(t.clone());
-                    let mut e = self.expand(body, hide, depth + 1, budget)?;
+                    let mut e = self.expand(m.body(), hide, depth + 1, budget)?;
                     hide.pop();
                     if let Some(first) = e.first_mut() {
                         first.1 = *spaced;
@@ -332,9 +340,9 @@ impl<'t> Env<'t> {
                     out.extend(e);
                     i += 1;
                 }
-                Some(Macro { params: Some(params), body }) if call => {
+                Some(m @ Macro { params: Some(params), .. }) if call => {
                     let (args, close) = arguments(toks, i + 1)?;
-                    let substituted = self.substitute(params, body, &args, hide, depth, budget)?;
+                    let substituted = self.substitute(params, m.body(), &args, hide, depth, budget)?;
                     hide.push(t.clone());
                     let e = self.expand(&substituted, hide, depth + 1, budget)?;
                     hide.pop();
@@ -439,7 +447,7 @@ impl<'t> Env<'t> {
                     Some("(") => (toks.get(k + 2).map(|t| t.0.clone()), k + 4),
                     _ => (toks.get(k + 1).map(|t| t.0.clone()), k + 2),
                 };
-                let known = name.is_some_and(|n| self.macros.contains_key(&n));
+                let known = name.is_some_and(|n| self.macros.contains_key(n.as_str()));
                 resolved.push((if known { "1" } else { "0" }.to_string(), true));
                 k = next;
                 continue;
@@ -632,7 +640,7 @@ mod tests {
     fn env_of(src: &str, idioms: &IdiomTable) -> Env<'static> {
         let idioms: &'static IdiomTable = Box::leak(Box::new(idioms.clone()));
         let mut env = Env::new(idioms);
-        for d in directives(src.as_bytes()) {
+        for d in Box::leak(Box::new(directives(src.as_bytes()))).iter() {
             env.apply(&d.kind);
         }
         env

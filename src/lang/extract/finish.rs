@@ -68,7 +68,7 @@ pub(super) fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, u
             }
         })
         .collect();
-    FileSymbols { names, definitions, references, includes, directives: Vec::new(), health }
+    FileSymbols { names, definitions, references, includes, directives: Vec::new(), template: false, health }
 }
 
 fn ref_priority(kind: RefKind) -> u8 {

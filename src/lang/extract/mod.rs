@@ -468,6 +468,7 @@ impl<'q> Extractor<'q> {
         let mut directives = preproc::directives(src);
         preproc::worth_keeping(&mut directives, template);
         symbols.directives = directives;
+        symbols.template = template;
         symbols
     }
 

@@ -22,6 +22,9 @@ pub struct IndexSummary {
     pub symbols: usize,
     pub references: usize,
     pub graph: GraphStats,
+    /// Template files (definitions or uses named by a macro's text) and the names their
+    /// definitions get where they are included.
+    pub templates: TemplateStats,
     pub index: IndexStats,
     pub parse_errors: Vec<ParseProblem>,
     pub elapsed_ms: u128,
@@ -33,6 +36,14 @@ pub struct ParseProblem {
     pub error_nodes: u32,
     pub missing_nodes: u32,
     pub timed_out: bool,
+}
+
+#[derive(Serialize, Default)]
+pub struct TemplateStats {
+    pub files: usize,
+    /// Symbols with names per inclusion, and how many names they have in all.
+    pub named: usize,
+    pub names: usize,
 }
 
 impl IndexSummary {
@@ -65,6 +76,11 @@ impl IndexSummary {
             symbols: table.symbols.len(),
             references,
             graph: graph.stats.clone(),
+            templates: TemplateStats {
+                files: index.files.iter().filter(|f| f.symbols.template).count(),
+                named: table.symbols.iter().filter(|s| !s.aliases.is_empty()).count(),
+                names: table.symbols.iter().map(|s| s.aliases.len()).sum(),
+            },
             index: index.stats.clone(),
             parse_errors,
             elapsed_ms: elapsed.as_millis(),
@@ -93,6 +109,10 @@ pub fn print(s: &IndexSummary, format: Format, verbose: bool) {
         s.graph.nodes, s.graph.edges, s.graph.ambiguous_edges, s.graph.name_only_edges, s.graph.externals
     );
     println!("includes     {} resolved, {} not in the tree", s.graph.includes_resolved, s.graph.includes_unresolved);
+    println!(
+        "templates    {} files named by their includers' macros: {} definitions get {} names",
+        s.templates.files, s.templates.named, s.templates.names
+    );
     println!(
         "parse        {} files with ERROR/MISSING nodes, {} timed out",
         st.files_with_parse_errors, st.files_timed_out

@@ -334,8 +334,11 @@ impl Visibility {
         // Most uses are settled by the first two checks below, before these are needed.
         let unit = || LinkUnit::of(table.path(use_file));
         let links = |unit: &LinkUnit, f: FileId| unit.links_with(&LinkUnit::of(table.path(f)));
+        // A definition read from a damaged tree is no provider the linker is sure to find: a
+        // local of a function tree-sitter could not read (decNumber.c's `Int r;`) would
+        // otherwise be the "only" `r` for every `r` QEMU writes.
         let providers = || {
-            let mut providers: Vec<FileId> = symbol.providers().map(|s| s.file).collect();
+            let mut providers: Vec<FileId> = symbol.providers().filter(|s| !s.damaged).map(|s| s.file).collect();
             providers.dedup();
             providers
         };

@@ -37,6 +37,9 @@ pub struct Site {
     pub line: u32,
     pub start_line: u32,
     pub end_line: u32,
+    /// Read from a damaged tree (`Confidence::NearParseError`): often a local of a function
+    /// tree-sitter could not read whole (`Int r;` in decNumber.c). Never bound by name alone.
+    pub damaged: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -217,6 +220,7 @@ impl SymbolTable {
                     line: def.name_line,
                     start_line: def.start_line,
                     end_line: def.end_line,
+                    damaged: def.confidence == crate::facts::Confidence::NearParseError,
                 });
                 ids.push(id);
             }

@@ -7,6 +7,7 @@ mod check;
 mod ci_reports;
 mod cli;
 mod corpus;
+mod damaged;
 mod deps;
 mod evidence;
 mod explain;

@@ -133,15 +133,21 @@ impl DepGraph {
                 let written = table.file_name(fid, r.name);
                 // A use written as an invocation (`ADDRESS_SPACE_LD_INTERNAL(m)(...)` in a
                 // template) stands for the names it makes where the file is included.
-                let used = if in_template { table.used_names(fid, r.name) } else { None };
+                let used = if in_template { table.used_names(fid, r.name, r.line) } else { None };
                 for k in 0..used.map_or(1, <[_]>::len) {
                     let (name, text, unit) = match used {
                         Some(u) => (u[k].name, u[k].text.as_ref(), u[k].unit),
                         None => (written, fs.name(r.name), fid),
                     };
-                    // In a template, the includer's statics too.
-                    let found = resolve(table, &connected, namespace, name, fid)
-                        .or_else(|| (unit != fid).then(|| resolve(table, &connected, namespace, name, unit)).flatten());
+                    // In a template: its own statics, then those of the unit whose inclusion
+                    // made the name, then what the template itself sees.
+                    let found = match unit != fid {
+                        true => table
+                            .lookup(namespace, name, Scope::File(fid))
+                            .or_else(|| resolve(table, &connected, namespace, name, unit))
+                            .or_else(|| resolve(table, &connected, namespace, name, fid)),
+                        false => resolve(table, &connected, namespace, name, fid),
+                    };
                     let (to, target) = match found {
                         Some(id) => (symbol_nodes[id.0 as usize], Some(id)),
                         None => {
@@ -334,14 +340,15 @@ impl Visibility {
         // Most uses are settled by the first two checks below, before these are needed.
         let unit = || LinkUnit::of(table.path(use_file));
         let links = |unit: &LinkUnit, f: FileId| unit.links_with(&LinkUnit::of(table.path(f)));
-        // A definition read from a damaged tree is no provider the linker is sure to find: a
-        // local of a function tree-sitter could not read (decNumber.c's `Int r;`) would
-        // otherwise be the "only" `r` for every `r` QEMU writes.
         let providers = || {
-            let mut providers: Vec<FileId> = symbol.providers().filter(|s| !s.damaged).map(|s| s.file).collect();
+            let mut providers: Vec<FileId> = symbol.providers().map(|s| s.file).collect();
             providers.dedup();
             providers
         };
+        // A definition read from a damaged tree competes like any other, but is never the one
+        // the linker is sure to find: a local of a function tree-sitter could not read
+        // (decNumber.c's `Int r;`) would otherwise be the "only" `r` for every `r` QEMU writes.
+        let damaged = |f: FileId| symbol.providers().any(|s| s.file == f && s.damaged);
         let declarations = || symbol.sites.iter().filter(|s| s.kind.is_declaration_only()).map(|s| s.file);
         // Types, macros and enumerators exist only where a header brings them in; the linker
         // binds functions and variables by name alone.
@@ -359,7 +366,7 @@ impl Visibility {
             let (unit, providers) = (unit(), providers());
             let mut reachable = providers.iter().filter(|&&f| links(&unit, f));
             return match (reachable.next(), reachable.next()) {
-                (Some(_), None) if linkable => Binding::Unique,
+                (Some(&f), None) if linkable && !damaged(f) => Binding::Unique,
                 _ => Binding::NameOnly,
             };
         };
@@ -378,7 +385,7 @@ impl Visibility {
             providers.iter().any(|&f| f != site && links(&unit, f) && (!is_stub(path(f)) || is_stub(path(site))));
         // A declaration the use cannot see binds nothing: only a definition can be "the only
         // one" the linker would find (`reboot` declared in a fuzzing header is not libc's).
-        if competing || !links(&unit, site) || !providers.contains(&site) {
+        if competing || !links(&unit, site) || !providers.contains(&site) || damaged(site) {
             return Binding::NameOnly;
         }
         if declarations().any(sees) {
@@ -512,11 +519,13 @@ fn unit_ancestors(table: &SymbolTable, includes: &[Vec<FileId>]) -> Vec<(FileId,
     for (&fragment, direct) in &includers {
         let (mut above, mut frontier) = (Vec::new(), direct.clone());
         for _ in 0..MAX_LEVELS {
-            let next: Vec<FileId> = frontier
+            let mut next: Vec<FileId> = frontier
                 .iter()
                 .flat_map(|f| includers.get(f).into_iter().flatten().copied())
                 .filter(|f| *f != fragment && !above.contains(f) && !direct.contains(f))
                 .collect();
+            next.sort_unstable();
+            next.dedup();
             if next.is_empty() {
                 break;
             }

@@ -45,6 +45,9 @@ pub struct UsedName {
     pub file: FileId,
     /// The use's name in the file's table: its text.
     pub name: u32,
+    /// The line of the use: the same text in another arm or after a `#define` may stand for
+    /// other names.
+    pub line: u32,
     pub is: String,
     /// The file at the top of the chain, whose statics the use sees.
     pub unit: FileId,
@@ -147,28 +150,31 @@ fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<
     let refs = fs.references.iter().filter(|r| fs.name(r.name).contains('('));
     let mut events: Vec<(u32, Named)> = defs
         .map(|(i, d)| (d.start_line, Named::Def(i as u32)))
-        .chain(refs.map(|r| (r.line, Named::Use(r.name))))
+        .chain(refs.map(|r| (r.line, Named::Use(r.name, r.line))))
         .collect();
     events.sort_unstable();
     events.dedup();
     let file = FileId(t as u32);
     let unit = FileId(chain.last().map_or(t, |c| c.0) as u32);
     let mut directives = fs.directives.iter().peekable();
+    // The template's own conditionals must be decided by known values; its includers' may be
+    // guessed (an unknown name is 0, as in C), as they only pick what is defined.
+    let own = env.depth();
     for (line, named) in events {
         while let Some(d) = directives.next_if(|d| d.line < line) {
             env.apply(&d.kind);
         }
-        if !env.active() {
+        if !env.active() || !env.certain_from(own) {
             continue;
         }
         let text = match named {
             Named::Def(di) => fs.def_name(&fs.definitions[di as usize]),
-            Named::Use(n) => fs.name(n),
+            Named::Use(n, _) => fs.name(n),
         };
         let Some(name) = env.name_of(text).filter(|n| n != text) else { continue };
         match named {
             Named::Def(def) => out.push(Instance { file, def, name, unit }),
-            Named::Use(n) => uses.push(UsedName { file, name: n, is: name, unit }),
+            Named::Use(n, line) => uses.push(UsedName { file, name: n, line, is: name, unit }),
         }
     }
 }
@@ -176,5 +182,6 @@ fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Named {
     Def(u32),
-    Use(u32),
+    /// A name and its line.
+    Use(u32, u32),
 }

@@ -167,9 +167,9 @@ pub struct SymbolTable {
     file_names: Vec<Vec<NameId>>,
     /// Per symbol: providing sites stand in more than one file.
     multi_file: Vec<bool>,
-    /// Per (file, name of its table) written as an invocation (`ADDRESS_SPACE_LD_INTERNAL(m)`),
+    /// Per (file, name of its table, line) written as an invocation (`ADDRESS_SPACE_LD_INTERNAL(m)`),
     /// the names it stands for where the file is included.
-    used_names: FxHashMap<(FileId, NameIdx), Vec<UsedAs>>,
+    used_names: FxHashMap<(FileId, NameIdx, u32), Vec<UsedAs>>,
     /// The files `used_names` has entries for, sorted.
     used_name_files: Vec<FileId>,
 }
@@ -247,7 +247,7 @@ impl SymbolTable {
         let (defs, uses) = crate::instances::instances(index, self);
         for used in uses {
             let is = self.intern(&used.is);
-            let names = self.used_names.entry((used.file, used.name)).or_default();
+            let names = self.used_names.entry((used.file, used.name, used.line)).or_default();
             if !names.iter().any(|u| u.name == is && u.unit == used.unit) {
                 names.push(UsedAs { name: is, text: used.is.into(), unit: used.unit });
             }
@@ -279,7 +279,8 @@ impl SymbolTable {
                 }
                 let base_sites = &mut self.symbols[base.0 as usize].sites;
                 base_sites.extend(sites);
-                base_sites.sort_by_key(|s| (s.file, s.line));
+                base_sites.sort_by_key(|s| (s.file, s.line, s.def));
+                base_sites.dedup_by_key(|s| (s.file, s.def));
                 if let Some(named) = self.by_name.get_mut(&name) {
                     named.retain(|&id| id != holder);
                 }
@@ -311,8 +312,8 @@ impl SymbolTable {
 
     /// The names a use written as an invocation stands for in `file`, if the file is a
     /// template included with macros that make them (`crate::instances`).
-    pub fn used_names(&self, file: FileId, idx: NameIdx) -> Option<&[UsedAs]> {
-        self.used_names.get(&(file, idx)).map(Vec::as_slice)
+    pub fn used_names(&self, file: FileId, idx: NameIdx, line: u32) -> Option<&[UsedAs]> {
+        self.used_names.get(&(file, idx, line)).map(Vec::as_slice)
     }
 
     /// Whether any use of `file` stands for names per inclusion (few files do).

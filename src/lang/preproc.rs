@@ -101,6 +101,10 @@ fn logical_line_end(src: &[u8], start: usize) -> (usize, u32) {
                 lines += src[k..close.min(src.len())].iter().filter(|&&b| b == b'\n').count() as u32;
                 k = close;
             }
+            // A line comment ends the directive at its newline, whatever it holds (`'`, `/*`).
+            b'/' if src.get(k + 1) == Some(&b'/') => {
+                k = src[k..].iter().position(|&b| b == b'\n').map_or(src.len(), |p| k + p);
+            }
             b'\n' => break,
             b'"' | b'\'' => k = skip_quoted(src, k, src.len()),
             _ => k += 1,
@@ -109,14 +113,19 @@ fn logical_line_end(src: &[u8], start: usize) -> (usize, u32) {
     (k.min(src.len()), lines)
 }
 
-/// Past the string or character literal opening at `k`, at most to `end`.
+/// Past the string or character literal opening at `k`, at most to `end`; an unclosed one
+/// (an apostrophe in prose) stops at its line's end, never past it.
 fn skip_quoted(src: &[u8], k: usize, end: usize) -> usize {
     let quote = src[k];
     let mut j = k + 1;
     while j < end && src[j] != quote && src[j] != b'\n' {
-        j += if src[j] == b'\\' { 2 } else { 1 };
+        j += if src[j] == b'\\' && src.get(j + 1) != Some(&b'\n') { 2 } else { 1 };
     }
-    (j + 1).min(end.max(k + 1))
+    if j < end && src[j] == quote {
+        j + 1
+    } else {
+        j.min(end).max(k + 1)
+    }
 }
 
 /// The tokens of a text, each with whether white space or a comment stood before it.
@@ -215,6 +224,8 @@ struct Macro<'t> {
     params: Option<&'t [String]>,
     text: &'t str,
     body: std::cell::OnceCell<Vec<Token>>,
+    /// Defined in an arm chosen by a guess (`Arm::unknown`): its value is not known either.
+    uncertain: bool,
 }
 
 impl Macro<'_> {
@@ -227,13 +238,26 @@ impl Macro<'_> {
 #[derive(Clone, Default)]
 pub struct Env<'t> {
     macros: FxHashMap<&'t str, Macro<'t>>,
-    /// Per open conditional: whether the enclosing code is active, whether an arm was taken,
-    /// whether the current arm is active.
-    arms: Vec<(bool, bool, bool)>,
+    /// The conditionals open here, outermost first.
+    arms: Vec<Arm>,
     idioms: Option<&'t IdiomTable>,
     /// Set when an expansion meets a name in capitals that no macro here defines: a macro of
     /// a file outside the chain (a header included first), whose value is not known.
     unknown: std::cell::Cell<bool>,
+}
+
+/// One open conditional.
+#[derive(Clone, Copy, Default)]
+struct Arm {
+    /// The code around it is compiled.
+    outer: bool,
+    /// One of its arms was taken already.
+    taken: bool,
+    /// The current arm is compiled.
+    active: bool,
+    /// A condition read a macro whose value is not known here (`#if DATA_SIZE == 8` with
+    /// DATA_SIZE from a header outside the chain): which arm is compiled is a guess.
+    unknown: bool,
 }
 
 impl<'t> Env<'t> {
@@ -243,7 +267,17 @@ impl<'t> Env<'t> {
 
     /// Whether code here is compiled, as far as the conditionals tell.
     pub fn active(&self) -> bool {
-        self.arms.last().is_none_or(|a| a.2)
+        self.arms.last().is_none_or(|a| a.active)
+    }
+
+    /// Whether every conditional opened at `depth` or deeper was decided by known values.
+    pub fn certain_from(&self, depth: usize) -> bool {
+        self.arms.iter().skip(depth).all(|a| !a.unknown)
+    }
+
+    /// How many conditionals are open.
+    pub fn depth(&self) -> usize {
+        self.arms.len()
     }
 
     /// Applies one directive. Conditionals left open at the end of a file stay open, as they
@@ -252,25 +286,31 @@ impl<'t> Env<'t> {
         let active = self.active();
         match d {
             DirectiveKind::Define { name, params, body } if active => {
-                let macro_ = Macro { params: params.as_deref(), text: body, body: std::cell::OnceCell::new() };
+                let uncertain = self.arms.iter().any(|a| a.unknown);
+                let macro_ =
+                    Macro { params: params.as_deref(), text: body, body: std::cell::OnceCell::new(), uncertain };
                 self.macros.insert(name, macro_);
             }
             DirectiveKind::Undef(name) if active => {
                 self.macros.remove(name.as_str());
             }
             DirectiveKind::If(cond) => {
-                let taken = active && self.eval(cond) != 0;
-                self.arms.push((active, taken, taken));
+                let (value, unknown) = if active { self.eval_known(cond) } else { (0, false) };
+                let taken = active && value != 0;
+                self.arms.push(Arm { outer: active, taken, active: taken, unknown });
             }
             DirectiveKind::Elif(cond) => {
-                if let Some(&(outer, taken, _)) = self.arms.last() {
-                    let now = outer && !taken && self.eval(cond) != 0;
-                    *self.arms.last_mut().expect("just read") = (outer, taken || now, now);
+                if let Some(&arm) = self.arms.last() {
+                    let (value, unknown) = if arm.outer && !arm.taken { self.eval_known(cond) } else { (0, false) };
+                    let now = arm.outer && !arm.taken && value != 0;
+                    let unknown = arm.unknown || unknown;
+                    *self.arms.last_mut().expect("just read") =
+                        Arm { taken: arm.taken || now, active: now, unknown, ..arm };
                 }
             }
             DirectiveKind::Else => {
                 if let Some(arm) = self.arms.last_mut() {
-                    *arm = (arm.0, true, arm.0 && !arm.1);
+                    *arm = Arm { taken: true, active: arm.outer && !arm.taken, ..*arm };
                 }
             }
             DirectiveKind::Endif => {
@@ -280,14 +320,11 @@ impl<'t> Env<'t> {
         }
     }
 
-    /// A file's own conditionals do not reach past it: what an includer left open is closed
-    /// again after the included file.
-    pub fn depth(&self) -> usize {
-        self.arms.len()
-    }
-
-    pub fn truncate_arms(&mut self, depth: usize) {
-        self.arms.truncate(depth);
+    /// `eval`, and whether the condition read a name in capitals no macro here defines.
+    fn eval_known(&self, cond: &str) -> (i64, bool) {
+        self.unknown.set(false);
+        let value = self.eval(cond);
+        (value, self.unknown.get())
     }
 
     /// The identifier the text `text` (`ADDRESS_SPACE_LD(uw)`, `glue(helper_psrlw, SUFFIX)`)
@@ -329,7 +366,11 @@ impl<'t> Env<'t> {
                 continue;
             }
             let call = toks.get(i + 1).is_some_and(|(n, _)| n == "(");
-            match self.macros.get(t.as_str()) {
+            let found = self.macros.get(t.as_str());
+            if found.is_some_and(|m| m.uncertain) {
+                self.unknown.set(true);
+            }
+            match found {
                 Some(m @ Macro { params: None, .. }) => {
                     hide.push(t.clone());
                     let mut e = self.expand(m.body(), hide, depth + 1, budget)?;
@@ -357,7 +398,12 @@ impl<'t> Env<'t> {
                     let mut parts = Vec::with_capacity(args.len());
                     for a in &args {
                         let e = self.expand(a, hide, depth + 1, budget)?;
-                        parts.push(e.iter().map(|(t, _)| t.as_str()).collect::<String>());
+                        // One token or none: `glue(unsigned int, x)` pastes nothing sensible.
+                        let words: Vec<&str> = e.iter().map(|(t, _)| t.as_str()).filter(|t| !t.is_empty()).collect();
+                        if words.len() > 1 {
+                            return None;
+                        }
+                        parts.push(words.concat());
                     }
                     out.push((fill(pattern, &parts)?, *spaced));
                     i = close + 1;
@@ -607,7 +653,7 @@ impl<'a> Parser<'a> {
         self.at += 1;
         match t {
             "!" => Some(i64::from(self.unary()? == 0)),
-            "-" => Some(-self.unary()?),
+            "-" => self.unary()?.checked_neg(),
             "+" => self.unary(),
             "~" => Some(!self.unary()?),
             "(" => {
@@ -671,6 +717,21 @@ mod tests {
     }
 
     #[test]
+    fn a_line_comment_ends_a_directive_whatever_it_holds() {
+        let src = "#define SUFFIX _mmx\n#if SHIFT == 1   // isn't mmx /* really\n#undef SUFFIX\n#define SUFFIX _xmm\n#endif\nchar c = 'x; /* ok */\n#define LAST 1\n";
+        let got: Vec<(u32, DirectiveKind)> = directives(src.as_bytes()).into_iter().map(|d| (d.line, d.kind)).collect();
+        assert_eq!(got[1], (2, DirectiveKind::If("SHIFT == 1".into())));
+        assert_eq!(got[2], (3, DirectiveKind::Undef("SUFFIX".into())));
+        assert_eq!(
+            got.last(),
+            Some(&(7, DirectiveKind::Define { name: "LAST".into(), params: None, body: "1".into() }))
+        );
+        let idioms = IdiomTable::builtin();
+        let env = env_of(&format!("#define SHIFT 1\n{src}"), &idioms);
+        assert_eq!(env.name_of("glue(f, SUFFIX)").as_deref(), Some("f_xmm"));
+    }
+
+    #[test]
     fn names_expand_through_the_includers_macros_and_glue() {
         let idioms = IdiomTable::builtin();
         let src = "#define SUFFIX _cached_slow\n#define ENDIANNESS _le\n\
@@ -700,6 +761,14 @@ mod tests {
         assert_eq!(env.name_of("ELIF").as_deref(), None, "1 is no name");
         assert!(env.active() && env.depth() == 0);
         assert_eq!(env.eval("SHIFT ? 16 : 8"), 16);
+        // An arm picked by a guess: a name of a header outside the chain.
+        let env = env_of("#if HOST_BIG_ENDIAN\n#define END _be\n#else\n#define END _le\n#endif\n#ifdef NOPE\n#define X a\n#else\n#define X b\n#endif\n", &idioms);
+        assert_eq!(env.name_of("glue(f, END)"), None, "END's arm was a guess");
+        assert_eq!(env.name_of("glue(f, X)").as_deref(), Some("fb"), "`#ifdef` of a name not defined: known");
+        let mut env = env_of("#if DATA_SIZE == 8\n", &idioms);
+        assert!(!env.certain_from(0) && env.certain_from(1));
+        env.apply(Box::leak(Box::new(DirectiveKind::Endif)));
+        assert!(env.certain_from(0));
         assert_eq!(env.eval("garbage ("), 0);
     }
 

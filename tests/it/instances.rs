@@ -132,10 +132,24 @@ fn the_index_report_counts_templates_and_their_names() {
     let out = repo.rc(&["index", "--at", "main~1", "--format", "json"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     // memory_ldst_endian.c.inc, memory_ldst.c.inc, memory_ldst.h.inc, ops_sse.h,
-    // ops_sse_header.h.inc, softfloat-parts.c.inc, atomic_template.h; seven definitions named
-    // 4 + 2 + 3 + 2 + 2 + 2 + 2 ways (ADDRESS_SPACE_LD(uw), address_space_ldm_internal, psrlw,
-    // pshufb, partsN(addsub), gen_helper_psrlw, ATOMIC_NAME(fetch_add)); the prototype
-    // helper_psrlw_xmm of DEF_HELPER yields to ops_sse.h's definition of that name.
+    // ops_sse_header.h.inc, softfloat-parts.c.inc, atomic_template.h; nine definitions named
+    // 4 + 2 + 3 + 2 + 1 + 2 + 2 + 2 + 2 ways (ADDRESS_SPACE_LD(uw), address_space_ldm_internal,
+    // psrlw, pshufb, emms, vzero, partsN(addsub), gen_helper_psrlw, ATOMIC_NAME(fetch_add)); the
+    // prototype helper_psrlw_xmm of DEF_HELPER yields to ops_sse.h's definition of that name.
     let t = &out.json()["templates"];
-    assert_eq!((t["files"].as_u64(), t["named"].as_u64(), t["names"].as_u64()), (Some(7), Some(7), Some(17)), "{t}");
+    assert_eq!((t["files"].as_u64(), t["named"].as_u64(), t["names"].as_u64()), (Some(7), Some(9), Some(20)), "{t}");
+}
+
+#[test]
+fn the_same_call_text_in_two_arms_stands_for_each_arm_s_names() {
+    let repo = scenario("instances");
+    // ops_sse.h writes `glue(reg_reset, SUFFIX)(d)` in its `SHIFT == 0` arm and in the other:
+    // the MMX helper calls reg_reset_mmx, the vector one reg_reset_xmm, never the other way.
+    let users = |name: &str| {
+        let (_, json) = deps(&repo, name, "main~1");
+        let entries = json["symbols"][0]["entries"].as_array().cloned().unwrap_or_default();
+        entries.iter().map(|e| e["node"]["name"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(users("reg_reset_mmx"), ["glue(helper_emms,SUFFIX)"]);
+    assert_eq!(users("reg_reset_xmm"), ["glue(helper_vzero,SUFFIX)"]);
 }

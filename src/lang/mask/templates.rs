@@ -344,12 +344,18 @@ impl Body<'_, '_> {
     }
 
     /// The tokens `from..=to` joined without spaces, each parameter replaced by its argument;
-    /// `None` when an argument is no single name or number (an expression, an unknown value).
+    /// `None` when an argument is no single name or number (an expression, an unknown value),
+    /// or is in capitals: a macro the preprocessor would expand first, whose value is unknown.
     fn substituted(&self, from: usize, to: usize) -> Option<String> {
         let mut text = String::new();
         for k in from..=to {
             match self.param(k) {
-                Some(p) if self.args[p].bytes().all(lexer::is_ident_continue) => text.push_str(&self.args[p]),
+                Some(p)
+                    if self.args[p].bytes().all(lexer::is_ident_continue)
+                        && self.args[p].bytes().any(|b| b.is_ascii_lowercase()) =>
+                {
+                    text.push_str(&self.args[p])
+                }
                 Some(_) => return None,
                 None => text.push_str(&String::from_utf8_lossy(self.text(k))),
             }

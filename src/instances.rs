@@ -157,14 +157,11 @@ fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<
     let file = FileId(t as u32);
     let unit = FileId(chain.last().map_or(t, |c| c.0) as u32);
     let mut directives = fs.directives.iter().peekable();
-    // The template's own conditionals must be decided by known values; its includers' may be
-    // guessed (an unknown name is 0, as in C), as they only pick what is defined.
-    let own = env.depth();
     for (line, named) in events {
         while let Some(d) = directives.next_if(|d| d.line < line) {
             env.apply(&d.kind);
         }
-        if !env.active() || !env.certain_from(own) {
+        if !env.active() {
             continue;
         }
         let text = match named {

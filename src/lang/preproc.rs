@@ -255,8 +255,8 @@ struct Arm {
     taken: bool,
     /// The current arm is compiled.
     active: bool,
-    /// A condition read a macro whose value is not known here (`#if DATA_SIZE == 8` with
-    /// DATA_SIZE from a header outside the chain): which arm is compiled is a guess.
+    /// A condition read a macro whose value is not known here (`#if HAVE_CMPXCHG128` from a
+    /// header outside the chain): each arm may be compiled, and what it defines is unknown.
     unknown: bool,
 }
 
@@ -268,16 +268,6 @@ impl<'t> Env<'t> {
     /// Whether code here is compiled, as far as the conditionals tell.
     pub fn active(&self) -> bool {
         self.arms.last().is_none_or(|a| a.active)
-    }
-
-    /// Whether every conditional opened at `depth` or deeper was decided by known values.
-    pub fn certain_from(&self, depth: usize) -> bool {
-        self.arms.iter().skip(depth).all(|a| !a.unknown)
-    }
-
-    /// How many conditionals are open.
-    pub fn depth(&self) -> usize {
-        self.arms.len()
     }
 
     /// Applies one directive. Conditionals left open at the end of a file stay open, as they
@@ -294,18 +284,22 @@ impl<'t> Env<'t> {
             DirectiveKind::Undef(name) if active => {
                 self.macros.remove(name.as_str());
             }
+            // A condition that reads a macro whose value is not known here: every arm may be
+            // compiled (in some configuration), as everywhere else revertcheck reads both; what
+            // such an arm defines is unknown (`Macro::uncertain`).
             DirectiveKind::If(cond) => {
                 let (value, unknown) = if active { self.eval_known(cond) } else { (0, false) };
-                let taken = active && value != 0;
-                self.arms.push(Arm { outer: active, taken, active: taken, unknown });
+                let taken = active && value != 0 && !unknown;
+                self.arms.push(Arm { outer: active, taken, active: taken || (active && unknown), unknown });
             }
             DirectiveKind::Elif(cond) => {
                 if let Some(&arm) = self.arms.last() {
-                    let (value, unknown) = if arm.outer && !arm.taken { self.eval_known(cond) } else { (0, false) };
-                    let now = arm.outer && !arm.taken && value != 0;
-                    let unknown = arm.unknown || unknown;
-                    *self.arms.last_mut().expect("just read") =
-                        Arm { taken: arm.taken || now, active: now, unknown, ..arm };
+                    let open = arm.outer && !arm.taken;
+                    let (value, unknown) = if open { self.eval_known(cond) } else { (0, false) };
+                    let unknown = arm.unknown || (open && unknown);
+                    let now = open && value != 0 && !unknown;
+                    let active = now || (open && unknown);
+                    *self.arms.last_mut().expect("just read") = Arm { taken: arm.taken || now, active, unknown, ..arm };
                 }
             }
             DirectiveKind::Else => {
@@ -759,16 +753,18 @@ mod tests {
         assert_eq!(env.name_of("BAD"), None, "not defined here: unknown");
         assert_eq!(env.name_of("helper_x").as_deref(), Some("helper_x"), "a plain name is itself");
         assert_eq!(env.name_of("ELIF").as_deref(), None, "1 is no name");
-        assert!(env.active() && env.depth() == 0);
+        assert!(env.active(), "every arm closed");
         assert_eq!(env.eval("SHIFT ? 16 : 8"), 16);
         // An arm picked by a guess: a name of a header outside the chain.
         let env = env_of("#if HOST_BIG_ENDIAN\n#define END _be\n#else\n#define END _le\n#endif\n#ifdef NOPE\n#define X a\n#else\n#define X b\n#endif\n", &idioms);
         assert_eq!(env.name_of("glue(f, END)"), None, "END's arm was a guess");
         assert_eq!(env.name_of("glue(f, X)").as_deref(), Some("fb"), "`#ifdef` of a name not defined: known");
-        let mut env = env_of("#if DATA_SIZE == 8\n", &idioms);
-        assert!(!env.certain_from(0) && env.certain_from(1));
-        env.apply(Box::leak(Box::new(DirectiveKind::Endif)));
-        assert!(env.certain_from(0));
+        let env = env_of("#if HAVE_CMPXCHG128\n", &idioms);
+        assert!(env.active(), "an arm that may be compiled: its definitions are named");
+        let env = env_of("#if HAVE_CMPXCHG128\n#else\n", &idioms);
+        assert!(env.active(), "and so may the other");
+        let env = env_of("#if 1\n#elif HAVE_CMPXCHG128\n", &idioms);
+        assert!(!env.active(), "an arm taken before: the rest are not compiled");
         assert_eq!(env.eval("garbage ("), 0);
     }
 

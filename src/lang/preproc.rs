@@ -12,7 +12,8 @@
 //!   and `worth_keeping` says whether a file's are worth storing (a template's, or an includer
 //!   that defines macros before including);
 //! - `Env` applies them in order, evaluating `#if` (`SHIFT == 1`, `defined(X)`) with the macros
-//!   it has, a name it does not know being 0 as in C;
+//!   it has; a condition that reads a macro it does not have leaves every arm possibly
+//!   compiled and what they define unknown;
 //! - `Env::name_of` expands a name's text with object-like and function-like macros, `##` and the
 //!   idiom table's token-pasting macros (`glue`), and gives the identifier it comes to, if it
 //!   comes to exactly one.

@@ -301,17 +301,23 @@ pub fn placeholders(pattern: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// Fills `{N}` placeholders from `args`; `None` when an argument is missing or not a plain name.
 pub fn instantiate(pattern: &str, args: &[String]) -> Option<String> {
+    fill(pattern, args, false)
+}
+
+/// Fills `{N}` placeholders from `parts`; `None` when a part is missing or not made of name
+/// characters, or empty unless `empty_ok` (an empty `SUFFIX` pastes as nothing).
+pub fn fill(pattern: &str, parts: &[String], empty_ok: bool) -> Option<String> {
     let mut out = String::new();
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let close = rest[open..].find('}')? + open;
         let idx: usize = rest[open + 1..close].parse().ok()?;
-        let arg = args.get(idx)?;
-        if arg.is_empty() || !arg.bytes().all(lexer::is_ident_continue) {
+        let part = parts.get(idx)?;
+        if (part.is_empty() && !empty_ok) || !part.bytes().all(lexer::is_ident_continue) {
             return None;
         }
-        out.push_str(arg);
+        out.push_str(part);
         rest = &rest[close + 1..];
     }
     out.push_str(rest);

@@ -400,7 +400,7 @@ impl<'t> Env<'t> {
                         }
                         parts.push(words.concat());
                     }
-                    out.push((fill(pattern, &parts)?, *spaced));
+                    out.push((crate::lang::idioms::fill(pattern, &parts, true)?, *spaced));
                     i = close + 1;
                 }
                 _ => {
@@ -534,25 +534,6 @@ fn arguments(toks: &[Token], open: usize) -> Option<(Vec<Vec<Token>>, usize)> {
         args.last_mut().expect("never empty").push(tok.clone());
     }
     None
-}
-
-/// `{N}` placeholders filled, an empty part allowed (an empty `SUFFIX`).
-fn fill(pattern: &str, parts: &[String]) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let close = rest[open..].find('}')? + open;
-        let idx: usize = rest[open + 1..close].parse().ok()?;
-        let part = parts.get(idx)?;
-        if !part.bytes().all(lexer::is_ident_continue) {
-            return None;
-        }
-        out.push_str(part);
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 /// `#if` arithmetic over integers, C's precedence; a name left after expansion is 0.

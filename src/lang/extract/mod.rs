@@ -194,10 +194,15 @@ fn end_line(node: Node) -> u32 {
 /// Marks every name inside a token-pasted declarator as not a reference: `helper_` and `SUFFIX`
 /// in `glue(helper_, SUFFIX)` are fragments of a name, not uses of symbols.
 fn exclude_names_in(node: Node, c: &mut Collector) {
+    exclude_names_where(node, c, |_| true);
+}
+
+/// Every identifier under `node` whose text `excluded` accepts is no reference.
+fn exclude_names_where(node: Node, c: &mut Collector, excluded: impl Fn(&str) -> bool) {
     let mut cursor = node.walk();
     'walk: loop {
         let n = cursor.node();
-        if matches!(n.kind(), "identifier" | "type_identifier") {
+        if matches!(n.kind(), "identifier" | "type_identifier") && excluded(c.text(n)) {
             c.name_bytes.insert(n.start_byte());
         }
         if cursor.goto_first_child() {
@@ -343,22 +348,9 @@ fn built_callee(callee: Node, c: &mut Collector) -> bool {
 /// Like `exclude_names_in`, but a name in capitals, a macro by convention whose value makes
 /// the name, stays a use.
 fn exclude_fragments_in(node: Node, c: &mut Collector) {
-    let mut cursor = node.walk();
-    'walk: loop {
-        let n = cursor.node();
-        let capitals = || c.text(n).bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-        if matches!(n.kind(), "identifier" | "type_identifier") && !capitals() {
-            c.name_bytes.insert(n.start_byte());
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() || cursor.node() == node {
-                break 'walk;
-            }
-        }
-    }
+    exclude_names_where(node, c, |text| {
+        !text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    });
 }
 
 /// `HELPER(sfas)(env, fpc)`, `glue(helper_, sfas)` in code: a use of the name the invocation

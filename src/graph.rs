@@ -431,11 +431,21 @@ fn connected_files(
     let mut connected: HashMap<FileId, Vec<FileId>> = HashMap::new();
     let mut includes: Vec<Vec<FileId>> = vec![Vec::new(); index.files.len()];
     let mut joined_inputs: Vec<(FileId, FileId)> = Vec::new();
+    let mut expanded_in: Vec<(FileId, FileId)> = Vec::new();
     for (fi, file) in index.files.iter().enumerate() {
         let from = FileId(fi as u32);
         let computed = file.symbols.includes.iter().flat_map(|inc| {
             index.computed_includes.iter().filter(move |c| c.when == inc.path).map(|c| c.also.as_str())
         });
+        // The file an include of `when` brings in, where the `also` header is expanded
+        // (exec/helper-gen.h, whose helper-gen.h.inc includes the target's helper.h).
+        for c in file.symbols.includes.iter().flat_map(|inc| index.computed_includes.iter().filter(move |c| c.when == inc.path)) {
+            let when = resolve_include(table, &by_basename, &file.path, &c.when);
+            let also = resolve_include(table, &by_basename, &file.path, &c.also);
+            if let (Some(when), Some(also)) = (when, also) {
+                expanded_in.push((also, when));
+            }
+        }
         let paths: Vec<(&str, bool)> = file
             .symbols
             .includes
@@ -490,11 +500,53 @@ fn connected_files(
     for (fragment, above) in unit_ancestors(table, &includes) {
         connected.entry(fragment).or_default().extend(above);
     }
+    // A header a computed include brings in (the target's helper.h) is expanded inside the file
+    // that includes it: its DEF_HELPER lines make code that sees what helper-gen.h.inc includes
+    // (`TCGv_ptr`, `tcgv_ptr_temp`). One way.
+    for (header, context) in expanded_in {
+        if header != context {
+            connected.entry(header).or_default().push(context);
+        }
+    }
+    // What every translation unit includes first (QEMU's qemu/osdep.h, which brings in
+    // qemu/typedefs.h and glib) comes before every header too: a header's macro that names
+    // `Object` sees its typedef. One way.
+    if let Some(prelude) = prelude(index, table, &includes) {
+        for fi in 0..index.files.len() {
+            let f = FileId(fi as u32);
+            if f != prelude && !is_translation_unit_path(table.path(f)) {
+                connected.entry(f).or_default().push(prelude);
+            }
+        }
+    }
     for v in connected.values_mut() {
         v.sort();
         v.dedup();
     }
     (connected, includes)
+}
+
+/// The header most `.c` files include first, when more than half of those that include any
+/// do: QEMU's rule that every `.c` file starts with `#include "qemu/osdep.h"`.
+fn prelude(index: &Index, table: &SymbolTable, includes: &[Vec<FileId>]) -> Option<FileId> {
+    let mut first: FxHashMap<FileId, usize> = FxHashMap::default();
+    let mut units = 0;
+    for (fi, file) in index.files.iter().enumerate() {
+        if !file.path.ends_with(".c") || file.symbols.includes.is_empty() {
+            continue;
+        }
+        units += 1;
+        // The first include, if it resolved: `includes` keeps the resolved ones in order.
+        if let Some(&target) = includes[fi].first() {
+            let first_path = &file.symbols.includes[0].path;
+            let base = first_path.rsplit('/').next().unwrap_or(first_path);
+            if table.path(target).ends_with(base) {
+                *first.entry(target).or_default() += 1;
+            }
+        }
+    }
+    let (&prelude, &count) = first.iter().max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f)))?;
+    (count * 2 > units && !is_translation_unit_path(table.path(prelude))).then_some(prelude)
 }
 
 /// A `.c.inc` included by another (system/memory_ldst_endian.c.inc by memory_ldst.c.inc, by

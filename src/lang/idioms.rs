@@ -1,6 +1,8 @@
 //! The table of QEMU macro idioms (grammars/c/idioms.toml): what each macro is, what it
 //! defines and uses. The masking pass that applies it is `super::mask`.
 
+use std::collections::BTreeMap;
+
 use crate::fxhash::FxHashMap;
 
 use serde::Deserialize;
@@ -35,6 +37,11 @@ pub struct IdiomSpec {
     /// `token_paste` only: the name an invocation builds from its arguments (`helper_{0}`).
     #[serde(default)]
     pub pastes: Option<String>,
+    /// `file_level` only: other invocations this one makes (`OBJECT_DECLARE_SIMPLE_TYPE(T, N)`
+    /// invokes `G_DEFINE_AUTOPTR_CLEANUP_FUNC({0}, object_unref)`): what they define and use,
+    /// this invocation does.
+    #[serde(default)]
+    pub invokes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,6 +51,9 @@ struct IdiomFile {
     attribute_prefixes: Vec<String>,
     #[serde(default)]
     idiom: Vec<IdiomSpec>,
+    /// Named maps from an argument's text to the names it stands for (`{2:dh_alias}`).
+    #[serde(default)]
+    map: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 /// A `defines` template compiled: the kind and the name pattern with `{N}` placeholders.
@@ -63,6 +73,8 @@ pub struct Idiom {
     pub uses: Vec<String>,
     /// The name pattern of a `token_paste` idiom; without one an invocation is named by its text.
     pub pastes: Option<String>,
+    /// The invocations it makes, `{N}` filled from its arguments (`file_level` only).
+    pub invokes: Vec<String>,
 }
 
 /// The compiled table, shared read-only by every extraction thread.
@@ -70,6 +82,7 @@ pub struct Idiom {
 pub struct IdiomTable {
     idioms: FxHashMap<String, Idiom>,
     attribute_prefixes: Vec<String>,
+    maps: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     fingerprint: u64,
 }
 
@@ -82,10 +95,17 @@ impl IdiomTable {
     /// The built-in table with `extra` entries added; an entry with a built-in name replaces it.
     pub fn build(extra: &[IdiomSpec]) -> Result<IdiomTable, String> {
         let file: IdiomFile = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
+        for (map, entries) in &file.map {
+            for (key, values) in entries {
+                if let Some(bad) = values.iter().find(|v| v.is_empty() || !v.bytes().all(lexer::is_ident_continue)) {
+                    return Err(format!("map `{map}`: `{key}` gives `{bad}`, not name characters"));
+                }
+            }
+        }
         let mut idioms = FxHashMap::default();
         let mut canonical = String::new();
         for spec in file.idiom.iter().chain(extra) {
-            let idiom = check(spec).map_err(|e| format!("idiom `{}`: {e}", spec.name))?;
+            let idiom = check(spec, &file.map).map_err(|e| format!("idiom `{}`: {e}", spec.name))?;
             idioms.insert(spec.name.clone(), idiom);
         }
         let mut names: Vec<_> = idioms.keys().collect();
@@ -93,17 +113,20 @@ impl IdiomTable {
         for name in names {
             let idiom = &idioms[name];
             canonical.push_str(&format!(
-                "{name}:{:?}:{:?}:{:?}:{:?};",
+                "{name}:{:?}:{:?}:{:?}:{:?}:{:?};",
                 idiom.role,
                 idiom.uses,
                 idiom.defines.iter().map(|t| (t.kind, &t.pattern, t.is_static)).collect::<Vec<_>>(),
                 idiom.pastes,
+                idiom.invokes,
             ));
         }
         canonical.push_str(&file.attribute_prefixes.join(","));
+        canonical.push_str(&format!("{:?}", file.map));
         Ok(IdiomTable {
             idioms,
             attribute_prefixes: file.attribute_prefixes,
+            maps: file.map,
             fingerprint: lexer::normalized_hash(canonical.as_bytes()),
         })
     }
@@ -144,6 +167,50 @@ impl IdiomTable {
             .collect();
         joins.sort_unstable();
         joins.first().copied()
+    }
+
+    /// The names a `uses` pattern makes from an invocation's arguments: the one
+    /// `instantiate_in` gives, or with a placeholder that has a map or `..`, one per argument
+    /// and map value (`tcgv_{2..:dh_alias}_temp` over `i32, env` gives `tcgv_i32_temp`,
+    /// `tcgv_ptr_temp`). An argument the map has no entry for gives none.
+    pub fn names(&self, pattern: &str, args: &[String]) -> Vec<String> {
+        let Some((p, range)) = Placeholder::spans(pattern).find(|(p, _)| p.is_multi()) else {
+            return instantiate_in(self, pattern, args).into_iter().collect();
+        };
+        let indices = if p.rest { p.index..args.len().max(p.index) } else { p.index..p.index + 1 };
+        let mut out: Vec<String> = Vec::new();
+        for arg in indices.filter_map(|k| args.get(k)) {
+            let values: Vec<&str> = match p.map {
+                Some(map) => self.maps.get(map).and_then(|m| m.get(arg.trim())).map_or(Vec::new(), |v| {
+                    v.iter().map(String::as_str).collect()
+                }),
+                None => vec![arg.as_str()],
+            };
+            for value in values.into_iter().filter(|v| !v.is_empty() && v.bytes().all(lexer::is_ident_continue)) {
+                let one = format!("{}{value}{}", &pattern[..range.start], &pattern[range.end..]);
+                if let Some(name) = instantiate_in(self, &one, args).filter(|n| !out.contains(n)) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
+    /// The invocations `idiom` makes (its `invokes`), filled from its arguments: each a name and
+    /// its arguments. One whose placeholders cannot be filled is left out.
+    pub fn invoked(&self, idiom: &Idiom, args: &[String]) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        for text in &idiom.invokes {
+            let Some((name, inner)) = text.split_once('(') else { continue };
+            let inner = inner.trim_end().strip_suffix(')').unwrap_or(inner);
+            let Some(name) = instantiate_in(self, name.trim(), args) else { continue };
+            let filled: Option<Vec<String>> =
+                lexer::split_args(inner.as_bytes()).iter().map(|a| instantiate_in(self, a, args)).collect();
+            if let Some(filled) = filled {
+                out.push((name, filled));
+            }
+        }
+        out
     }
 
     pub fn is_token_paste(&self, name: &str) -> bool {
@@ -190,13 +257,35 @@ impl IdiomTable {
 }
 
 /// Checks one entry: templates well formed, each field used by its role only.
-fn check(spec: &IdiomSpec) -> Result<Idiom, String> {
+fn check(spec: &IdiomSpec, maps: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<Idiom, String> {
     let defines = spec.defines.iter().map(|t| parse_template(t)).collect::<Result<Vec<_>, _>>()?;
     if spec.role != IdiomRole::FileLevel && !defines.is_empty() {
         return Err("`defines` is for role `file_level`".into());
     }
-    if !matches!(spec.role, IdiomRole::FileLevel | IdiomRole::CallUses) && !spec.uses.is_empty() {
-        return Err("`uses` is for roles `file_level` and `call_uses`".into());
+    if spec.role != IdiomRole::FileLevel && !spec.invokes.is_empty() {
+        return Err("`invokes` is for role `file_level`".into());
+    }
+    if !matches!(spec.role, IdiomRole::FileLevel | IdiomRole::CallUses | IdiomRole::TypeWrapper) && !spec.uses.is_empty()
+    {
+        return Err("`uses` is for roles `file_level`, `call_uses` and `type_wrapper`".into());
+    }
+    if spec.role == IdiomRole::TypeWrapper && spec.uses.iter().any(|u| u.contains("->")) {
+        return Err("a `type_wrapper` defines nothing: no `A -> B` uses".into());
+    }
+    for d in &defines {
+        if Placeholder::all(&d.pattern).any(|p| p.is_multi()) {
+            return Err(format!("define `{}`: a definition has one name: `{{N}}` placeholders only", d.pattern));
+        }
+    }
+    for invoked in &spec.invokes {
+        let (name, args) = invoked
+            .split_once('(')
+            .and_then(|(n, rest)| Some((n.trim(), rest.trim_end().strip_suffix(')')?)))
+            .ok_or_else(|| format!("invokes `{invoked}`: not `NAME(arguments)`"))?;
+        check_pattern(name, maps)?;
+        for arg in lexer::split_args(args.as_bytes()) {
+            check_pattern(&arg, maps)?;
+        }
     }
     if spec.role == IdiomRole::CallUses && spec.uses.iter().any(|u| u.contains("->")) {
         return Err("a `call_uses` invocation defines nothing: no `A -> B` uses".into());
@@ -209,7 +298,7 @@ fn check(spec: &IdiomSpec) -> Result<Idiom, String> {
         None => vec![u.clone()],
     });
     for pattern in uses.chain(spec.pastes.iter().cloned()).chain(defines.iter().map(|t| t.pattern.clone())) {
-        check_pattern(&pattern)?;
+        check_pattern(&pattern, maps)?;
     }
     for u in &spec.uses {
         if let Some((holder, _)) = u.split_once("->") {
@@ -221,26 +310,92 @@ fn check(spec: &IdiomSpec) -> Result<Idiom, String> {
     if spec.pastes.is_some() && spec.role != IdiomRole::TokenPaste {
         return Err("`pastes` is for role `token_paste`".into());
     }
-    Ok(Idiom { role: spec.role, defines, uses: spec.uses.clone(), pastes: spec.pastes.clone() })
+    Ok(Idiom {
+        role: spec.role,
+        defines,
+        uses: spec.uses.clone(),
+        pastes: spec.pastes.clone(),
+        invokes: spec.invokes.clone(),
+    })
 }
 
-/// A name pattern is identifier characters and `{N}` placeholders, at least one of either.
-fn check_pattern(pattern: &str) -> Result<(), String> {
+/// A name pattern is identifier characters and placeholders, at least one of either: `{N}`,
+/// `{N:map}`, `{N..}` or `{N..:map}` (see grammars/c/idioms.toml), the map one of the table's,
+/// and at most one placeholder that gives several names.
+fn check_pattern(pattern: &str, maps: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<(), String> {
     let mut rest = pattern;
+    let mut multi = 0;
     while let Some(open) = rest.find('{') {
         let close = rest[open..].find('}').ok_or_else(|| format!("pattern `{pattern}`: `{{` without `}}`"))? + open;
-        if rest[..open].contains('}') || rest[open + 1..close].parse::<usize>().is_err() {
-            return Err(format!("pattern `{pattern}`: placeholders are `{{N}}`, N an argument's index from 0"));
+        let placeholder = Placeholder::parse(&rest[open + 1..close]);
+        match &placeholder {
+            Some(p) if !rest[..open].contains('}') => {
+                if let Some(map) = p.map.filter(|m| !maps.contains_key(*m)) {
+                    return Err(format!("pattern `{pattern}`: no map `{map}` in the table"));
+                }
+                multi += usize::from(p.is_multi());
+            }
+            _ => {
+                return Err(format!(
+                    "pattern `{pattern}`: placeholders are `{{N}}`, `{{N:map}}`, `{{N..}}` or `{{N..:map}}`, N an argument's index from 0"
+                ))
+            }
         }
         if !rest[..open].bytes().all(lexer::is_ident_continue) {
             return Err(format!("pattern `{pattern}` is not a name"));
         }
         rest = &rest[close + 1..];
     }
+    if multi > 1 {
+        return Err(format!("pattern `{pattern}`: one placeholder with a map or `..` at most"));
+    }
     if pattern.is_empty() || !rest.bytes().all(lexer::is_ident_continue) {
         return Err(format!("pattern `{pattern}` is not a name"));
     }
     Ok(())
+}
+
+/// One `{...}` of a pattern: an argument's index, whether every argument from there on is meant
+/// (`{3..}`), and the map its text goes through (`{2:dh_alias}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Placeholder<'p> {
+    index: usize,
+    rest: bool,
+    map: Option<&'p str>,
+}
+
+impl<'p> Placeholder<'p> {
+    fn parse(inside: &'p str) -> Option<Placeholder<'p>> {
+        let (head, map) = match inside.split_once(':') {
+            Some((h, m)) => (h, Some(m).filter(|m| !m.is_empty() && m.bytes().all(lexer::is_ident_continue))?.into()),
+            None => (inside, None),
+        };
+        let (index, rest) = match head.strip_suffix("..") {
+            Some(h) => (h, true),
+            None => (head, false),
+        };
+        Some(Placeholder { index: index.parse().ok()?, rest, map })
+    }
+
+    /// Gives any number of names, not exactly one.
+    fn is_multi(&self) -> bool {
+        self.rest || self.map.is_some()
+    }
+
+    /// Every placeholder of `pattern` with its byte range, braces included.
+    fn all(pattern: &'p str) -> impl Iterator<Item = Placeholder<'p>> + 'p {
+        Placeholder::spans(pattern).map(|(p, _)| p)
+    }
+
+    fn spans(pattern: &'p str) -> impl Iterator<Item = (Placeholder<'p>, std::ops::Range<usize>)> + 'p {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let open = pattern[at..].find('{')? + at;
+            let close = pattern[open..].find('}')? + open;
+            at = close + 1;
+            Some((Placeholder::parse(&pattern[open + 1..close])?, open..close + 1))
+        })
+    }
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -294,9 +449,10 @@ pub fn instantiate_in(table: &IdiomTable, pattern: &str, args: &[String]) -> Opt
     built.then_some(text)
 }
 
-/// The argument indices a pattern's `{N}` placeholders name, in order.
-pub fn placeholders(pattern: &str) -> impl Iterator<Item = usize> + '_ {
-    pattern.split('{').skip(1).filter_map(|s| s.split_once('}')?.0.parse().ok())
+/// The argument indices a pattern's placeholders name, in order, for an invocation with `count`
+/// arguments (`{2..}` names every one from the third).
+pub fn placeholders(pattern: &str, count: usize) -> Vec<usize> {
+    Placeholder::all(pattern).flat_map(|p| if p.rest { p.index..count.max(p.index) } else { p.index..p.index + 1 }).collect()
 }
 
 /// Fills `{N}` placeholders from `args`; `None` when an argument is missing or not a plain name.
@@ -341,7 +497,30 @@ mod tests {
         );
         assert_eq!(instantiate_in(&table, "{1}_x", &args).as_deref(), Some("void_x"));
         assert_eq!(instantiate_in(&table, "gen_{0}", &["a + b".to_string()]), None, "an expression names nothing");
-        assert_eq!(placeholders("{2}_GET_{0}").collect::<Vec<_>>(), [2, 0]);
+        assert_eq!(placeholders("{2}_GET_{0}", 3), [2, 0]);
+        assert_eq!(placeholders("TCGv_{2..:dh_alias}", 5), [2, 3, 4]);
+    }
+
+    #[test]
+    fn mapped_and_ranged_placeholders_give_a_name_per_argument_and_value() {
+        let table = IdiomTable::builtin();
+        let args: Vec<String> = ["memset", "0", "ptr", "env", "int", "void", "tl"].map(String::from).into();
+        assert_eq!(
+            table.names("tcgv_{2..:dh_alias}_temp", &args),
+            ["tcgv_ptr_temp", "tcgv_i32_temp", "tcgv_i64_temp"],
+            "each alias once; `void` is none; `tl` is both word sizes"
+        );
+        assert_eq!(table.names("gen_helper_{0}", &args), ["gen_helper_memset"]);
+        assert_eq!(table.names("x_{6..}", &args), ["x_tl"]);
+        assert!(table.names("TCGv_{5:dh_alias}", &args).is_empty(), "`void` is no value");
+        assert!(table.names("TCGv_{0:dh_alias}", &args).is_empty(), "not a key of the map");
+        // DEF_HELPER_2 invokes DEF_HELPER_FLAGS_2 with flags 0, as helper-head.h.inc writes it.
+        let def = table.get("DEF_HELPER_2").unwrap();
+        let args: Vec<String> = ["foo", "i32", "env", "i64"].map(String::from).into();
+        assert_eq!(
+            table.invoked(def, &args),
+            [("DEF_HELPER_FLAGS_2".to_string(), ["foo", "0", "i32", "env", "i64"].map(String::from).to_vec())]
+        );
     }
 
     #[test]
@@ -368,6 +547,7 @@ mod tests {
             defines: defines.iter().map(|d| d.to_string()).collect(),
             uses: Vec::new(),
             pastes: pastes.map(str::to_string),
+            invokes: Vec::new(),
         };
         assert!(IdiomTable::build(&[spec(IdiomRole::TokenPaste, Some("my_{0}_{1}"), &[])]).is_ok());
         let err = |s| IdiomTable::build(&[s]).unwrap_err();
@@ -382,6 +562,21 @@ mod tests {
         let table = IdiomTable::build(&[trans.clone()]).unwrap();
         assert!(table.get("MINE").unwrap().defines[0].is_static);
         trans.uses = vec!["other_{0} -> *".into()];
-        assert!(err(trans).contains("is not one of `defines`"));
+        assert!(err(trans.clone()).contains("is not one of `defines`"));
+        trans.uses = vec!["trans_{0} -> x_{1..:nomap}".into()];
+        assert!(err(trans.clone()).contains("no map `nomap`"));
+        trans.uses = vec!["trans_{0} -> x_{1..}_{2:dh_alias}".into()];
+        assert!(err(trans.clone()).contains("one placeholder with a map or `..` at most"));
+        trans.uses = Vec::new();
+        trans.defines = vec!["function trans_{0..}".into()];
+        assert!(err(trans.clone()).contains("a definition has one name"));
+        trans.defines = vec!["function trans_{0}".into()];
+        trans.invokes = vec!["OTHER".into()];
+        assert!(err(trans.clone()).contains("not `NAME(arguments)`"));
+        let mut wrapper = spec(IdiomRole::TypeWrapper, None, &[]);
+        wrapper.uses = vec!["{0}_autoptr".into()];
+        assert!(IdiomTable::build(&[wrapper.clone()]).is_ok());
+        wrapper.invokes = vec!["G_DEFINE_AUTOPTR_CLEANUP_FUNC({0}, f)".into()];
+        assert!(err(wrapper).contains("`invokes` is for role `file_level`"));
     }
 }

@@ -8,7 +8,6 @@ use crate::facts::{FileSymbols, RefKind};
 use crate::index;
 use crate::lang::Extractor;
 use crate::repo::CommitInfo;
-use crate::symbols::is_translation_unit_path;
 
 /// Uses the commit took out of a file, which a revert brings back: they break when the file,
 /// as later commits left it, can no longer see what they name (a later commit dropped the
@@ -37,9 +36,6 @@ impl After<'_> {
         if gone.is_empty() {
             return Ok(());
         }
-        // A header sees, besides its own includes, what every file includes first.
-        let prelude =
-            (!is_translation_unit_path(&path_now)).then(|| target.table.file_id("include/qemu/osdep.h")).flatten();
         let now_includes: BTreeSet<&str> =
             target.index.files[fid.0 as usize].symbols.includes.iter().map(|i| i.path.as_str()).collect();
         // name -> (include, header path) for what the file's headers defined when the commit
@@ -47,11 +43,10 @@ impl After<'_> {
         let mut defined_then: Option<BTreeMap<String, (String, String)>> = None;
         for name in gone {
             let candidates = target.table.named(name);
-            let visible = candidates.iter().any(|&id| {
-                target.graph.binding(&target.table, fid, id, None).is_resolved()
-                    || prelude
-                        .is_some_and(|p| target.table.symbol(id).sites.iter().any(|s| target.graph.sees(p, s.file)))
-            });
+            // A header sees, besides its own includes, what every file includes first (the
+            // graph's prelude).
+            let visible =
+                candidates.iter().any(|&id| target.graph.binding(&target.table, fid, id, None).is_resolved());
             if visible {
                 continue;
             }

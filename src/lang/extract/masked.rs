@@ -154,51 +154,12 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
             add_template(c, inv, template, line);
             continue;
         }
-        let idiom = c.idioms.get(&inv.name).cloned();
         // Names defined here, and the arguments pasted into them (`helper_{0}`): no uses.
         let mut defined = HashSet::new();
-        let mut args_holder = None;
-        if let Some(idiom) = &idiom {
-            for t in &idiom.defines {
-                if let Some(name) = idioms::instantiate_in(c.idioms, &t.pattern, &inv.args) {
-                    let name_idx = c.intern(&name);
-                    defined.extend(idioms::placeholders(&t.pattern).filter_map(|i| inv.args.get(i).cloned()));
-                    defined.insert(name.clone());
-                    let iface = c.hash(inv.start, inv.end);
-                    let mut def = span_def(c.src, name_idx, t.kind, (inv.start, inv.end), line, (iface, 0));
-                    if t.is_static {
-                        def.linkage = Linkage::File;
-                    }
-                    c.defs.push(def);
-                }
-            }
-            for pattern in &idiom.uses {
-                // `A -> *`: the arguments' names are uses of A, not of the file.
-                if let Some((holder, "*")) = pattern.split_once("->").map(|(h, u)| (h.trim(), u.trim())) {
-                    if let Some(holder) = idioms::instantiate_in(c.idioms, holder, &inv.args) {
-                        args_holder = Some(c.intern(&holder));
-                    }
-                    continue;
-                }
-                // `A -> B`: a use of B standing in the definition A this invocation makes.
-                if let Some((holder, used)) = pattern.split_once("->") {
-                    let names = (
-                        idioms::instantiate_in(c.idioms, holder.trim(), &inv.args),
-                        idioms::instantiate_in(c.idioms, used.trim(), &inv.args),
-                    );
-                    if let (Some(holder), Some(used)) = names {
-                        let (holder, name) = (c.intern(&holder), c.intern(&used));
-                        c.pinned.push((holder, RawRef { byte: inv.start, line, name, kind: RefKind::Call }));
-                    }
-                    continue;
-                }
-                if let Some(name) = idioms::instantiate(pattern, &inv.args) {
-                    let name = c.intern(&name);
-                    // Past the end of every definition: attributed to file level.
-                    c.refs.push(RawRef { byte: usize::MAX, line, name, kind: RefKind::Lexical });
-                }
-            }
-        }
+        // The kinds of what it defines: a use of one is a call, a type or a value.
+        let mut kinds = Vec::new();
+        let args_holder =
+            apply_idiom(c, &inv.name, &inv.args, (inv.start, inv.end), line, &mut defined, &mut kinds, 0);
         let name_end = inv.start + inv.name.len();
         let src = c.src;
         let args = &src[name_end..inv.end];
@@ -225,6 +186,91 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
             }
         }
     }
+}
+
+/// How deep `invokes` are followed: QEMU's deepest is two (OBJECT_DECLARE_TYPE invokes
+/// DECLARE_OBJ_CHECKERS, which invokes DECLARE_INSTANCE_CHECKER).
+const MAX_INVOKES: usize = 4;
+
+/// What the table idiom `name`, invoked over `span` with `args`, defines and uses, with what
+/// the invocations it makes (`invokes`) do: definitions spanning the invocation, uses standing
+/// in them (`A -> B`) or at file level. Adds to `fragments` the names defined and the arguments
+/// they, or mapped uses (`{2:dh_alias}`), are made from, and to `kinds` what each defined name
+/// is. Returns the holder of `A -> *`, if any.
+fn apply_idiom(
+    c: &mut Collector,
+    name: &str,
+    args: &[String],
+    span: (usize, usize),
+    line: u32,
+    fragments: &mut HashSet<String>,
+    kinds: &mut Vec<(String, SymbolKind)>,
+    depth: usize,
+) -> Option<NameIdx> {
+    let idiom = c.idioms.get(name)?.clone();
+    let mut args_holder = None;
+    for t in &idiom.defines {
+        if let Some(name) = idioms::instantiate_in(c.idioms, &t.pattern, args) {
+            kinds.push((name.clone(), t.kind));
+            let name_idx = c.intern(&name);
+            fragments.extend(idioms::placeholders(&t.pattern, args.len()).into_iter().filter_map(|i| args.get(i).cloned()));
+            fragments.insert(name.clone());
+            let iface = c.hash(span.0, span.1);
+            let mut def = span_def(c.src, name_idx, t.kind, span, line, (iface, 0));
+            if t.is_static {
+                def.linkage = Linkage::File;
+            }
+            c.defs.push(def);
+        }
+    }
+    for pattern in &idiom.uses {
+        // `A -> *`: the arguments' names are uses of A, not of the file.
+        if let Some((holder, "*")) = pattern.split_once("->").map(|(h, u)| (h.trim(), u.trim())) {
+            if let Some(holder) = idioms::instantiate_in(c.idioms, holder, args) {
+                args_holder = Some(c.intern(&holder));
+            }
+            continue;
+        }
+        // `A -> B`: a use of B standing in the definition A this invocation makes.
+        let (holder, used) = match pattern.split_once("->") {
+            Some((holder, used)) => (idioms::instantiate_in(c.idioms, holder.trim(), args), used.trim()),
+            None => (None, pattern.as_str()),
+        };
+        if pattern.contains("->") && holder.is_none() {
+            continue;
+        }
+        let names = c.idioms.names(used, args);
+        if used.contains(':') && !names.is_empty() {
+            // A mapped argument (`i32`, `env`) is a key of the map, not a name of the program.
+            fragments.extend(idioms::placeholders(used, args.len()).into_iter().filter_map(|i| args.get(i).cloned()));
+        }
+        for used in names {
+            let kind = match kinds.iter().find(|(n, _)| *n == used).map(|(_, k)| *k) {
+                Some(SymbolKind::Function | SymbolKind::Prototype | SymbolKind::FunctionMacro) => RefKind::Call,
+                Some(SymbolKind::Typedef) => RefKind::Type,
+                Some(_) => RefKind::Identifier,
+                // Named by the table, not by code: how it is used is not known.
+                None => RefKind::Lexical,
+            };
+            let name = c.intern(&used);
+            match &holder {
+                Some(holder) => {
+                    let holder = c.intern(holder);
+                    c.pinned.push((holder, RawRef { byte: span.0, line, name, kind }));
+                }
+                // Past the end of every definition: attributed to file level.
+                None => c.refs.push(RawRef { byte: usize::MAX, line, name, kind: RefKind::Lexical }),
+            }
+        }
+    }
+    if depth < MAX_INVOKES {
+        for (invoked, invoked_args) in c.idioms.invoked(&idiom, args) {
+            // What the inner invocation defines, and the names it pastes them from, are this
+            // one's.
+            apply_idiom(c, &invoked, &invoked_args, span, line, fragments, kinds, depth + 1);
+        }
+    }
+    args_holder
 }
 
 /// An invocation of a template of the file (`mask::templates`): the functions it defines span

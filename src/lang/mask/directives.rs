@@ -119,7 +119,10 @@ impl Masker<'_> {
                 && is_punct(src, &toks[k + 1], b'(')
                 && word != own
                 && self.function_macros.contains_key(word);
-            if invokes {
+            let wraps = toks[k].kind == TokenKind::Identifier
+                && is_punct(src, &toks[k + 1], b'(')
+                && self.table.role(std::str::from_utf8(word).unwrap_or_default()) == Some(IdiomRole::TypeWrapper);
+            if invokes || wraps {
                 let mut depth = 0usize;
                 let close = (k + 1..end).find(|&j| {
                     if is_punct(src, &toks[j], b'(') {
@@ -130,8 +133,10 @@ impl Masker<'_> {
                     }
                     false
                 });
-                if let Some(close) = close {
-                    self.pasted_uses(k, k + 1, close, &params);
+                match close {
+                    Some(close) if wraps => self.wrapper_uses(k, k + 1, close, &params),
+                    Some(close) => self.pasted_uses(k, k + 1, close, &params),
+                    None => {}
                 }
             }
             k += 1;

@@ -284,6 +284,7 @@ impl Masker<'_> {
                 return close.map_or(i + 1, |c| c + 1);
             }
             (Some(IdiomRole::TypeWrapper), Some(open), Some(close)) => {
+                self.wrapper_uses(i, open, close, &[]);
                 blank(&mut self.text, t.start, toks[open].end);
                 blank(&mut self.text, toks[close].start, toks[close].end);
                 return self.advance(i);
@@ -302,6 +303,25 @@ impl Masker<'_> {
             _ => {}
         }
         self.advance(i)
+    }
+
+    /// `g_autoptr(Foo)` at token `i` (`(` at `open`, `)` at `close`): the names the table's
+    /// `uses` make from its argument (the type `Foo_autoptr`, the function
+    /// `glib_autoptr_cleanup_Foo`), unless the argument is one of `unknown` (a parameter of the
+    /// macro whose body holds it).
+    fn wrapper_uses(&mut self, i: usize, open: usize, close: usize, unknown: &[&[u8]]) {
+        let (src, toks) = (self.src, self.toks);
+        let word = std::str::from_utf8(&src[toks[i].start..toks[i].end]).unwrap_or_default();
+        let Some(idiom) = self.table.get(word) else { return };
+        let args = lexer::split_args(&src[toks[open].end..toks[close].start]);
+        if args.iter().any(|a| unknown.contains(&a.as_bytes())) {
+            return;
+        }
+        let at = toks[open].start;
+        for pattern in &idiom.uses {
+            let names = self.table.names(pattern, &args);
+            self.pasted.extend(names.into_iter().map(|name| PastedUse { at, name, kind: RefKind::Lexical }));
+        }
     }
 
     /// A file-level invocation at `i`: blanked and recorded; the index after it.

@@ -464,12 +464,14 @@ impl Masker<'_> {
         let at = toks[open].start;
         let mut taken = vec![false; args.len()];
         for pattern in &idiom.uses {
-            if let Some(name) = crate::lang::idioms::instantiate(pattern, &args) {
-                self.pasted.push(PastedUse { at, name, kind: RefKind::Identifier });
-                for k in crate::lang::idioms::placeholders(pattern) {
-                    if let Some(t) = taken.get_mut(k) {
-                        *t = true;
-                    }
+            let names = self.table.names(pattern, &args);
+            if names.is_empty() {
+                continue;
+            }
+            self.pasted.extend(names.into_iter().map(|name| PastedUse { at, name, kind: RefKind::Identifier }));
+            for k in crate::lang::idioms::placeholders(pattern, args.len()) {
+                if let Some(t) = taken.get_mut(k) {
+                    *t = true;
                 }
             }
         }

@@ -439,7 +439,12 @@ fn connected_files(
         });
         // The file an include of `when` brings in, where the `also` header is expanded
         // (exec/helper-gen.h, whose helper-gen.h.inc includes the target's helper.h).
-        for c in file.symbols.includes.iter().flat_map(|inc| index.computed_includes.iter().filter(move |c| c.when == inc.path)) {
+        for c in file
+            .symbols
+            .includes
+            .iter()
+            .flat_map(|inc| index.computed_includes.iter().filter(move |c| c.when == inc.path))
+        {
             let when = resolve_include(table, &by_basename, &file.path, &c.when);
             let also = resolve_include(table, &by_basename, &file.path, &c.also);
             if let (Some(when), Some(also)) = (when, also) {
@@ -478,9 +483,20 @@ fn connected_files(
             };
             stats.includes_resolved += 1;
             includes[fi].push(target);
+            if exact {
+                // A header an include-path macro names (`#define HELPER_H "accel/tcg/tcg-runtime.h"`
+                // before `#include "exec/helper-gen.h.inc"`) is expanded by what the definer
+                // includes next: it sees what the definer sees. One way.
+                expanded_in.push((target, from));
+            }
             if is_translation_unit_path(table.path(target)) && is_translation_unit_path(&file.path) {
                 connected.entry(from).or_default().push(target);
                 connected.entry(target).or_default().push(from);
+                // `#include "tcg-target.c.inc"` in tcg/tcg.c is each host's tcg/<host>/ file,
+                // by the build's include path: every one equally near is compiled in tcg.c.
+                for other in alternatives(table, &by_basename, &file.path, inc_path, target) {
+                    expanded_in.push((other, from));
+                }
             }
         }
     }
@@ -524,6 +540,31 @@ fn connected_files(
         v.dedup();
     }
     (connected, includes)
+}
+
+/// The other files an include could name as well as `chosen`, `resolve_include`'s pick: those
+/// with the same name, as near to the includer (tcg/<host>/tcg-target.c.inc for tcg/tcg.c).
+fn alternatives(
+    table: &SymbolTable,
+    by_basename: &HashMap<&str, Vec<FileId>>,
+    from_path: &str,
+    include: &str,
+    chosen: FileId,
+) -> Vec<FileId> {
+    let base = include.rsplit('/').next().unwrap_or(include);
+    let suffix = format!("/{include}");
+    let near = common_dirs(table.path(chosen), from_path);
+    let unit = LinkUnit::of(table.path(chosen));
+    by_basename
+        .get(base)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&f| {
+            let path = table.path(f);
+            f != chosen && path.ends_with(&suffix) && common_dirs(path, from_path) == near && LinkUnit::of(path) == unit
+        })
+        .collect()
 }
 
 /// The header most `.c` files include first, when more than half of those that include any

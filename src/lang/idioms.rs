@@ -181,9 +181,11 @@ impl IdiomTable {
         let mut out: Vec<String> = Vec::new();
         for arg in indices.filter_map(|k| args.get(k)) {
             let values: Vec<&str> = match p.map {
-                Some(map) => self.maps.get(map).and_then(|m| m.get(arg.trim())).map_or(Vec::new(), |v| {
-                    v.iter().map(String::as_str).collect()
-                }),
+                Some(map) => self
+                    .maps
+                    .get(map)
+                    .and_then(|m| m.get(arg.trim()))
+                    .map_or(Vec::new(), |v| v.iter().map(String::as_str).collect()),
                 None => vec![arg.as_str()],
             };
             for value in values.into_iter().filter(|v| !v.is_empty() && v.bytes().all(lexer::is_ident_continue)) {
@@ -265,7 +267,8 @@ fn check(spec: &IdiomSpec, maps: &BTreeMap<String, BTreeMap<String, Vec<String>>
     if spec.role != IdiomRole::FileLevel && !spec.invokes.is_empty() {
         return Err("`invokes` is for role `file_level`".into());
     }
-    if !matches!(spec.role, IdiomRole::FileLevel | IdiomRole::CallUses | IdiomRole::TypeWrapper) && !spec.uses.is_empty()
+    if !matches!(spec.role, IdiomRole::FileLevel | IdiomRole::CallUses | IdiomRole::TypeWrapper)
+        && !spec.uses.is_empty()
     {
         return Err("`uses` is for roles `file_level`, `call_uses` and `type_wrapper`".into());
     }
@@ -452,7 +455,9 @@ pub fn instantiate_in(table: &IdiomTable, pattern: &str, args: &[String]) -> Opt
 /// The argument indices a pattern's placeholders name, in order, for an invocation with `count`
 /// arguments (`{2..}` names every one from the third).
 pub fn placeholders(pattern: &str, count: usize) -> Vec<usize> {
-    Placeholder::all(pattern).flat_map(|p| if p.rest { p.index..count.max(p.index) } else { p.index..p.index + 1 }).collect()
+    Placeholder::all(pattern)
+        .flat_map(|p| if p.rest { p.index..count.max(p.index) } else { p.index..p.index + 1 })
+        .collect()
 }
 
 /// Fills `{N}` placeholders from `args`; `None` when an argument is missing or not a plain name.

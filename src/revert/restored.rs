@@ -45,8 +45,7 @@ impl After<'_> {
             let candidates = target.table.named(name);
             // A header sees, besides its own includes, what every file includes first (the
             // graph's prelude).
-            let visible =
-                candidates.iter().any(|&id| target.graph.binding(&target.table, fid, id, None).is_resolved());
+            let visible = candidates.iter().any(|&id| target.graph.binding(&target.table, fid, id, None).is_resolved());
             if visible {
                 continue;
             }

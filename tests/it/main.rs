@@ -16,6 +16,7 @@ mod generated;
 mod instances;
 mod json_doc;
 mod mail;
+mod plumbing;
 mod policy;
 mod qemu;
 mod readonly;

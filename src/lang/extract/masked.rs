@@ -158,8 +158,7 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
         let mut defined = HashSet::new();
         // The kinds of what it defines: a use of one is a call, a type or a value.
         let mut kinds = Vec::new();
-        let args_holder =
-            apply_idiom(c, &inv.name, &inv.args, (inv.start, inv.end), line, &mut defined, &mut kinds, 0);
+        let args_holder = apply_idiom(c, &inv.name, &inv.args, (inv.start, inv.end), line, &mut defined, &mut kinds, 0);
         let name_end = inv.start + inv.name.len();
         let src = c.src;
         let args = &src[name_end..inv.end];
@@ -213,7 +212,8 @@ fn apply_idiom(
         if let Some(name) = idioms::instantiate_in(c.idioms, &t.pattern, args) {
             kinds.push((name.clone(), t.kind));
             let name_idx = c.intern(&name);
-            fragments.extend(idioms::placeholders(&t.pattern, args.len()).into_iter().filter_map(|i| args.get(i).cloned()));
+            fragments
+                .extend(idioms::placeholders(&t.pattern, args.len()).into_iter().filter_map(|i| args.get(i).cloned()));
             fragments.insert(name.clone());
             let iface = c.hash(span.0, span.1);
             let mut def = span_def(c.src, name_idx, t.kind, span, line, (iface, 0));
@@ -309,6 +309,19 @@ fn add_template(c: &mut Collector, inv: &Invocation, template: &Expansion, line:
             def.linkage = Linkage::File;
         }
         c.defs.push(def);
+    }
+    // The table idioms its body invokes define and use what they do where it stands.
+    let (mut fragments, mut kinds) = (HashSet::new(), Vec::new());
+    for (idiom, args) in &template.invocations {
+        apply_idiom(c, idiom, args, (inv.start, inv.end), line, &mut fragments, &mut kinds, 0);
+    }
+    if template.functions.is_empty() {
+        // No function of its own to hold the macro and its arguments' names: the file's.
+        for (used, kind, at) in uses {
+            let name = c.intern(&used);
+            c.refs.push(RawRef { byte: usize::MAX, line: at, name, kind });
+        }
+        return;
     }
     for function in &template.functions {
         let name = c.intern(&function.name);

@@ -106,10 +106,21 @@ impl<'s> Masker<'s> {
         let (src, toks) = (self.src, self.toks);
         let &(open, end) = self.function_macros.get(name)?;
         let close = (open..end).find(|&j| is_punct(src, &toks[j], b')'))?;
-        let params: Vec<&[u8]> =
+        let mut params: Vec<&[u8]> =
             toks[open + 1..close].iter().filter(|t| !is_punct(src, t, b',')).map(|t| &src[t.start..t.end]).collect();
+        // `(name, ...)` whose body never names `__VA_ARGS__` (ops_sse_header.h.inc's
+        // `SSE_HELPER_S4(name, ...)`): the named ones, and any arguments after them, unused.
+        let mut variadic = false;
+        while params.last().is_some_and(|p| p.iter().all(|&b| b == b'.')) {
+            params.pop();
+            variadic = true;
+        }
+        if variadic && toks[close + 1..end].iter().any(|t| &src[t.start..t.end] == b"__VA_ARGS__") {
+            return None;
+        }
         let plain = params.iter().all(|p| p.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_'));
-        (params.len() == count && plain).then_some((params, close, end))
+        let fits = params.len() == count || (variadic && count >= params.len());
+        (fits && plain).then_some((params, close, end))
     }
 
     /// Per argument of the invocation whose parentheses are the tokens `open` and `close`: the

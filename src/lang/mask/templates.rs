@@ -25,6 +25,7 @@
 
 use super::{is_punct, Masker, Tok};
 use crate::facts::RefKind;
+use crate::lang::idioms::IdiomRole;
 use crate::lang::lexer::{self, split_args, TokenKind};
 
 /// A function a template invocation defines.
@@ -48,11 +49,18 @@ pub struct Expansion {
     /// Per argument of the invocation: whether the body uses it as written (its names are
     /// uses), rather than only pasting or stringifying it.
     pub bare: Vec<bool>,
+    /// The table's `file_level` idioms the body invokes, with their arguments worked out
+    /// (accel/tcg/tcg-runtime.h's `GEN_ATOMIC_HELPERS(fetch_add)` is seven `DEF_HELPER_FLAGS_4`,
+    /// the first for `atomic_fetch_addb`): they define and use what the table says.
+    pub invocations: Vec<(String, Vec<String>)>,
 }
 
 impl Expansion {
     fn size(&self) -> usize {
-        self.functions.iter().map(|f| 1 + f.uses.len()).sum::<usize>() + self.variables.len() + self.shared.len()
+        self.functions.iter().map(|f| 1 + f.uses.len()).sum::<usize>()
+            + self.variables.len()
+            + self.shared.len()
+            + self.invocations.len()
     }
 }
 
@@ -84,7 +92,7 @@ impl<'s> Masker<'s> {
     /// file whose body defines at least one function; `None` otherwise.
     pub(super) fn template(&self, name: &[u8], args: &[String]) -> Option<Expansion> {
         let out = self.expand_template(name, args, 0)?;
-        (!out.functions.is_empty()).then_some(out)
+        (!out.functions.is_empty() || !out.invocations.is_empty()).then_some(out)
     }
 
     fn expand_template(&self, name: &[u8], args: &[String], depth: usize) -> Option<Expansion> {
@@ -343,6 +351,38 @@ impl Body<'_, '_> {
         }
     }
 
+    /// An argument of a table idiom invoked in the body, as the idiom reads it: the name it
+    /// comes to (`glue(glue(atomic_, NAME), b)` is `atomic_fetch_addb`), or else its text with
+    /// the parameters replaced and `##` done (`glue(punpck ## name ## bw, SUFFIX)` is
+    /// `glue(punpcklbw,SUFFIX)`, named where the file is included), or else unknown.
+    fn idiom_argument(&self, from: usize, to: usize) -> String {
+        if from >= to {
+            return String::new();
+        }
+        if let (Some(name), next, _) = self.name_at(from) {
+            if next == to {
+                return name;
+            }
+        }
+        let mut text = String::new();
+        let mut k = from;
+        while k < to {
+            if self.paste_op(k) {
+                k += 2;
+                continue;
+            }
+            match self.param(k) {
+                Some(p) if self.args[p].bytes().all(lexer::is_ident_continue) && !self.args[p].is_empty() => {
+                    text.push_str(&self.args[p])
+                }
+                Some(_) => return UNKNOWN.to_string(),
+                None => text.push_str(&String::from_utf8_lossy(self.text(k))),
+            }
+            k += 1;
+        }
+        text
+    }
+
     /// The tokens `from..=to` joined without spaces, each parameter replaced by its argument;
     /// `None` when an argument is no single name or number (an expression, an unknown value),
     /// or is in capitals: a macro the preprocessor would expand first, whose value is unknown.
@@ -366,6 +406,12 @@ impl Body<'_, '_> {
     /// An invocation of another template of the file at the top level of the body: what it
     /// defines and uses, its arguments worked out first. `Some(false)` when `name` is none.
     fn nested(&self, name: &str, open: usize, close: usize, out: &mut Expansion) -> Option<bool> {
+        if self.m.table.get(name).is_some_and(|i| i.role == IdiomRole::FileLevel) {
+            let args =
+                self.split(open + 1, close).into_iter().map(|(from, to)| self.idiom_argument(from, to)).collect();
+            out.invocations.push((name.to_string(), args));
+            return (out.size() <= MAX_NAMES).then_some(true);
+        }
         if !self.m.function_macros.contains_key(name.as_bytes()) {
             return Some(false);
         }
@@ -394,7 +440,8 @@ impl Body<'_, '_> {
         };
         // The shared uses of the inner expansion are its own functions' (or, with none, the
         // outer one's).
-        let Expansion { mut functions, variables, shared, .. } = inner;
+        let Expansion { mut functions, variables, shared, invocations, .. } = inner;
+        out.invocations.extend(invocations);
         if functions.is_empty() {
             out.shared.extend(shared.iter().cloned());
         }
@@ -505,6 +552,40 @@ mod tests {
         }
         let Some(e) = e else { return Vec::new() };
         e.functions.iter().map(|f| names(&f.uses)).chain([names(&e.shared)]).collect()
+    }
+
+    #[test]
+    fn a_template_invokes_table_idioms_with_its_arguments_worked_out() {
+        // accel/tcg/tcg-runtime.h and target/i386/tcg/ops_sse_header.h.inc: DEF_HELPER lines
+        // written by the file's own macros, one of them variadic with the rest unused.
+        let src = "#define GEN(NAME) \\\n\
+                   DEF_HELPER_FLAGS_2(glue(glue(atomic_, NAME), b), 0, i32, env, i64) \\\n\
+                   DEF_HELPER_FLAGS_2(glue(glue(atomic_, NAME), q_le), 0, i64, env, i64)\n\
+                   #define UNPCK(name, base) DEF_HELPER_1(glue(punpck ## name ## bw, SUFFIX), void, env)\n\
+                   #define S4(name, ...) UNPCK(name, 0)\n\
+                   #define ODD(...) DEF_HELPER_1(__VA_ARGS__, void, env)\n\
+                   GEN(fetch_add)\n\
+                   S4(l, FPU_EQ)\n\
+                   ODD(x)\n";
+        let got = expansions(src);
+        let invoked = |e: &Option<Expansion>| -> Vec<(String, Vec<String>)> {
+            e.as_ref().map(|e| e.invocations.clone()).unwrap_or_default()
+        };
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            invoked(&got[0]),
+            [
+                ("DEF_HELPER_FLAGS_2".to_string(), strings(&["atomic_fetch_addb", "0", "i32", "env", "i64"])),
+                ("DEF_HELPER_FLAGS_2".to_string(), strings(&["atomic_fetch_addq_le", "0", "i64", "env", "i64"])),
+            ]
+        );
+        assert!(got[0].as_ref().unwrap().functions.is_empty());
+        assert_eq!(
+            invoked(&got[1]),
+            [("DEF_HELPER_1".to_string(), strings(&["glue(punpcklbw,SUFFIX)", "void", "env"]))],
+            "`##` done, the includer's SUFFIX left for where the file is included"
+        );
+        assert!(got[2].is_none(), "a body that names __VA_ARGS__ is not read: {:?}", got[2]);
     }
 
     #[test]

@@ -155,10 +155,9 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
             continue;
         }
         // Names defined here, and the arguments pasted into them (`helper_{0}`): no uses.
-        let mut defined = HashSet::new();
-        // The kinds of what it defines: a use of one is a call, a type or a value.
-        let mut kinds = Vec::new();
-        let args_holder = apply_idiom(c, &inv.name, &inv.args, (inv.start, inv.end), line, &mut defined, &mut kinds, 0);
+        let mut made = Made::default();
+        let args_holder = apply_idiom(c, &inv.name, &inv.args, (inv.start, inv.end), line, &mut made, 0);
+        let defined = made.fragments;
         let name_end = inv.start + inv.name.len();
         let src = c.src;
         let args = &src[name_end..inv.end];
@@ -191,30 +190,38 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
 /// DECLARE_OBJ_CHECKERS, which invokes DECLARE_INSTANCE_CHECKER).
 const MAX_INVOKES: usize = 4;
 
+/// What an invocation's table idioms made so far.
+#[derive(Default)]
+struct Made {
+    /// The names defined, and the arguments they, or mapped uses (`{2:dh_alias}`), are made
+    /// from: no uses.
+    fragments: HashSet<String>,
+    /// What each defined name is: a use of one is a call, a type or a value.
+    kinds: Vec<(String, SymbolKind)>,
+}
+
 /// What the table idiom `name`, invoked over `span` with `args`, defines and uses, with what
 /// the invocations it makes (`invokes`) do: definitions spanning the invocation, uses standing
-/// in them (`A -> B`) or at file level. Adds to `fragments` the names defined and the arguments
-/// they, or mapped uses (`{2:dh_alias}`), are made from, and to `kinds` what each defined name
-/// is. Returns the holder of `A -> *`, if any.
+/// in them (`A -> B`) or at file level, recorded in `made` too. Returns the holder of `A -> *`,
+/// if any.
 fn apply_idiom(
     c: &mut Collector,
     name: &str,
     args: &[String],
     span: (usize, usize),
     line: u32,
-    fragments: &mut HashSet<String>,
-    kinds: &mut Vec<(String, SymbolKind)>,
+    made: &mut Made,
     depth: usize,
 ) -> Option<NameIdx> {
     let idiom = c.idioms.get(name)?.clone();
     let mut args_holder = None;
     for t in &idiom.defines {
         if let Some(name) = idioms::instantiate_in(c.idioms, &t.pattern, args) {
-            kinds.push((name.clone(), t.kind));
+            made.kinds.push((name.clone(), t.kind));
             let name_idx = c.intern(&name);
-            fragments
-                .extend(idioms::placeholders(&t.pattern, args.len()).into_iter().filter_map(|i| args.get(i).cloned()));
-            fragments.insert(name.clone());
+            let pasted = idioms::placeholders(&t.pattern, args.len()).into_iter().filter_map(|i| args.get(i).cloned());
+            made.fragments.extend(pasted);
+            made.fragments.insert(name.clone());
             let iface = c.hash(span.0, span.1);
             let mut def = span_def(c.src, name_idx, t.kind, span, line, (iface, 0));
             if t.is_static {
@@ -242,10 +249,11 @@ fn apply_idiom(
         let names = c.idioms.names(used, args);
         if used.contains(':') && !names.is_empty() {
             // A mapped argument (`i32`, `env`) is a key of the map, not a name of the program.
-            fragments.extend(idioms::placeholders(used, args.len()).into_iter().filter_map(|i| args.get(i).cloned()));
+            made.fragments
+                .extend(idioms::placeholders(used, args.len()).into_iter().filter_map(|i| args.get(i).cloned()));
         }
         for used in names {
-            let kind = match kinds.iter().find(|(n, _)| *n == used).map(|(_, k)| *k) {
+            let kind = match made.kinds.iter().find(|(n, _)| *n == used).map(|(_, k)| *k) {
                 Some(SymbolKind::Function | SymbolKind::Prototype | SymbolKind::FunctionMacro) => RefKind::Call,
                 Some(SymbolKind::Typedef) => RefKind::Type,
                 Some(_) => RefKind::Identifier,
@@ -267,7 +275,7 @@ fn apply_idiom(
         for (invoked, invoked_args) in c.idioms.invoked(&idiom, args) {
             // What the inner invocation defines, and the names it pastes them from, are this
             // one's.
-            apply_idiom(c, &invoked, &invoked_args, span, line, fragments, kinds, depth + 1);
+            apply_idiom(c, &invoked, &invoked_args, span, line, made, depth + 1);
         }
     }
     args_holder
@@ -311,9 +319,9 @@ fn add_template(c: &mut Collector, inv: &Invocation, template: &Expansion, line:
         c.defs.push(def);
     }
     // The table idioms its body invokes define and use what they do where it stands.
-    let (mut fragments, mut kinds) = (HashSet::new(), Vec::new());
+    let mut made = Made::default();
     for (idiom, args) in &template.invocations {
-        apply_idiom(c, idiom, args, (inv.start, inv.end), line, &mut fragments, &mut kinds, 0);
+        apply_idiom(c, idiom, args, (inv.start, inv.end), line, &mut made, 0);
     }
     if template.functions.is_empty() {
         // No function of its own to hold the macro and its arguments' names: the file's.

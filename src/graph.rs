@@ -520,8 +520,17 @@ fn connected_files(
     // that includes it: its DEF_HELPER lines make code that sees what helper-gen.h.inc includes
     // (`TCGv_ptr`, `tcgv_ptr_temp`). One way.
     for (header, context) in expanded_in {
-        if header != context {
-            connected.entry(header).or_default().push(context);
+        if header == context {
+            continue;
+        }
+        connected.entry(header).or_default().push(context);
+        // And the private headers it includes, expanded in the same place (target/i386/helper.h
+        // includes tcg/ops_sse_header.h.inc, whose DEF_HELPER lines are the target's too).
+        for &inner in &includes[header.0 as usize] {
+            let path = table.path(inner);
+            if inner != context && inner != header && !path.starts_with("include/") && !is_translation_unit_path(path) {
+                connected.entry(inner).or_default().push(context);
+            }
         }
     }
     // What every translation unit includes first (QEMU's qemu/osdep.h, which brings in

@@ -78,6 +78,11 @@ fn a_helper_generator_uses_the_tcg_plumbing_its_arguments_need() {
         ])
     );
     assert_eq!(entries(&repo, "gen_helper_add", true), pairs(&[("gen_add", "include")]));
+    // The same for a private header helper.h includes (target/i386's ops_sse_header.h.inc), which
+    // the six files that include helper.h do not make a fragment of theirs.
+    let neg = entries(&repo, "gen_helper_neg", false);
+    assert!(neg.contains(&("tcgv_i32_temp".to_string(), "include".to_string())), "{neg:?}");
+    assert!(neg.contains(&("TCGv_i32".to_string(), "include".to_string())), "{neg:?}");
 }
 
 #[test]

@@ -6,9 +6,9 @@ use serde_json::Value;
 
 use crate::util::{scenario, Repo};
 
-/// `deps NAME [--reverse]`: each entry's name and binding.
+/// `deps NAME [--reverse]` at the first commit: each entry's name and binding.
 fn entries(repo: &Repo, name: &str, reverse: bool) -> Vec<(String, String)> {
-    let mut args = vec!["deps", name, "--format", "json"];
+    let mut args = vec!["deps", name, "--format", "json", "--rev", "main~2"];
     if reverse {
         args.push("--reverse");
     }
@@ -91,4 +91,22 @@ fn a_header_sees_what_every_c_file_includes_first() {
     // qom/object.h includes nothing, yet its OBJECT macro names `Object`: every .c file includes
     // qemu/osdep.h first, which brings in qemu/typedefs.h.
     assert_eq!(entries(&repo, "OBJECT", false), pairs(&[("Object", "include")]));
+}
+
+#[test]
+fn renaming_a_checker_does_not_change_the_type_its_line_declares() {
+    let repo = scenario("plumbing");
+    // QEMU's f063ec2a5f8d renamed an OBJECT_DECLARE_SIMPLE_TYPE's checker; a later commit added
+    // a second checker of the same instance type. Reverting the rename leaves `ToyDevState` as it
+    // is: the typedef the line declares is made of its name, not of the whole line.
+    let out = repo.rc(&["revert", "--format", "json", "rename"]);
+    assert_eq!(out.status, 0, "{}", out.stdout);
+    let c = &out.json()["commits"][0];
+    assert_eq!(c["verdict"], "clean", "{c:#}");
+    assert_eq!(c["cascade"].as_array().map(Vec::len), Some(0), "{c:#}");
+    // The later checker does use the type.
+    let json = repo.rc(&["deps", "TOY_TSP", "--format", "json"]).json();
+    let uses: Vec<&str> =
+        json["symbols"][0]["entries"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
+    assert!(uses.contains(&"ToyDevState"), "{uses:?}");
 }

@@ -214,6 +214,7 @@ fn apply_idiom(
     depth: usize,
 ) -> Option<NameIdx> {
     let idiom = c.idioms.get(name)?.clone();
+    let name_of_idiom = name;
     let mut args_holder = None;
     for t in &idiom.defines {
         if let Some(name) = idioms::instantiate_in(c.idioms, &t.pattern, args) {
@@ -222,7 +223,15 @@ fn apply_idiom(
             let pasted = idioms::placeholders(&t.pattern, args.len()).into_iter().filter_map(|i| args.get(i).cloned());
             made.fragments.extend(pasted);
             made.fragments.insert(name.clone());
-            let iface = c.hash(span.0, span.1);
+            // What the definition is made of: a typedef the table names (`typedef struct Foo
+            // Foo`, `Foo *Foo_autoptr`) by its name alone; anything else by this idiom's
+            // arguments, not the whole invocation's (renaming a QOM checker changes neither the
+            // instance type nor its autoptr cleanups).
+            let made_of = match t.kind {
+                SymbolKind::Typedef => format!("{name_of_idiom} typedef {name}"),
+                _ => format!("{name_of_idiom}({})", args.join(",")),
+            };
+            let iface = lexer::normalized_hash(made_of.as_bytes());
             let mut def = span_def(c.src, name_idx, t.kind, span, line, (iface, 0));
             if t.is_static {
                 def.linkage = Linkage::File;

@@ -346,7 +346,15 @@ pub fn c_file_change(
                     } else if od.body_hash != nd.body_hash {
                         Some((ChangeKind::Body, lines))
                     } else if lines > 0 && is_c {
-                        Some((ChangeKind::CommentOnly, lines))
+                        // Not one token of it changed: comments or white space. If tokens did
+                        // change and neither hash did, the lines belong to a definition the
+                        // idiom table makes (`OBJECT_DECLARE_SIMPLE_TYPE(Foo, FOO)`'s typedef
+                        // `Foo` when `FOO` is renamed): what it is made of is as it was.
+                        let span = |text: Option<(&FileSymbols, &[u8])>, d: &Definition| {
+                            text.and_then(|t| t.1.get(d.start_byte as usize..d.end_byte as usize))
+                                .map(lexer::normalized_hash)
+                        };
+                        (span(old, od) == span(new, nd)).then_some((ChangeKind::CommentOnly, lines))
                     } else {
                         None
                     }

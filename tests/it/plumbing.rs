@@ -110,3 +110,32 @@ fn renaming_a_checker_does_not_change_the_type_its_line_declares() {
         json["symbols"][0]["entries"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
     assert!(uses.contains(&"ToyDevState"), "{uses:?}");
 }
+
+#[test]
+fn check_lists_what_a_changed_invocation_changes_and_nothing_else() {
+    let repo = scenario("plumbing");
+    // The rename touches the OBJECT_DECLARE_SIMPLE_TYPE line: the checker and its type name are
+    // removed and added; the instance type and its autoptr cleanups, made of `ToyDevState` and
+    // `object_unref` alone, did not change (they are not "comment only" either: tokens of the
+    // line did change, just not theirs).
+    let out = repo.rc(&["check", "--format", "json", "--fail-on", "never", "main~2..main~1"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let json = out.json();
+    let mut changes: Vec<(String, String)> = Vec::new();
+    for f in json["steps"][0]["files"].as_array().unwrap() {
+        for s in f["symbols"].as_array().unwrap() {
+            changes.push((s["name"].as_str().unwrap().to_string(), s["change"].as_str().unwrap().to_string()));
+        }
+    }
+    changes.sort();
+    assert_eq!(
+        changes,
+        pairs(&[
+            ("TOY_DEV", "removed"),
+            ("TOY_DEVICE", "added"),
+            ("TYPE_TOY_DEV", "removed"),
+            ("TYPE_TOY_DEVICE", "added"),
+            ("toy_reset", "body"),
+        ])
+    );
+}

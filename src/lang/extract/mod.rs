@@ -3,6 +3,9 @@
 
 mod finish;
 mod masked;
+mod pasted;
+
+use pasted::{built_callee, exclude_names_in, idiom_argument, pasted_name, pasted_operand, pasted_reference};
 
 use std::time::{Duration, Instant};
 
@@ -191,31 +194,6 @@ fn end_line(node: Node) -> u32 {
     }
 }
 
-/// Marks every name inside a token-pasted declarator as not a reference: `helper_` and `SUFFIX`
-/// in `glue(helper_, SUFFIX)` are fragments of a name, not uses of symbols.
-fn exclude_names_in(node: Node, c: &mut Collector) {
-    exclude_names_where(node, c, |_| true);
-}
-
-/// Every identifier under `node` whose text `excluded` accepts is no reference.
-fn exclude_names_where(node: Node, c: &mut Collector, excluded: impl Fn(&str) -> bool) {
-    let mut cursor = node.walk();
-    'walk: loop {
-        let n = cursor.node();
-        if matches!(n.kind(), "identifier" | "type_identifier") && excluded(c.text(n)) {
-            c.name_bytes.insert(n.start_byte());
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() || cursor.node() == node {
-                break 'walk;
-            }
-        }
-    }
-}
-
 /// The name a declarator declares, looking through pointers, arrays, initialisers, attributes
 /// and parentheses.
 enum DeclName<'t> {
@@ -293,13 +271,6 @@ fn declarator_name<'t>(mut node: Node<'t>, c: &Collector) -> DeclName<'t> {
     }
 }
 
-/// The name the token-pasting invocation `callee(args)` builds (`args` is the parenthesised
-/// node), when the idiom table can build it.
-fn pasted_name(c: &Collector, callee: Node, args: Node) -> Option<String> {
-    let inner = c.text(args).strip_prefix('(')?.strip_suffix(')')?;
-    c.idioms.pasted_name(c.text(callee), inner)
-}
-
 /// A callee: the name it stands for, or itself when it is no token-pasting invocation.
 fn call(callee: Node, c: &mut Collector) {
     let paste = c.idioms.is_token_paste(c.text(callee));
@@ -312,75 +283,6 @@ fn call(callee: Node, c: &mut Collector) {
         return;
     }
     c.push_ref(callee, RefKind::Call);
-}
-
-/// `ADDRESS_SPACE_LD_INTERNAL(m)(as, addr)`, `glue(helper_load_, SUFFIX)(env)`: the called
-/// function's name is what the invocation expands to, with an includer's macros. A call of
-/// the invocation's text (`crate::instances` names it per inclusion); the arguments but for
-/// those in capitals (macros whose values make the name) are fragments. `false` when `callee`
-/// is no such invocation. A callee all in lower case (`get_handler(s)(opaque)`) is taken for a
-/// function returning a function, QEMU's convention, and its arguments stay uses.
-fn built_callee(callee: Node, c: &mut Collector) -> bool {
-    if !c.idioms.is_token_paste(c.text(callee)) && !c.text(callee).bytes().any(|b| b.is_ascii_uppercase()) {
-        return false;
-    }
-    let Some(invocation) = callee.parent().filter(|p| p.kind() == "call_expression") else { return false };
-    if field(invocation, FIELDS.function) != Some(callee) {
-        return false;
-    }
-    let outer = invocation.parent().filter(|p| p.kind() == "call_expression");
-    if outer.and_then(|o| field(o, FIELDS.function)) != Some(invocation) {
-        return false;
-    }
-    let Some(args) = field(invocation, FIELDS.arguments) else { return false };
-    let text: String = c.text(invocation).split_whitespace().collect();
-    let name = c.intern(&text);
-    exclude_fragments_in(args, c);
-    c.refs.push(RawRef {
-        byte: args.start_byte(),
-        line: args.start_position().row as u32 + 1,
-        name,
-        kind: RefKind::Call,
-    });
-    true
-}
-
-/// Like `exclude_names_in`, but a name in capitals, a macro by convention whose value makes
-/// the name, stays a use.
-fn exclude_fragments_in(node: Node, c: &mut Collector) {
-    exclude_names_where(node, c, |text| {
-        !text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-    });
-}
-
-/// `HELPER(sfas)(env, fpc)`, `glue(helper_, sfas)` in code: a use of the name the invocation
-/// builds, a call when it is called. Its macro and its arguments, fragments of the name, are
-/// no uses. `false` when the table cannot build the name (`glue(x, SUFFIX)`): the invocation
-/// stays a call of the macro.
-fn pasted_reference(callee: Node, c: &mut Collector) -> bool {
-    let Some(call) = callee.parent() else { return false };
-    let Some(args) = field(call, FIELDS.arguments) else { return false };
-    // Inside another invocation's arguments (`glue(glue(a, b), c)`) it is a fragment of the
-    // outer name, or, when that cannot be built, a call of the macro as before.
-    let outer = call.parent().filter(|p| p.kind() == "argument_list").and_then(|p| p.parent());
-    if let Some(outer) = outer.filter(|o| o.kind() == "call_expression") {
-        let outer_callee = field(outer, FIELDS.function).filter(|f| f.kind() == "identifier");
-        if let Some(outer_callee) = outer_callee.filter(|f| c.idioms.is_token_paste(c.text(*f))) {
-            return field(outer, FIELDS.arguments).is_some_and(|a| pasted_name(c, outer_callee, a).is_some());
-        }
-    }
-    let Some(name) = pasted_name(c, callee, args) else { return false };
-    let called = call
-        .parent()
-        .is_some_and(|outer| outer.kind() == "call_expression" && field(outer, FIELDS.function) == Some(call));
-    let kind = if called { RefKind::Call } else { RefKind::Identifier };
-    exclude_names_in(callee, c);
-    exclude_names_in(args, c);
-    let name = c.intern(&name);
-    // At the opening parenthesis: the macro's own position is excluded above, and no other
-    // capture starts there to compete for it.
-    c.refs.push(RawRef { byte: args.start_byte(), line: args.start_position().row as u32 + 1, name, kind });
-    true
 }
 
 fn storage_class(node: Node, src: &[u8]) -> (bool, bool) {
@@ -550,49 +452,6 @@ fn reference(capture: Capture, node: Node, c: &mut Collector) {
         }
         _ => {}
     }
-}
-
-/// Whether the word at `start..end` of a macro body stands next to a `##`.
-fn pasted_operand(body: &[u8], start: usize, end: usize) -> bool {
-    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\\' | b'\n' | b'\r');
-    let before = body[..start].iter().rev().skip_while(|b| blank(b)).take(2).eq(b"##".iter());
-    let after = body[end..].iter().skip_while(|b| blank(b)).take(2).eq(b"##".iter());
-    before || after
-}
-
-/// Whether the word at `start..end` of a macro body is a whole argument of a token-pasting
-/// idiom (`glue(address_space_ld, size)`): a fragment of the name it pastes, like an operand of
-/// `##`. `glue` expands its arguments first, so one in capitals (`glue(x, SUFFIX)`), a macro by
-/// convention, stays a use.
-fn idiom_argument(body: &[u8], start: usize, end: usize, c: &Collector) -> bool {
-    if body[start..end].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_') {
-        return false;
-    }
-    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\\' | b'\n' | b'\r');
-    let before = body[..start].iter().rev().find(|b| !blank(b));
-    let after = body[end..].iter().find(|b| !blank(b));
-    if !matches!(before, Some(b'(' | b',')) || !matches!(after, Some(b')' | b',')) {
-        return false;
-    }
-    // The `(` this argument list opens with, skipping nested parentheses.
-    let mut depth = 0usize;
-    let mut open = None;
-    for (k, &b) in body[..start].iter().enumerate().rev() {
-        match b {
-            b')' => depth += 1,
-            b'(' if depth == 0 => {
-                open = Some(k);
-                break;
-            }
-            b'(' => depth -= 1,
-            _ => {}
-        }
-    }
-    let Some(open) = open else { return false };
-    let head = &body[..open];
-    let head = &head[..head.iter().rposition(|b| !blank(b)).map_or(0, |k| k + 1)];
-    let from = head.iter().rposition(|&b| !lexer::is_ident_continue(b)).map_or(0, |k| k + 1);
-    std::str::from_utf8(&head[from..]).is_ok_and(|callee| !callee.is_empty() && c.idioms.is_token_paste(callee))
 }
 
 /// A definition whose pattern captures its `@name`: macros, tags, enum constants.

@@ -3,7 +3,7 @@
 
 use super::{Collector, RawDef};
 use crate::facts::{Confidence, DefIdx, Definition, FileSymbols, NameIdx, ParseHealth, RefKind, Reference};
-use crate::fxhash::FxHashSet;
+use crate::fxhash::{FxHashMap, FxHashSet};
 
 /// Sorts definitions, attributes each reference to the innermost definition holding it, drops
 /// self-references and shadowed names, folds repeats.
@@ -39,8 +39,17 @@ pub(super) fn finish(c: Collector, health: ParseHealth, error_spans: &[(usize, u
         .filter(|(r, owner)| owner.is_none_or(|o| !shadowed.contains(&(o, r.name)) && defs[o as usize].name != r.name))
         .map(|(r, owner)| Reference { from: owner, name: r.name, kind: r.kind, line: r.line })
         .collect();
+    // The definitions of each name, in file order: a helper.h has thousands of definitions and
+    // several pinned uses for each.
+    let mut by_name: FxHashMap<NameIdx, Vec<usize>> = FxHashMap::default();
+    if !pinned.is_empty() {
+        for (i, d) in defs.iter().enumerate() {
+            by_name.entry(d.name).or_default().push(i);
+        }
+    }
     for (owner, r) in pinned {
-        let holder = defs.iter().position(|d| d.name == owner && d.start_byte <= r.byte && r.byte < d.end_byte);
+        let candidates = by_name.get(&owner).map_or(&[][..], Vec::as_slice);
+        let holder = candidates.iter().copied().find(|&i| defs[i].start_byte <= r.byte && r.byte < defs[i].end_byte);
         if let Some(i) = holder {
             references.push(Reference { from: Some(i as DefIdx), name: r.name, kind: r.kind, line: r.line });
         }

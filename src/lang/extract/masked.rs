@@ -4,7 +4,7 @@
 //! table says they define and use. None of it has a syntax node: spans and lines come from the
 //! text.
 
-use std::collections::HashSet;
+use crate::fxhash::FxHashSet;
 
 use super::{include_of, Collector, RawDef, RawRef};
 use crate::facts::{Linkage, NameIdx, RefKind, SymbolKind};
@@ -195,7 +195,7 @@ const MAX_INVOKES: usize = 4;
 struct Made {
     /// The names defined, and the arguments they, or mapped uses (`{2:dh_alias}`), are made
     /// from: no uses.
-    fragments: HashSet<String>,
+    fragments: FxHashSet<String>,
     /// What each defined name is: a use of one is a call, a type or a value.
     kinds: Vec<(String, SymbolKind)>,
 }
@@ -213,7 +213,8 @@ fn apply_idiom(
     made: &mut Made,
     depth: usize,
 ) -> Option<NameIdx> {
-    let idiom = c.idioms.get(name)?.clone();
+    let table = c.idioms;
+    let idiom = table.get(name)?;
     let name_of_idiom = name;
     let mut args_holder = None;
     for t in &idiom.defines {
@@ -281,7 +282,7 @@ fn apply_idiom(
         }
     }
     if depth < MAX_INVOKES {
-        for (invoked, invoked_args) in c.idioms.invoked(&idiom, args) {
+        for (invoked, invoked_args) in c.idioms.invoked(idiom, args) {
             // What the inner invocation defines, and the names it pastes them from, are this
             // one's.
             apply_idiom(c, &invoked, &invoked_args, span, line, made, depth + 1);

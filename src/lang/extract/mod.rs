@@ -359,9 +359,7 @@ impl<'q> Extractor<'q> {
         // A definition named by a macro's text (`ADDRESS_SPACE_LD(uw)`, `glue(helper_, SUFFIX)`)
         // gets its names from the macros in force where the file is included.
         let template = symbols.names.iter().any(|n| n.contains('('));
-        let mut directives = preproc::directives(src);
-        preproc::worth_keeping(&mut directives, template);
-        symbols.directives = directives;
+        symbols.directives = preproc::kept_directives(src, template);
         symbols.template = template;
         symbols
     }

@@ -52,6 +52,11 @@ pub(super) fn built_callee(callee: Node, c: &mut Collector) -> bool {
     if !c.idioms.is_token_paste(c.text(callee)) && !c.text(callee).bytes().any(|b| b.is_ascii_uppercase()) {
         return false;
     }
+    // Most callees in capitals are plain macro calls (`DPRINTF(...);`): the text says so before
+    // the tree is walked up (a node's parent is found from the root).
+    if !called_twice(c.src, callee.end_byte()) {
+        return false;
+    }
     let Some(invocation) = callee.parent().filter(|p| p.kind() == "call_expression") else { return false };
     if field(invocation, FIELDS.function) != Some(callee) {
         return false;
@@ -152,4 +157,61 @@ pub(super) fn idiom_argument(body: &[u8], start: usize, end: usize, c: &Collecto
     let head = &head[..head.iter().rposition(|b| !blank(b)).map_or(0, |k| k + 1)];
     let from = head.iter().rposition(|&b| !lexer::is_ident_continue(b)).map_or(0, |k| k + 1);
     std::str::from_utf8(&head[from..]).is_ok_and(|callee| !callee.is_empty() && c.idioms.is_token_paste(callee))
+}
+
+/// Whether the text at `at` is `(...)` followed by `(`, white space and comments aside: the
+/// shape `M(x)(args)` of a call of a built name.
+fn called_twice(src: &[u8], at: usize) -> bool {
+    let skip_space = |mut k: usize| loop {
+        while k < src.len() && src[k].is_ascii_whitespace() {
+            k += 1;
+        }
+        if src.get(k..).is_some_and(|rest| rest.starts_with(b"/*")) {
+            k = src[k + 2..].windows(2).position(|w| w == b"*/").map_or(src.len(), |p| k + 2 + p + 2);
+        } else {
+            return k;
+        }
+    };
+    let mut k = skip_space(at);
+    if src.get(k) != Some(&b'(') {
+        return false;
+    }
+    let mut depth = 0usize;
+    while k < src.len() {
+        match src[k] {
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            quote @ (b'"' | b'\'') => {
+                k += 1;
+                while k < src.len() && src[k] != quote {
+                    k += if src[k] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    src.get(skip_space(k + 1)) == Some(&b'(')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::called_twice;
+
+    #[test]
+    fn the_text_after_a_callee_says_whether_it_is_called_twice() {
+        let at = |s: &str| called_twice(s.as_bytes(), s.find('(').unwrap_or(s.len()).min(s.len()));
+        assert!(at("M(x)(a, b);"));
+        assert!(at("M (x) /* c */ (a)"));
+        assert!(at("M(\")\", f(y))\n    (a)"), "a parenthesis in a string or nested call");
+        assert!(!at("DPRINTF(\"%d\\n\", x);"));
+        assert!(!at("M(x) + (y)"));
+        assert!(!at("M(x"), "unclosed: no panic");
+        assert!(!at("M"));
+    }
 }

@@ -37,6 +37,64 @@ type Token = (String, bool);
 /// The directives of `src`, in order.
 pub fn directives(src: &[u8]) -> Vec<Directive> {
     let mut out = Vec::new();
+    each_directive(src, |line, text| {
+        if let Some(kind) = directive(text) {
+            out.push(Directive { line, kind });
+        }
+    });
+    out
+}
+
+/// The directives worth storing for a file (`worth_keeping`), read without building those
+/// past the point kept: most files keep none, and their `#define`s are many.
+pub fn kept_directives(src: &[u8], template: bool) -> Vec<Directive> {
+    if template {
+        return directives(src);
+    }
+    // What `worth_keeping` decides, from each directive's first two words.
+    let (mut count, mut guard, mut defined, mut cut) = (0usize, None::<String>, false, None);
+    each_directive(src, |_, text| {
+        let (word, rest) = first_word(text);
+        let name = first_word(rest).0;
+        let read = match word {
+            b"define" | b"undef" | b"ifdef" | b"ifndef" => !name.is_empty(),
+            b"if" | b"elif" | b"else" | b"endif" => true,
+            b"include" => rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'"'),
+            _ => false,
+        };
+        if !read {
+            return;
+        }
+        match word {
+            b"ifndef" if count <= 1 => guard = Some(String::from_utf8_lossy(name).into_owned()),
+            b"if" if count <= 1 => {
+                guard = match directive(text) {
+                    Some(DirectiveKind::If(cond)) => {
+                        cond.strip_prefix("!defined(").and_then(|c| c.strip_suffix(')')).map(str::to_string)
+                    }
+                    _ => None,
+                }
+            }
+            b"define" if guard.as_deref().map(str::as_bytes) == Some(name) => guard = None,
+            b"define" | b"undef" => defined = true,
+            b"include" if defined => cut = Some(text.as_ptr() as usize - src.as_ptr() as usize + text.len()),
+            _ => {}
+        }
+        count += 1;
+    });
+    cut.map_or_else(Vec::new, |end| directives(&src[..end]))
+}
+
+/// The first word of a directive's text (`define`), and the text after it.
+fn first_word(text: &[u8]) -> (&[u8], &[u8]) {
+    let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
+    let end = text[start..].iter().position(|&b| !lexer::is_ident_continue(b)).map_or(text.len(), |k| start + k);
+    (&text[start..end], &text[end..])
+}
+
+/// Calls `f` with each directive's line and its text after the `#` (continuations and
+/// comments included), in order, skipping what block comments hide.
+fn each_directive(src: &[u8], mut f: impl FnMut(u32, &[u8])) {
     let mut line = 1u32;
     let mut i = 0;
     let mut in_comment = false;
@@ -49,9 +107,7 @@ pub fn directives(src: &[u8]) -> Vec<Directive> {
         if !in_comment && src.get(j) == Some(&b'#') {
             let start = j + 1;
             let (end, lines) = logical_line_end(src, start);
-            if let Some(kind) = directive(&src[start..end]) {
-                out.push(Directive { line, kind });
-            }
+            f(line, &src[start..end]);
             line += lines;
             i = (end + 1).min(src.len());
             if end < src.len() {
@@ -80,7 +136,6 @@ pub fn directives(src: &[u8]) -> Vec<Directive> {
         line += 1;
         i = end + 1;
     }
-    out
 }
 
 /// Where the directive starting at `start` ends (its newline, continuations and comments taken

@@ -103,3 +103,33 @@ fn only_templates_and_includers_that_define_first_keep_directives() {
     worth_keeping(&mut d, true);
     assert_eq!(d.len(), 5, "a template keeps all");
 }
+
+#[test]
+fn kept_directives_keep_what_worth_keeping_keeps() {
+    // Every C file of the fixtures, and shapes the fast reading must get as the full one does:
+    // guards written both ways, an angle include, unknown directives, a define with no name.
+    let mut sources: Vec<Vec<u8>> = vec![
+        b"#if !defined(A_H)\n#define A_H\n#define X 1\n#include \"b.h\"\n#endif\n".to_vec(),
+        b"#pragma once\n#ifndef A_H\n#define A_H\n#include <x.h>\n#undef Y\n#include \"y.h\"\n".to_vec(),
+        b"#error no\n#define\n#include \"a.h\"\n#define B\n/* #include \"c.h\" */\n#include \"d.h\" // x\n".to_vec(),
+    ];
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "c" || e == "h" || e == "inc") {
+                sources.push(std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    assert!(sources.len() > 50, "{}", sources.len());
+    for src in &sources {
+        for template in [false, true] {
+            let mut full = directives(src);
+            worth_keeping(&mut full, template);
+            assert_eq!(kept_directives(src, template), full, "{}", String::from_utf8_lossy(src));
+        }
+    }
+}

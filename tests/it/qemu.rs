@@ -110,3 +110,44 @@ fn qemu_reverts_agree_with_git() {
     }
     assert_eq!(compared, 6);
 }
+
+/// `deps NAME` at master: each entry's name and binding.
+fn qemu_deps(home: &std::path::Path, name: &str, reverse: bool) -> Vec<(String, String)> {
+    let mut args = vec!["deps", "--format", "json", name, "--rev", MASTER];
+    if reverse {
+        args.push("--reverse");
+    }
+    let out = run(&mirror(), home, &args, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let json = out.json();
+    json["symbols"][0]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["node"]["name"].as_str().unwrap().to_string(), e["binding"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs a QEMU mirror in REVERTCHECK_QEMU"]
+fn qemu_generated_plumbing_at_master() {
+    let home = tempfile::tempdir().unwrap();
+    let has = |entries: &[(String, String)], name: &str, binding: &str| {
+        entries.iter().any(|(n, b)| n == name && b == binding)
+    };
+    // target/i386/helper.h: `DEF_HELPER_1(cpuid, void, env)`'s gen_helper_cpuid passes `env` as a
+    // TCGv_ptr through tcgv_ptr_temp, seen where exec/helper-gen.h expands helper.h (tcg/tcg.h).
+    let uses = qemu_deps(home.path(), "gen_helper_cpuid", false);
+    for (name, binding) in [("TCGv_ptr", "include"), ("tcgv_ptr_temp", "include"), ("helper_info_cpuid", "exact")] {
+        assert!(has(&uses, name, binding), "{name} {binding}: {uses:?}");
+    }
+    // include/qemu/lockable.h: QEMU_LOCK_GUARD's `g_autoptr(QemuLockable)` uses the cleanup
+    // G_DEFINE_AUTOPTR_CLEANUP_FUNC defines a line above.
+    let users = qemu_deps(home.path(), "glib_autoptr_cleanup_QemuLockable", true);
+    assert!(users.iter().any(|(n, _)| n == "QEMU_LOCK_GUARD"), "{users:?}");
+    // A QOM checker uses its instance type and type name.
+    let uses = qemu_deps(home.path(), "PCI_DEVICE", false);
+    for name in ["PCIDevice", "TYPE_PCI_DEVICE", "OBJECT_CHECK"] {
+        assert!(uses.iter().any(|(n, b)| n == name && b != "name-only"), "{name}: {uses:?}");
+    }
+}

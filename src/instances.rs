@@ -132,16 +132,39 @@ fn chains(t: usize, includers: &FxHashMap<usize, Vec<(usize, usize)>>) -> Vec<Ve
 }
 
 /// Replays one chain (innermost includer first in `chain`) and names `t`'s definitions and
-/// uses by it.
+/// uses by it. Conditions on macros from outside the chain (`#elif HOST_BIG_ENDIAN` in
+/// atomic_template.h) leave their arms possibly compiled and what those define unknown; when
+/// there are a few, the chain is replayed again once per combination of their values, each a
+/// configuration of the host, and the names of every one count (`END` is `_be` on one host,
+/// `_le` on the other: `cpu_atomic_cmpxchgw_be_mmu` and `cpu_atomic_cmpxchgw_le_mmu` both exist).
 fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<Instance>, uses: &mut Vec<UsedName>) {
-    let mut env = Env::new(&index.idioms);
+    /// Conditions per chain worth a replay per combination: 2^3 replays at most.
+    const MAX_ASSUMED: usize = 3;
+    let unknown = replay(index, t, chain, Env::new(&index.idioms), out, uses);
+    if (1..=MAX_ASSUMED).contains(&unknown) {
+        for bits in 0..1u32 << unknown {
+            let assumed = (0..unknown).map(|k| bits & (1 << k) != 0).collect();
+            replay(index, t, chain, Env::assuming(&index.idioms, assumed), out, uses);
+        }
+    }
+}
+
+/// One replay of `instantiate` in `env`; how many conditions it could not read.
+fn replay<'i>(
+    index: &'i Index,
+    t: usize,
+    chain: &[(usize, usize)],
+    mut env: Env<'i>,
+    out: &mut Vec<Instance>,
+    uses: &mut Vec<UsedName>,
+) -> usize {
     for &(f, k) in chain.iter().rev() {
         for d in &index.files[f].symbols.directives[..k] {
             env.apply(&d.kind);
         }
         if !env.active() {
             // The `#include` itself is in an arm this chain does not compile.
-            return;
+            return env.unknown_conditions();
         }
     }
     let fs = &index.files[t].symbols;
@@ -174,6 +197,11 @@ fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<
             Named::Use(n, line) => uses.push(UsedName { file, name: n, line, is: name, unit }),
         }
     }
+    // The directives after the last definition, for the count.
+    for d in directives {
+        env.apply(&d.kind);
+    }
+    env.unknown_conditions()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -300,6 +300,12 @@ pub struct Env<'t> {
     /// Set when an expansion meets a name in capitals that no macro here defines: a macro of
     /// a file outside the chain (a header included first), whose value is not known.
     unknown: std::cell::Cell<bool>,
+    /// Values taken for conditions that read such a macro, in the order they are met
+    /// (`#elif HOST_BIG_ENDIAN`): one configuration of the host. Past them, or without them,
+    /// such a condition leaves every arm possibly compiled.
+    assumed: Vec<bool>,
+    /// How many such conditions were met.
+    unknown_conditions: usize,
 }
 
 /// One open conditional.
@@ -319,6 +325,31 @@ struct Arm {
 impl<'t> Env<'t> {
     pub fn new(idioms: &'t IdiomTable) -> Env<'t> {
         Env { idioms: Some(idioms), ..Env::default() }
+    }
+
+    /// An environment that takes `assumed` as the values of the first conditions it cannot
+    /// read, in the order it meets them: one configuration of what lies outside the chain.
+    pub fn assuming(idioms: &'t IdiomTable, assumed: Vec<bool>) -> Env<'t> {
+        Env { idioms: Some(idioms), assumed, ..Env::default() }
+    }
+
+    /// How many conditions read a macro whose value is not known here.
+    pub fn unknown_conditions(&self) -> usize {
+        self.unknown_conditions
+    }
+
+    /// `eval_known`, with a value assumed for the first conditions it cannot read.
+    fn condition(&mut self, cond: &str) -> (i64, bool) {
+        let (value, unknown) = self.eval_known(cond);
+        if !unknown {
+            return (value, false);
+        }
+        let met = self.unknown_conditions;
+        self.unknown_conditions += 1;
+        match self.assumed.get(met) {
+            Some(&assumed) => (i64::from(assumed), false),
+            None => (value, true),
+        }
     }
 
     /// Whether code here is compiled, as far as the conditionals tell.
@@ -344,14 +375,14 @@ impl<'t> Env<'t> {
             // compiled (in some configuration), as everywhere else revertcheck reads both; what
             // such an arm defines is unknown (`Macro::uncertain`).
             DirectiveKind::If(cond) => {
-                let (value, unknown) = if active { self.eval_known(cond) } else { (0, false) };
+                let (value, unknown) = if active { self.condition(cond) } else { (0, false) };
                 let taken = active && value != 0 && !unknown;
                 self.arms.push(Arm { outer: active, taken, active: taken || (active && unknown), unknown });
             }
             DirectiveKind::Elif(cond) => {
                 if let Some(&arm) = self.arms.last() {
                     let open = arm.outer && !arm.taken;
-                    let (value, unknown) = if open { self.eval_known(cond) } else { (0, false) };
+                    let (value, unknown) = if open { self.condition(cond) } else { (0, false) };
                     let unknown = arm.unknown || (open && unknown);
                     let now = open && value != 0 && !unknown;
                     let active = now || (open && unknown);

@@ -140,33 +140,6 @@ fn chains(t: usize, includers: &FxHashMap<usize, Vec<(usize, usize)>>) -> Vec<Ve
 fn instantiate(index: &Index, t: usize, chain: &[(usize, usize)], out: &mut Vec<Instance>, uses: &mut Vec<UsedName>) {
     /// Conditions per chain worth a replay per combination: 2^3 replays at most.
     const MAX_ASSUMED: usize = 3;
-    let unknown = replay(index, t, chain, Env::new(&index.idioms), out, uses);
-    if (1..=MAX_ASSUMED).contains(&unknown) {
-        for bits in 0..1u32 << unknown {
-            let assumed = (0..unknown).map(|k| bits & (1 << k) != 0).collect();
-            replay(index, t, chain, Env::assuming(&index.idioms, assumed), out, uses);
-        }
-    }
-}
-
-/// One replay of `instantiate` in `env`; how many conditions it could not read.
-fn replay<'i>(
-    index: &'i Index,
-    t: usize,
-    chain: &[(usize, usize)],
-    mut env: Env<'i>,
-    out: &mut Vec<Instance>,
-    uses: &mut Vec<UsedName>,
-) -> usize {
-    for &(f, k) in chain.iter().rev() {
-        for d in &index.files[f].symbols.directives[..k] {
-            env.apply(&d.kind);
-        }
-        if !env.active() {
-            // The `#include` itself is in an arm this chain does not compile.
-            return env.unknown_conditions();
-        }
-    }
     let fs = &index.files[t].symbols;
     // Definitions (by their first line) and uses (by theirs) named by an invocation's text.
     let defs = fs.definitions.iter().enumerate().filter(|(_, d)| fs.def_name(d).contains('('));
@@ -177,31 +150,73 @@ fn replay<'i>(
         .collect();
     events.sort_unstable();
     events.dedup();
-    let file = FileId(t as u32);
-    let unit = FileId(chain.last().map_or(t, |c| c.0) as u32);
-    let mut directives = fs.directives.iter().peekable();
-    for (line, named) in events {
-        while let Some(d) = directives.next_if(|d| d.line < line) {
+    let replay = |env, only: Option<&[bool]>, out: &mut Vec<Instance>, uses: &mut Vec<UsedName>| {
+        Replay { index, t, chain, events: &events, only }.run(env, out, uses)
+    };
+    let (unknown, unnamed) = replay(Env::new(&index.idioms), None, out, uses);
+    if unnamed.contains(&true) && (1..=MAX_ASSUMED).contains(&unknown) {
+        // Only what the first replay could not name is named again.
+        for bits in 0..1u32 << unknown {
+            let assumed = (0..unknown).map(|k| bits & (1 << k) != 0).collect();
+            replay(Env::assuming(&index.idioms, assumed), Some(&unnamed), out, uses);
+        }
+    }
+}
+
+/// One replay of a chain down to template `t` and through `t`'s directives, naming `events`.
+struct Replay<'r> {
+    index: &'r Index,
+    t: usize,
+    chain: &'r [(usize, usize)],
+    events: &'r [(u32, Named)],
+    /// Which events to name (all without it).
+    only: Option<&'r [bool]>,
+}
+
+impl<'r> Replay<'r> {
+    /// Names the events in `env`: how many conditions it could not read, and per event whether
+    /// its name was left unknown because of what they define.
+    fn run(&self, mut env: Env<'r>, out: &mut Vec<Instance>, uses: &mut Vec<UsedName>) -> (usize, Vec<bool>) {
+        let mut unnamed = vec![false; self.events.len()];
+        for &(f, k) in self.chain.iter().rev() {
+            for d in &self.index.files[f].symbols.directives[..k] {
+                env.apply(&d.kind);
+            }
+            if !env.active() {
+                // The `#include` itself is in an arm this chain does not compile.
+                return (env.unknown_conditions(), unnamed);
+            }
+        }
+        let fs = &self.index.files[self.t].symbols;
+        let file = FileId(self.t as u32);
+        let unit = FileId(self.chain.last().map_or(self.t, |c| c.0) as u32);
+        let mut directives = fs.directives.iter().peekable();
+        for (k, &(line, named)) in self.events.iter().enumerate() {
+            while let Some(d) = directives.next_if(|d| d.line < line) {
+                env.apply(&d.kind);
+            }
+            if !env.active() || self.only.is_some_and(|only| !only[k]) {
+                continue;
+            }
+            let text = match named {
+                Named::Def(di) => fs.def_name(&fs.definitions[di as usize]),
+                Named::Use(n, _) => fs.name(n),
+            };
+            let Some(name) = env.name_of(text).filter(|n| n != text) else {
+                unnamed[k] = env.met_uncertain();
+                continue;
+            };
+            match named {
+                Named::Def(def) => out.push(Instance { file, def, name, unit }),
+                Named::Use(n, line) => uses.push(UsedName { file, name: n, line, is: name, unit }),
+            }
+        }
+        // The directives after the last event, for the count.
+        for d in directives {
             env.apply(&d.kind);
         }
-        if !env.active() {
-            continue;
-        }
-        let text = match named {
-            Named::Def(di) => fs.def_name(&fs.definitions[di as usize]),
-            Named::Use(n, _) => fs.name(n),
-        };
-        let Some(name) = env.name_of(text).filter(|n| n != text) else { continue };
-        match named {
-            Named::Def(def) => out.push(Instance { file, def, name, unit }),
-            Named::Use(n, line) => uses.push(UsedName { file, name: n, line, is: name, unit }),
-        }
+        (env.unknown_conditions(), unnamed)
     }
-    // The directives after the last definition, for the count.
-    for d in directives {
-        env.apply(&d.kind);
-    }
-    env.unknown_conditions()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -300,12 +300,15 @@ pub struct Env<'t> {
     /// Set when an expansion meets a name in capitals that no macro here defines: a macro of
     /// a file outside the chain (a header included first), whose value is not known.
     unknown: std::cell::Cell<bool>,
-    /// Values taken for conditions that read such a macro, in the order they are met
-    /// (`#elif HOST_BIG_ENDIAN`): one configuration of the host. Past them, or without them,
-    /// such a condition leaves every arm possibly compiled.
+    /// Values taken for conditions that read such a macro, one per distinct condition in the
+    /// order they are first met (`#elif HOST_BIG_ENDIAN`, however often it is written): one
+    /// configuration of the host. Past them, or without them, such a condition leaves every
+    /// arm possibly compiled.
     assumed: Vec<bool>,
-    /// How many such conditions were met.
-    unknown_conditions: usize,
+    /// The distinct such conditions met, in order.
+    unknown_conditions: Vec<String>,
+    /// Set when an expansion meets a macro defined under such a condition (`Macro::uncertain`).
+    met_uncertain: std::cell::Cell<bool>,
 }
 
 /// One open conditional.
@@ -327,15 +330,22 @@ impl<'t> Env<'t> {
         Env { idioms: Some(idioms), ..Env::default() }
     }
 
-    /// An environment that takes `assumed` as the values of the first conditions it cannot
-    /// read, in the order it meets them: one configuration of what lies outside the chain.
+    /// An environment that takes `assumed` as the values of the first distinct conditions it
+    /// cannot read, in the order it meets them: one configuration of what lies outside the
+    /// chain.
     pub fn assuming(idioms: &'t IdiomTable, assumed: Vec<bool>) -> Env<'t> {
         Env { idioms: Some(idioms), assumed, ..Env::default() }
     }
 
-    /// How many conditions read a macro whose value is not known here.
+    /// How many distinct conditions read a macro whose value is not known here.
     pub fn unknown_conditions(&self) -> usize {
-        self.unknown_conditions
+        self.unknown_conditions.len()
+    }
+
+    /// Whether the last `name_of` met a macro defined under such a condition: a name a
+    /// configuration of the host would give.
+    pub fn met_uncertain(&self) -> bool {
+        self.met_uncertain.get()
     }
 
     /// `eval_known`, with a value assumed for the first conditions it cannot read.
@@ -344,8 +354,13 @@ impl<'t> Env<'t> {
         if !unknown {
             return (value, false);
         }
-        let met = self.unknown_conditions;
-        self.unknown_conditions += 1;
+        let met = match self.unknown_conditions.iter().position(|c| c == cond) {
+            Some(k) => k,
+            None => {
+                self.unknown_conditions.push(cond.to_string());
+                self.unknown_conditions.len() - 1
+            }
+        };
         match self.assumed.get(met) {
             Some(&assumed) => (i64::from(assumed), false),
             None => (value, true),
@@ -414,6 +429,7 @@ impl<'t> Env<'t> {
         let toks = tokens(text.as_bytes());
         let mut budget = MAX_TOKENS;
         self.unknown.set(false);
+        self.met_uncertain.set(false);
         let out = self.expand(&toks, &mut Vec::new(), 0, &mut budget)?;
         if self.unknown.get() {
             return None;
@@ -450,6 +466,7 @@ impl<'t> Env<'t> {
             let found = self.macros.get(t.as_str());
             if found.is_some_and(|m| m.uncertain) {
                 self.unknown.set(true);
+                self.met_uncertain.set(true);
             }
             match found {
                 Some(m @ Macro { params: None, .. }) => {

@@ -40,17 +40,16 @@ pub(super) fn connected_files(
     let mut expanded_in: Vec<(FileId, FileId)> = Vec::new();
     for (fi, file) in index.files.iter().enumerate() {
         let from = FileId(fi as u32);
-        let computed = file.symbols.includes.iter().flat_map(|inc| {
-            index.computed_includes.iter().filter(move |c| c.when == inc.path).map(|c| c.also.as_str())
-        });
-        // The file an include of `when` brings in, where the `also` header is expanded
-        // (exec/helper-gen.h, whose helper-gen.h.inc includes the target's helper.h).
-        for c in file
+        // Includes that bring in another file too (`when` -> `also`: the target's helper.h).
+        let computed: Vec<&crate::lang::ComputedInclude> = file
             .symbols
             .includes
             .iter()
             .flat_map(|inc| index.computed_includes.iter().filter(move |c| c.when == inc.path))
-        {
+            .collect();
+        // The file an include of `when` brings in is where the `also` header is expanded
+        // (exec/helper-gen.h, whose helper-gen.h.inc includes the target's helper.h).
+        for c in &computed {
             let when = resolve_include(table, &by_basename, &file.path, &c.when);
             let also = resolve_include(table, &by_basename, &file.path, &c.also);
             if let (Some(when), Some(also)) = (when, also) {
@@ -62,7 +61,7 @@ pub(super) fn connected_files(
             .includes
             .iter()
             .map(|i| (i.path.as_str(), i.exact))
-            .chain(computed.map(|p| (p, false)))
+            .chain(computed.iter().map(|c| (c.also.as_str(), false)))
             .collect();
         for (inc_path, exact) in paths {
             let found = if exact {
@@ -130,11 +129,13 @@ pub(super) fn connected_files(
             continue;
         }
         connected.entry(header).or_default().push(context);
-        // And the private headers it includes, expanded in the same place (target/i386/helper.h
-        // includes tcg/ops_sse_header.h.inc, whose DEF_HELPER lines are the target's too).
+        // And the fragments it includes, expanded in the same place (target/i386/helper.h
+        // includes tcg/ops_sse_header.h.inc, whose DEF_HELPER lines are the target's too): a
+        // `.h.inc` outside include/, by QEMU's naming a piece of its includer, not a header of
+        // its own (a target's cpu.h must not see a translator's statics).
         for &inner in &includes[header.0 as usize] {
             let path = table.path(inner);
-            if inner != context && inner != header && !path.starts_with("include/") && !is_translation_unit_path(path) {
+            if inner != context && inner != header && !path.starts_with("include/") && path.ends_with(".h.inc") {
                 connected.entry(inner).or_default().push(context);
             }
         }
@@ -142,10 +143,12 @@ pub(super) fn connected_files(
     // What every translation unit includes first (QEMU's qemu/osdep.h, which brings in
     // qemu/typedefs.h and glib) comes before every header too: a header's macro that names
     // `Object` sees its typedef. One way.
-    if let Some(prelude) = prelude(index, table, &includes) {
+    if let Some(prelude) = prelude(index, table, &by_basename) {
         for fi in 0..index.files.len() {
             let f = FileId(fi as u32);
-            if f != prelude && !is_translation_unit_path(table.path(f)) {
+            let path = table.path(f);
+            let own = !matches!(LinkUnit::of(path), LinkUnit::Standalone(_));
+            if f != prelude && own && !is_translation_unit_path(path) {
                 connected.entry(f).or_default().push(prelude);
             }
         }
@@ -182,27 +185,26 @@ fn alternatives(
         .collect()
 }
 
-/// The header most `.c` files include first, when more than half of those that include any
-/// do: QEMU's rule that every `.c` file starts with `#include "qemu/osdep.h"`.
-fn prelude(index: &Index, table: &SymbolTable, includes: &[Vec<FileId>]) -> Option<FileId> {
+/// The header three in four `.c` files of the project's own programs (not the firmware, tests
+/// or tools that are programs of their own) include first, when there are a few: QEMU's rule
+/// that every `.c` file starts with `#include "qemu/osdep.h"`.
+fn prelude(index: &Index, table: &SymbolTable, by_basename: &HashMap<&str, Vec<FileId>>) -> Option<FileId> {
+    const MIN_UNITS: usize = 5;
     let mut first: FxHashMap<FileId, usize> = FxHashMap::default();
     let mut units = 0;
-    for (fi, file) in index.files.iter().enumerate() {
-        if !file.path.ends_with(".c") || file.symbols.includes.is_empty() {
+    for file in &index.files {
+        if !file.path.ends_with(".c") || matches!(LinkUnit::of(&file.path), LinkUnit::Standalone(_)) {
             continue;
         }
         units += 1;
-        // The first include, if it resolved: `includes` keeps the resolved ones in order.
-        if let Some(&target) = includes[fi].first() {
-            let first_path = &file.symbols.includes[0].path;
-            let base = first_path.rsplit('/').next().unwrap_or(first_path);
-            if table.path(target).ends_with(base) {
-                *first.entry(target).or_default() += 1;
-            }
+        let Some(include) = file.symbols.includes.first() else { continue };
+        if let Some(target) = resolve_include(table, by_basename, &file.path, &include.path) {
+            *first.entry(target).or_default() += 1;
         }
     }
     let (&prelude, &count) = first.iter().max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f)))?;
-    (count * 2 > units && !is_translation_unit_path(table.path(prelude))).then_some(prelude)
+    let dominant = count >= MIN_UNITS && count * 4 >= units * 3;
+    (dominant && !is_translation_unit_path(table.path(prelude))).then_some(prelude)
 }
 
 /// A `.c.inc` included by another (system/memory_ldst_endian.c.inc by memory_ldst.c.inc, by

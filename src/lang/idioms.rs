@@ -108,6 +108,7 @@ impl IdiomTable {
             let idiom = check(spec, &file.map).map_err(|e| format!("idiom `{}`: {e}", spec.name))?;
             idioms.insert(spec.name.clone(), idiom);
         }
+        check_invokes(&idioms)?;
         let mut names: Vec<_> = idioms.keys().collect();
         names.sort();
         for name in names {
@@ -206,11 +207,13 @@ impl IdiomTable {
             let Some((name, inner)) = text.split_once('(') else { continue };
             let inner = inner.trim_end().strip_suffix(')').unwrap_or(inner);
             let Some(name) = instantiate_in(self, name.trim(), args) else { continue };
-            let filled: Option<Vec<String>> =
-                lexer::split_args(inner.as_bytes()).iter().map(|a| instantiate_in(self, a, args)).collect();
-            if let Some(filled) = filled {
-                out.push((name, filled));
-            }
+            // An argument that cannot be filled (an expression, an unknown value) is passed on as
+            // written: the patterns that use it fail on their own, the others still name.
+            let filled = lexer::split_args(inner.as_bytes())
+                .iter()
+                .map(|a| instantiate_in(self, a, args).unwrap_or_else(|| a.clone()))
+                .collect();
+            out.push((name, filled));
         }
         out
     }
@@ -288,6 +291,9 @@ fn check(spec: &IdiomSpec, maps: &BTreeMap<String, BTreeMap<String, Vec<String>>
         check_pattern(name, maps)?;
         for arg in lexer::split_args(args.as_bytes()) {
             check_pattern(&arg, maps)?;
+            if Placeholder::all(&arg).any(|p| p.is_multi()) {
+                return Err(format!("invokes `{invoked}`: an argument has `{{N}}` placeholders only"));
+            }
         }
     }
     if spec.role == IdiomRole::CallUses && spec.uses.iter().any(|u| u.contains("->")) {
@@ -320,6 +326,33 @@ fn check(spec: &IdiomSpec, maps: &BTreeMap<String, BTreeMap<String, Vec<String>>
         pastes: spec.pastes.clone(),
         invokes: spec.invokes.clone(),
     })
+}
+
+/// Every idiom an entry `invokes` is a `file_level` entry of the table, and no entry invokes
+/// itself, however indirectly.
+fn check_invokes(idioms: &FxHashMap<String, Idiom>) -> Result<(), String> {
+    let invoked = |idiom: &Idiom| -> Vec<String> {
+        idiom.invokes.iter().filter_map(|i| i.split_once('(')).map(|(n, _)| n.trim().to_string()).collect()
+    };
+    for (name, idiom) in idioms {
+        for target in invoked(idiom) {
+            if idioms.get(&target).is_none_or(|t| t.role != IdiomRole::FileLevel) {
+                return Err(format!("idiom `{name}`: invokes `{target}`, which is no `file_level` entry"));
+            }
+        }
+        // Depth-first from this entry: reaching it again is a cycle.
+        let mut stack = invoked(idiom);
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(next) = stack.pop() {
+            if next == *name {
+                return Err(format!("idiom `{name}`: invokes itself through `invokes`"));
+            }
+            if seen.insert(next.clone()) {
+                stack.extend(idioms.get(&next).map(invoked).unwrap_or_default());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A name pattern is identifier characters and placeholders, at least one of either: `{N}`,
@@ -452,6 +485,12 @@ pub fn instantiate_in(table: &IdiomTable, pattern: &str, args: &[String]) -> Opt
     built.then_some(text)
 }
 
+/// Whether a pattern reads an argument through a map (`{2:dh_alias}`): that argument is a key
+/// of the map, not a name of the program.
+pub fn is_mapped(pattern: &str) -> bool {
+    Placeholder::all(pattern).any(|p| p.map.is_some())
+}
+
 /// The argument indices a pattern's placeholders name, in order, for an invocation with `count`
 /// arguments (`{2..}` names every one from the third).
 pub fn placeholders(pattern: &str, count: usize) -> Vec<usize> {
@@ -578,6 +617,13 @@ mod tests {
         trans.defines = vec!["function trans_{0}".into()];
         trans.invokes = vec!["OTHER".into()];
         assert!(err(trans.clone()).contains("not `NAME(arguments)`"));
+        trans.invokes = vec!["NOWHERE({0})".into()];
+        assert!(err(trans.clone()).contains("invokes `NOWHERE`, which is no `file_level` entry"));
+        trans.invokes = vec!["MINE({0})".into()];
+        assert!(err(trans.clone()).contains("invokes itself"));
+        trans.invokes = vec!["DEF_HELPER_FLAGS_0({0}, 0, {1..})".into()];
+        assert!(err(trans.clone()).contains("`{N}` placeholders only"));
+        trans.invokes = Vec::new();
         let mut wrapper = spec(IdiomRole::TypeWrapper, None, &[]);
         wrapper.uses = vec!["{0}_autoptr".into()];
         assert!(IdiomTable::build(&[wrapper.clone()]).is_ok());

@@ -186,9 +186,10 @@ pub(super) fn add_invocations(c: &mut Collector, invocations: &[Invocation]) {
     }
 }
 
-/// How deep `invokes` are followed: QEMU's deepest is two (OBJECT_DECLARE_TYPE invokes
+/// How deep `invokes` are followed (the table has no cycles: `IdiomTable::build` checks):
+/// QEMU's deepest is three (OBJECT_DECLARE_CPU_TYPE invokes OBJECT_DECLARE_TYPE, which invokes
 /// DECLARE_OBJ_CHECKERS, which invokes DECLARE_INSTANCE_CHECKER).
-const MAX_INVOKES: usize = 4;
+const MAX_INVOKES: usize = 6;
 
 /// What an invocation's table idioms made so far.
 #[derive(Default)]
@@ -206,7 +207,7 @@ struct Made {
 /// if any.
 fn apply_idiom(
     c: &mut Collector,
-    name: &str,
+    idiom_name: &str,
     args: &[String],
     span: (usize, usize),
     line: u32,
@@ -214,8 +215,7 @@ fn apply_idiom(
     depth: usize,
 ) -> Option<NameIdx> {
     let table = c.idioms;
-    let idiom = table.get(name)?;
-    let name_of_idiom = name;
+    let idiom = table.get(idiom_name)?;
     let mut args_holder = None;
     for t in &idiom.defines {
         if let Some(name) = idioms::instantiate_in(c.idioms, &t.pattern, args) {
@@ -229,8 +229,8 @@ fn apply_idiom(
             // arguments, not the whole invocation's (renaming a QOM checker changes neither the
             // instance type nor its autoptr cleanups).
             let made_of = match t.kind {
-                SymbolKind::Typedef => format!("{name_of_idiom} typedef {name}"),
-                _ => format!("{name_of_idiom}({})", args.join(",")),
+                SymbolKind::Typedef => format!("{idiom_name} typedef {name}"),
+                _ => format!("{idiom_name}({})", args.join(",")),
             };
             let iface = lexer::normalized_hash(made_of.as_bytes());
             let mut def = span_def(c.src, name_idx, t.kind, span, line, (iface, 0));
@@ -257,7 +257,7 @@ fn apply_idiom(
             continue;
         }
         let names = c.idioms.names(used, args);
-        if used.contains(':') && !names.is_empty() {
+        if idioms::is_mapped(used) && !names.is_empty() {
             // A mapped argument (`i32`, `env`) is a key of the map, not a name of the program.
             made.fragments
                 .extend(idioms::placeholders(used, args.len()).into_iter().filter_map(|i| args.get(i).cloned()));
@@ -277,7 +277,7 @@ fn apply_idiom(
                     c.pinned.push((holder, RawRef { byte: span.0, line, name, kind }));
                 }
                 // Past the end of every definition: attributed to file level.
-                None => c.refs.push(RawRef { byte: usize::MAX, line, name, kind: RefKind::Lexical }),
+                None => c.refs.push(RawRef { byte: usize::MAX, line, name, kind }),
             }
         }
     }

@@ -162,14 +162,24 @@ pub(super) fn idiom_argument(body: &[u8], start: usize, end: usize, c: &Collecto
 /// Whether the text at `at` is `(...)` followed by `(`, white space and comments aside: the
 /// shape `M(x)(args)` of a call of a built name.
 fn called_twice(src: &[u8], at: usize) -> bool {
+    // Past a comment starting at `k`, if one does.
+    let past_comment = |k: usize| -> Option<usize> {
+        let rest = src.get(k..)?;
+        if rest.starts_with(b"/*") {
+            Some(src[k + 2..].windows(2).position(|w| w == b"*/").map_or(src.len(), |p| k + 2 + p + 2))
+        } else if rest.starts_with(b"//") {
+            Some(src[k..].iter().position(|&b| b == b'\n').map_or(src.len(), |p| k + p))
+        } else {
+            None
+        }
+    };
     let skip_space = |mut k: usize| loop {
         while k < src.len() && src[k].is_ascii_whitespace() {
             k += 1;
         }
-        if src.get(k..).is_some_and(|rest| rest.starts_with(b"/*")) {
-            k = src[k + 2..].windows(2).position(|w| w == b"*/").map_or(src.len(), |p| k + 2 + p + 2);
-        } else {
-            return k;
+        match past_comment(k) {
+            Some(next) => k = next,
+            None => return k,
         }
     };
     let mut k = skip_space(at);
@@ -178,6 +188,10 @@ fn called_twice(src: &[u8], at: usize) -> bool {
     }
     let mut depth = 0usize;
     while k < src.len() {
+        if let Some(next) = past_comment(k) {
+            k = next;
+            continue;
+        }
         match src[k] {
             b'(' => depth += 1,
             b')' => {
@@ -211,6 +225,7 @@ mod tests {
         assert!(at("M(\")\", f(y))\n    (a)"), "a parenthesis in a string or nested call");
         assert!(!at("DPRINTF(\"%d\\n\", x);"));
         assert!(!at("M(x) + (y)"));
+        assert!(at("M(x /* ) */)(y)") && at("M(x /* don't */)(y)") && at("M(x) // c\n(y)"), "comments");
         assert!(!at("M(x"), "unclosed: no panic");
         assert!(!at("M"));
     }

@@ -115,6 +115,11 @@ impl<'s> Masker<'s> {
             params.pop();
             variadic = true;
         }
+        // GNU's `(fmt, args...)` names its variadic part: not this shape.
+        let dots = (open + 1..close).find(|&j| is_punct(src, &toks[j], b'.'));
+        if dots.is_some_and(|j| !(is_punct(src, &toks[j - 1], b',') || is_punct(src, &toks[j - 1], b'('))) {
+            return None;
+        }
         if variadic && toks[close + 1..end].iter().any(|t| &src[t.start..t.end] == b"__VA_ARGS__") {
             return None;
         }

@@ -564,9 +564,11 @@ mod tests {
                    #define UNPCK(name, base) DEF_HELPER_1(glue(punpck ## name ## bw, SUFFIX), void, env)\n\
                    #define S4(name, ...) UNPCK(name, 0)\n\
                    #define ODD(...) DEF_HELPER_1(__VA_ARGS__, void, env)\n\
+                   #define NAMED(f, args...) DEF_HELPER_1(f, void, env)\n\
                    GEN(fetch_add)\n\
                    S4(l, FPU_EQ)\n\
-                   ODD(x)\n";
+                   ODD(x)\n\
+                   NAMED(x, y)\n";
         let got = expansions(src);
         let invoked = |e: &Option<Expansion>| -> Vec<(String, Vec<String>)> {
             e.as_ref().map(|e| e.invocations.clone()).unwrap_or_default()
@@ -586,6 +588,7 @@ mod tests {
             "`##` done, the includer's SUFFIX left for where the file is included"
         );
         assert!(got[2].is_none(), "a body that names __VA_ARGS__ is not read: {:?}", got[2]);
+        assert!(got[3].is_none(), "GNU's named variadic part is not read: {:?}", got[3]);
     }
 
     #[test]

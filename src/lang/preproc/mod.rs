@@ -59,14 +59,17 @@ pub fn kept_directives(src: &[u8], template: bool) -> Vec<Directive> {
         let read = match word {
             b"define" | b"undef" | b"ifdef" | b"ifndef" => !name.is_empty(),
             b"if" | b"elif" | b"else" | b"endif" => true,
-            b"include" => rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'"'),
+            b"include" => matches!(directive(text), Some(DirectiveKind::Include(_))),
             _ => false,
         };
         if !read {
             return;
         }
         match word {
+            // As `worth_keeping` reads them: `#ifndef G` or `#if !defined(G)` first is a guard,
+            // anything else there is none.
             b"ifndef" if count <= 1 => guard = Some(String::from_utf8_lossy(name).into_owned()),
+            b"ifdef" if count <= 1 => guard = None,
             b"if" if count <= 1 => {
                 guard = match directive(text) {
                     Some(DirectiveKind::If(cond)) => {
@@ -85,9 +88,20 @@ pub fn kept_directives(src: &[u8], template: bool) -> Vec<Directive> {
     cut.map_or_else(Vec::new, |end| directives(&src[..end]))
 }
 
-/// The first word of a directive's text (`define`), and the text after it.
+/// The first word of a directive's text (`define`), and the text after it; white space and
+/// block comments before it skipped, as the lexer skips them.
 fn first_word(text: &[u8]) -> (&[u8], &[u8]) {
-    let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
+    let mut start = 0;
+    loop {
+        while start < text.len() && text[start].is_ascii_whitespace() {
+            start += 1;
+        }
+        if text[start..].starts_with(b"/*") {
+            start = text[start + 2..].windows(2).position(|w| w == b"*/").map_or(text.len(), |p| start + 2 + p + 2);
+        } else {
+            break;
+        }
+    }
     let end = text[start..].iter().position(|&b| !lexer::is_ident_continue(b)).map_or(text.len(), |k| start + k);
     (&text[start..end], &text[end..])
 }

@@ -112,6 +112,13 @@ fn kept_directives_keep_what_worth_keeping_keeps() {
         b"#if !defined(A_H)\n#define A_H\n#define X 1\n#include \"b.h\"\n#endif\n".to_vec(),
         b"#pragma once\n#ifndef A_H\n#define A_H\n#include <x.h>\n#undef Y\n#include \"y.h\"\n".to_vec(),
         b"#error no\n#define\n#include \"a.h\"\n#define B\n/* #include \"c.h\" */\n#include \"d.h\" // x\n".to_vec(),
+        // The second read's cases: an #ifdef second is no guard, an unclosed include is none,
+        // comments before and between the words.
+        b"#ifndef G\n#ifdef X\n#define G\n#endif\n#include \"a.h\"\n".to_vec(),
+        b"#define X 1\n#include \"a.h\n".to_vec(),
+        b"#define/**/X 1\n#include \"a.h\"\n".to_vec(),
+        b"# /* c */ define X\n#include \"a.h\"\n".to_vec(),
+        b"#define X\n#include /* c */ \"a.h\"\n".to_vec(),
     ];
     let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
     while let Some(dir) = stack.pop() {

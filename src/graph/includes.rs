@@ -38,6 +38,8 @@ pub(super) fn connected_files(
     let mut includes: Vec<Vec<FileId>> = vec![Vec::new(); index.files.len()];
     let mut joined_inputs: Vec<(FileId, FileId)> = Vec::new();
     let mut expanded_in: Vec<(FileId, FileId)> = Vec::new();
+    // Per file, what its first `#include` resolved to.
+    let mut first_include: Vec<Option<FileId>> = vec![None; index.files.len()];
     for (fi, file) in index.files.iter().enumerate() {
         let from = FileId(fi as u32);
         // Includes that bring in another file too (`when` -> `also`: the target's helper.h).
@@ -63,12 +65,15 @@ pub(super) fn connected_files(
             .map(|i| (i.path.as_str(), i.exact))
             .chain(computed.iter().map(|c| (c.also.as_str(), false)))
             .collect();
-        for (inc_path, exact) in paths {
+        for (k, (inc_path, exact)) in paths.into_iter().enumerate() {
             let found = if exact {
                 resolve_include_exactly(table, &file.path, inc_path)
             } else {
                 resolve_include(table, &by_basename, &file.path, inc_path)
             };
+            if k == 0 {
+                first_include[fi] = found;
+            }
             let target = match found {
                 Some(target) => target,
                 None => match resolve_generated(&generated, &file.path, inc_path) {
@@ -143,7 +148,7 @@ pub(super) fn connected_files(
     // What every translation unit includes first (QEMU's qemu/osdep.h, which brings in
     // qemu/typedefs.h and glib) comes before every header too: a header's macro that names
     // `Object` sees its typedef. One way.
-    if let Some(prelude) = prelude(index, table, &by_basename) {
+    if let Some(prelude) = prelude(index, table, &first_include) {
         for fi in 0..index.files.len() {
             let f = FileId(fi as u32);
             let path = table.path(f);
@@ -188,17 +193,16 @@ fn alternatives(
 /// The header three in four `.c` files of the project's own programs (not the firmware, tests
 /// or tools that are programs of their own) include first, when there are a few: QEMU's rule
 /// that every `.c` file starts with `#include "qemu/osdep.h"`.
-fn prelude(index: &Index, table: &SymbolTable, by_basename: &HashMap<&str, Vec<FileId>>) -> Option<FileId> {
+fn prelude(index: &Index, table: &SymbolTable, first_include: &[Option<FileId>]) -> Option<FileId> {
     const MIN_UNITS: usize = 5;
     let mut first: FxHashMap<FileId, usize> = FxHashMap::default();
     let mut units = 0;
-    for file in &index.files {
+    for (file, target) in index.files.iter().zip(first_include) {
         if !file.path.ends_with(".c") || matches!(LinkUnit::of(&file.path), LinkUnit::Standalone(_)) {
             continue;
         }
         units += 1;
-        let Some(include) = file.symbols.includes.first() else { continue };
-        if let Some(target) = resolve_include(table, by_basename, &file.path, &include.path) {
+        if let Some(target) = *target {
             *first.entry(target).or_default() += 1;
         }
     }

@@ -24,7 +24,7 @@ pub use queries::Queries;
 
 /// Bumped whenever extraction output changes for the same bytes: cache entries of another
 /// version are ignored and rebuilt.
-pub const EXTRACTOR_VERSION: u32 = 20;
+pub const EXTRACTOR_VERSION: u32 = 21;
 
 /// Parses `src` with tree-sitter only, returning the node count: the floor that benchmarks
 /// compare extraction against.

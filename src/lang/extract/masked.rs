@@ -36,6 +36,16 @@ fn span_def(
     }
 }
 
+impl RawDef {
+    /// Visible in its file only when `is_static`, as a `static` definition.
+    fn static_if(mut self, is_static: bool) -> RawDef {
+        if is_static {
+            self.linkage = Linkage::File;
+        }
+        self
+    }
+}
+
 /// Names masking took out of code that is still parsed: references where they stand.
 pub(super) fn add_uses(c: &mut Collector, uses: &[MaskedUse]) {
     let mut lines = lexer::Lines::new(c.src, 1);
@@ -233,11 +243,7 @@ fn apply_idiom(
                 _ => format!("{idiom_name}({})", args.join(",")),
             };
             let iface = lexer::normalized_hash(made_of.as_bytes());
-            let mut def = span_def(c.src, name_idx, t.kind, span, line, (iface, 0));
-            if t.is_static {
-                def.linkage = Linkage::File;
-            }
-            c.defs.push(def);
+            c.defs.push(span_def(c.src, name_idx, t.kind, span, line, (iface, 0)).static_if(t.is_static));
         }
     }
     for pattern in &idiom.uses {
@@ -322,11 +328,9 @@ fn add_template(c: &mut Collector, inv: &Invocation, template: &Expansion, line:
     let hash = c.hash(inv.start, inv.end);
     for (variable, is_static) in &template.variables {
         let name = c.intern(variable);
-        let mut def = span_def(src, name, SymbolKind::Variable, (inv.start, inv.end), line, (hash, 0));
-        if *is_static {
-            def.linkage = Linkage::File;
-        }
-        c.defs.push(def);
+        c.defs.push(
+            span_def(src, name, SymbolKind::Variable, (inv.start, inv.end), line, (hash, 0)).static_if(*is_static),
+        );
     }
     // The table idioms its body invokes define and use what they do where it stands.
     let mut made = Made::default();
@@ -343,11 +347,8 @@ fn add_template(c: &mut Collector, inv: &Invocation, template: &Expansion, line:
     }
     for function in &template.functions {
         let name = c.intern(&function.name);
-        let mut def = span_def(src, name, SymbolKind::Function, (inv.start, inv.end), line, (hash, 0));
-        if function.is_static {
-            def.linkage = Linkage::File;
-        }
-        c.defs.push(def);
+        let def = span_def(src, name, SymbolKind::Function, (inv.start, inv.end), line, (hash, 0));
+        c.defs.push(def.static_if(function.is_static));
         let own = function.uses.iter().map(|(n, k)| (n.clone(), *k, line));
         for (used, kind, at) in uses.iter().cloned().chain(own) {
             let used = c.intern(&used);

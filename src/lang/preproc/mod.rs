@@ -21,7 +21,11 @@
 //! It is not a preprocessor: no `#include` is followed, an expansion does not take tokens after
 //! it, and anything it cannot work out gives no name at all rather than a wrong one.
 
-use crate::facts::{Directive, DirectiveKind};
+mod directives;
+
+pub use directives::{directives, kept_directives, worth_keeping};
+
+use crate::facts::DirectiveKind;
 use crate::fxhash::FxHashMap;
 use crate::lang::idioms::IdiomTable;
 use crate::lang::lexer;
@@ -33,170 +37,6 @@ const MAX_TOKENS: usize = 4096;
 
 /// A token's text, and whether white space or a comment stood before it (`a##b` stays joined).
 type Token = (String, bool);
-
-/// The directives of `src`, in order.
-pub fn directives(src: &[u8]) -> Vec<Directive> {
-    let mut out = Vec::new();
-    each_directive(src, |line, text| {
-        if let Some(kind) = directive(text) {
-            out.push(Directive { line, kind });
-        }
-    });
-    out
-}
-
-/// The directives worth storing for a file (`worth_keeping`), read without building those
-/// past the point kept: most files keep none, and their `#define`s are many.
-pub fn kept_directives(src: &[u8], template: bool) -> Vec<Directive> {
-    if template {
-        return directives(src);
-    }
-    // What `worth_keeping` decides, from each directive's first two words.
-    let (mut count, mut guard, mut defined, mut cut) = (0usize, None::<String>, false, None);
-    each_directive(src, |_, text| {
-        let (word, rest) = first_word(text);
-        let name = first_word(rest).0;
-        let read = match word {
-            b"define" | b"undef" | b"ifdef" | b"ifndef" => !name.is_empty(),
-            b"if" | b"elif" | b"else" | b"endif" => true,
-            b"include" => matches!(directive(text), Some(DirectiveKind::Include(_))),
-            _ => false,
-        };
-        if !read {
-            return;
-        }
-        match word {
-            // As `worth_keeping` reads them: `#ifndef G` or `#if !defined(G)` first is a guard,
-            // anything else there is none.
-            b"ifndef" if count <= 1 => guard = Some(String::from_utf8_lossy(name).into_owned()),
-            b"ifdef" if count <= 1 => guard = None,
-            b"if" if count <= 1 => {
-                guard = match directive(text) {
-                    Some(DirectiveKind::If(cond)) => {
-                        cond.strip_prefix("!defined(").and_then(|c| c.strip_suffix(')')).map(str::to_string)
-                    }
-                    _ => None,
-                }
-            }
-            b"define" if guard.as_deref().map(str::as_bytes) == Some(name) => guard = None,
-            b"define" | b"undef" => defined = true,
-            b"include" if defined => cut = Some(text.as_ptr() as usize - src.as_ptr() as usize + text.len()),
-            _ => {}
-        }
-        count += 1;
-    });
-    cut.map_or_else(Vec::new, |end| directives(&src[..end]))
-}
-
-/// The first word of a directive's text (`define`), and the text after it; white space and
-/// block comments before it skipped, as the lexer skips them.
-fn first_word(text: &[u8]) -> (&[u8], &[u8]) {
-    let mut start = 0;
-    loop {
-        while start < text.len() && text[start].is_ascii_whitespace() {
-            start += 1;
-        }
-        if text[start..].starts_with(b"/*") {
-            start = text[start + 2..].windows(2).position(|w| w == b"*/").map_or(text.len(), |p| start + 2 + p + 2);
-        } else {
-            break;
-        }
-    }
-    let end = text[start..].iter().position(|&b| !lexer::is_ident_continue(b)).map_or(text.len(), |k| start + k);
-    (&text[start..end], &text[end..])
-}
-
-/// Calls `f` with each directive's line and its text after the `#` (continuations and
-/// comments included), in order, skipping what block comments hide.
-fn each_directive(src: &[u8], mut f: impl FnMut(u32, &[u8])) {
-    let mut line = 1u32;
-    let mut i = 0;
-    let mut in_comment = false;
-    while i < src.len() {
-        // At the start of a line.
-        let mut j = i;
-        while j < src.len() && matches!(src[j], b' ' | b'\t') {
-            j += 1;
-        }
-        if !in_comment && src.get(j) == Some(&b'#') {
-            let start = j + 1;
-            let (end, lines) = logical_line_end(src, start);
-            f(line, &src[start..end]);
-            line += lines;
-            i = (end + 1).min(src.len());
-            if end < src.len() {
-                line += 1;
-            }
-            continue;
-        }
-        // An ordinary line: only block comments carry over to the next one.
-        let end = src[i..].iter().position(|&b| b == b'\n').map_or(src.len(), |k| i + k);
-        let mut k = i;
-        while k + 1 < end + 1 && k < src.len() {
-            match (src[k], src.get(k + 1)) {
-                (b'/', Some(b'*')) if !in_comment => {
-                    in_comment = true;
-                    k += 2;
-                }
-                (b'*', Some(b'/')) if in_comment => {
-                    in_comment = false;
-                    k += 2;
-                }
-                (b'/', Some(b'/')) if !in_comment => break,
-                (b'"' | b'\'', _) if !in_comment => k = skip_quoted(src, k, end),
-                _ => k += 1,
-            }
-        }
-        line += 1;
-        i = end + 1;
-    }
-}
-
-/// Where the directive starting at `start` ends (its newline, continuations and comments taken
-/// in), and how many newlines it spans before that one.
-fn logical_line_end(src: &[u8], start: usize) -> (usize, u32) {
-    let (mut k, mut lines) = (start, 0);
-    while k < src.len() {
-        match src[k] {
-            b'\\' if matches!(src.get(k + 1), Some(b'\n')) => {
-                lines += 1;
-                k += 2;
-            }
-            b'\\' if src.get(k + 1) == Some(&b'\r') && src.get(k + 2) == Some(&b'\n') => {
-                lines += 1;
-                k += 3;
-            }
-            b'/' if src.get(k + 1) == Some(&b'*') => {
-                let close = src[k + 2..].windows(2).position(|w| w == b"*/").map_or(src.len(), |p| k + 2 + p + 2);
-                lines += src[k..close.min(src.len())].iter().filter(|&&b| b == b'\n').count() as u32;
-                k = close;
-            }
-            // A line comment ends the directive at its newline, whatever it holds (`'`, `/*`).
-            b'/' if src.get(k + 1) == Some(&b'/') => {
-                k = src[k..].iter().position(|&b| b == b'\n').map_or(src.len(), |p| k + p);
-            }
-            b'\n' => break,
-            b'"' | b'\'' => k = skip_quoted(src, k, src.len()),
-            _ => k += 1,
-        }
-    }
-    (k.min(src.len()), lines)
-}
-
-/// Past the string or character literal opening at `k`, at most to `end`; an unclosed one
-/// (an apostrophe in prose) stops at its line's end, never past it.
-fn skip_quoted(src: &[u8], k: usize, end: usize) -> usize {
-    let quote = src[k];
-    let mut j = k + 1;
-    while j < end && src[j] != quote && src[j] != b'\n' {
-        j += if src[j] == b'\\' && src.get(j + 1) != Some(&b'\n') { 2 } else { 1 };
-    }
-    if j < end && src[j] == quote {
-        j + 1
-    } else {
-        j.min(end).max(k + 1)
-    }
-}
 
 /// The tokens of a text, each with whether white space or a comment stood before it.
 fn tokens(text: &[u8]) -> Vec<Token> {
@@ -219,72 +59,6 @@ fn join(toks: &[Token]) -> String {
         s.push_str(t);
     }
     s
-}
-
-/// One directive's text after the `#`.
-fn directive(text: &[u8]) -> Option<DirectiveKind> {
-    let toks = tokens(text);
-    let (word, rest) = toks.split_first()?;
-    let first_name = || rest.first().map(|(t, _)| t.clone());
-    Some(match word.0.as_str() {
-        "define" => {
-            let name = first_name()?;
-            let after = &rest[1..];
-            match after.first() {
-                Some((open, false)) if open == "(" => {
-                    let close = after.iter().position(|(t, _)| t == ")")?;
-                    let params = after[1..close]
-                        .iter()
-                        .map(|(t, _)| t.clone())
-                        .filter(|t| t != ",")
-                        .map(|t| if t == "." { "__VA_ARGS__".to_string() } else { t })
-                        .collect::<Vec<_>>();
-                    let mut params: Vec<String> = params;
-                    params.dedup();
-                    DirectiveKind::Define { name, params: Some(params), body: join(&after[close + 1..]) }
-                }
-                _ => DirectiveKind::Define { name, params: None, body: join(after) },
-            }
-        }
-        "undef" => DirectiveKind::Undef(first_name()?),
-        "if" => DirectiveKind::If(join(rest)),
-        "ifdef" => DirectiveKind::If(format!("defined({})", first_name()?)),
-        "ifndef" => DirectiveKind::If(format!("!defined({})", first_name()?)),
-        "elif" => DirectiveKind::Elif(join(rest)),
-        "else" => DirectiveKind::Else,
-        "endif" => DirectiveKind::Endif,
-        "include" => {
-            let (path, _) = rest.first()?;
-            let path = path.strip_prefix('"')?.strip_suffix('"')?;
-            DirectiveKind::Include(path.to_string())
-        }
-        _ => return None,
-    })
-}
-
-/// Whether a file's directives are worth storing: every one of a template's (a file with a
-/// definition named by a macro), and an includer's up to its last quoted `#include` that
-/// follows a `#define` or `#undef` other than an include guard's. Most files include first and
-/// define after, and store none.
-pub fn worth_keeping(directives: &mut Vec<Directive>, template: bool) {
-    if template {
-        return;
-    }
-    let mut guard: Option<&str> = None;
-    let mut defined = false;
-    let mut last = None;
-    for (k, d) in directives.iter().enumerate() {
-        match &d.kind {
-            DirectiveKind::If(cond) if k <= 1 => {
-                guard = cond.strip_prefix("!defined(").and_then(|c| c.strip_suffix(')'))
-            }
-            DirectiveKind::Define { name, .. } if Some(name.as_str()) == guard => guard = None,
-            DirectiveKind::Define { .. } | DirectiveKind::Undef(_) => defined = true,
-            DirectiveKind::Include(_) if defined => last = Some(k),
-            _ => {}
-        }
-    }
-    directives.truncate(last.map_or(0, |k| k + 1));
 }
 
 /// A macro in force: its directive's parameters and text, the text read into tokens the first

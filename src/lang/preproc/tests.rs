@@ -1,5 +1,6 @@
 //! Directives, expansion and `#if` on the shapes QEMU's templates write.
 use super::*;
+use crate::facts::Directive;
 
 fn env_of(src: &str, idioms: &IdiomTable) -> Env<'static> {
     let idioms: &'static IdiomTable = Box::leak(Box::new(idioms.clone()));
